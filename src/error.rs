@@ -1,0 +1,235 @@
+//! The one error type of the core, grouped by who is at fault, with stable machine-readable codes.
+//!
+//! `Display` is the message a user reads (az's wording where az has one); `code()` is the string
+//! programs match on, the same in Rust, Node (`err.code`) and wasm.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// AADSTS codes that mean "a person must complete multi-factor authentication".
+const MFA_CODES: &[u64] = &[50076, 50079, 50158, 50074, 530003];
+
+/// An error answer from Microsoft Entra ID, kept as data.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerError {
+    /// The OAuth `error` value, e.g. `invalid_grant`.
+    pub error: String,
+    /// The human text, normally starting with `AADSTSnnnnn:`.
+    pub error_description: String,
+    /// The AADSTS numbers.
+    pub error_codes: Vec<u64>,
+    /// Entra's `suberror`, e.g. `basic_action`.
+    pub suberror: Option<String>,
+    /// The server's trace id.
+    pub trace_id: Option<String>,
+    /// The correlation id of the request.
+    pub correlation_id: Option<String>,
+    /// A claims challenge to pass to the next interactive login.
+    pub claims: Option<String>,
+    /// The HTTP status of the answer.
+    pub status: u16,
+}
+
+impl ServerError {
+    /// Whether the answer says a person must complete multi-factor authentication.
+    pub fn is_mfa(&self) -> bool {
+        self.error_codes.iter().any(|c| MFA_CODES.contains(c))
+    }
+
+    /// Whether only an interactive login can fix this (MFA, consent, expired or revoked grant).
+    pub fn needs_interaction(&self) -> bool {
+        self.is_mfa() || self.error == "interaction_required" || self.error == "invalid_grant"
+    }
+
+    /// The text az shows for this answer: the description, else the error code.
+    pub fn message(&self) -> &str {
+        if self.error_description.is_empty() {
+            &self.error
+        } else {
+            &self.error_description
+        }
+    }
+}
+
+/// Everything that can go wrong in azlogin.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The user asked for something that cannot be done as asked (flags, names, config values).
+    #[error("{0}")]
+    Usage(String),
+    /// A configuration value or cloud definition is wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The network failed before an answer came (DNS, connect, TLS, read timeout).
+    #[error("Failed to reach {endpoint}: {message}")]
+    Transport {
+        /// The URL without query.
+        endpoint: String,
+        /// What failed.
+        message: String,
+    },
+    /// Entra ID answered with an error.
+    #[error("{}", .0.message())]
+    Server(Box<ServerError>),
+    /// Entra ID requires multi-factor authentication for this tenant or user.
+    #[error("{}", .0.message())]
+    MfaRequired(Box<ServerError>),
+    /// A server's answer could not be understood.
+    #[error("Invalid response from {endpoint}: {message}")]
+    InvalidResponse {
+        /// The URL without query.
+        endpoint: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// An ARM call failed with an HTTP error.
+    #[error("{message}")]
+    Arm {
+        /// The HTTP status.
+        status: u16,
+        /// ARM's error code and message, or the status line.
+        message: String,
+    },
+    /// The browser redirect carried a `state` that is not ours.
+    #[error("State mismatch. The login was not started by this process.")]
+    StateMismatch,
+    /// The ID token's `nonce` differs from the one sent.
+    #[error("The ID token's nonce does not match the login request.")]
+    NonceMismatch,
+    /// A wait ran past its limit.
+    #[error("{0}")]
+    Timeout(String),
+    /// The caller cancelled the operation.
+    #[error("The operation was cancelled.")]
+    Cancelled,
+    /// The device code expired before the user finished signing in.
+    #[error("The device code expired before the sign-in was completed. Run the login again.")]
+    DeviceCodeExpired,
+    /// The user declined the sign-in.
+    #[error("The sign-in was declined.")]
+    AuthorizationDeclined,
+    /// The login succeeded but found nothing to use.
+    #[error("No subscriptions found for {0}.")]
+    NoSubscriptions(String),
+    /// No stored account can serve the request.
+    #[error("{0}")]
+    NoAccount(String),
+    /// A subscription or tenant named by the user does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A file in the config dir could not be parsed; it was left untouched.
+    #[error("Failed to parse file '{}': {message}. The file was left unchanged; fix or remove it, then run the command again.", path.display())]
+    CorruptFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading, writing or locking a file failed.
+    #[error("{}: {message}", path.display())]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+    /// A silent token request needs a person: az's recommendation is attached.
+    #[error("{message}")]
+    InteractionRequired {
+        /// The server's description, or why the cache cannot help.
+        message: String,
+        /// az's recommendation block (the `az login` command to run).
+        recommendation: String,
+        /// The server answer behind it, when there was one.
+        server: Option<Box<ServerError>>,
+    },
+}
+
+impl Error {
+    /// The stable machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Usage(_) => "usage_error",
+            Error::Config(_) => "config_error",
+            Error::Transport { .. } => "transport_error",
+            Error::Server(_) => "server_error",
+            Error::MfaRequired(_) => "mfa_required",
+            Error::InvalidResponse { .. } => "invalid_response",
+            Error::Arm { .. } => "arm_error",
+            Error::StateMismatch => "state_mismatch",
+            Error::NonceMismatch => "nonce_mismatch",
+            Error::Timeout(_) => "timeout",
+            Error::Cancelled => "cancelled",
+            Error::DeviceCodeExpired => "device_code_expired",
+            Error::AuthorizationDeclined => "authorization_declined",
+            Error::NoSubscriptions(_) => "no_subscriptions",
+            Error::NoAccount(_) => "no_account",
+            Error::NotFound(_) => "not_found",
+            Error::CorruptFile { .. } => "corrupt_file",
+            Error::Store { .. } => "store_error",
+            Error::InteractionRequired { .. } => "interaction_required",
+        }
+    }
+
+    /// The Entra answer behind this error, when there is one.
+    pub fn server_error(&self) -> Option<&ServerError> {
+        match self {
+            Error::Server(e) | Error::MfaRequired(e) => Some(e),
+            Error::InteractionRequired { server, .. } => server.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Turns an Entra answer into the right kind: MFA answers become [`Error::MfaRequired`].
+    pub fn from_server(e: ServerError) -> Error {
+        if e.is_mfa() {
+            Error::MfaRequired(Box::new(e))
+        } else {
+            Error::Server(Box::new(e))
+        }
+    }
+
+    /// A store error for `path`.
+    pub fn store(path: impl Into<PathBuf>, message: impl fmt::Display) -> Error {
+        Error::Store {
+            path: path.into(),
+            message: message.to_string(),
+        }
+    }
+
+    /// An invalid-response error for `endpoint`.
+    pub fn invalid_response(endpoint: impl Into<String>, message: impl fmt::Display) -> Error {
+        Error::InvalidResponse {
+            endpoint: endpoint.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// The result type of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mfa_answers_become_mfa_required() {
+        let e = Error::from_server(ServerError {
+            error: "invalid_grant".into(),
+            error_description: "AADSTS50076: Due to a configuration change".into(),
+            error_codes: vec![50076],
+            ..ServerError::default()
+        });
+        assert_eq!(e.code(), "mfa_required");
+        assert_eq!(e.to_string(), "AADSTS50076: Due to a configuration change");
+        let other = Error::from_server(ServerError {
+            error: "invalid_client".into(),
+            error_codes: vec![7000215],
+            ..ServerError::default()
+        });
+        assert_eq!(other.code(), "server_error");
+        assert_eq!(other.to_string(), "invalid_client");
+    }
+}

@@ -1,0 +1,315 @@
+//! HTTP as plain values, and the one trait drivers send them through.
+//!
+//! Protocol modules build [`HttpRequest`]s and read [`HttpResponse`]s; only an [`HttpClient`]
+//! touches the network. [`ReqwestClient`] is the real one (rustls natively, `fetch` on wasm32).
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// The HTTP methods the flows use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+}
+
+/// A request to send. `Debug` never shows the body: it carries passwords, codes and tokens.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// GET or POST.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: String,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// An `application/x-www-form-urlencoded` body for POSTs.
+    pub form: Option<String>,
+}
+
+impl HttpRequest {
+    /// A GET of `url`.
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Get,
+            url: url.into(),
+            headers: Vec::new(),
+            form: None,
+        }
+    }
+
+    /// A form POST to `url` with the pairs encoded in order.
+    pub fn post_form<'a>(
+        url: impl Into<String>,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            form.append_pair(k, v);
+        }
+        Self {
+            method: Method::Post,
+            url: url.into(),
+            headers: Vec::new(),
+            form: Some(form.finish()),
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The URL without its query, safe to show in messages.
+    pub fn endpoint(&self) -> &str {
+        endpoint_of(&self.url)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("endpoint", &self.endpoint())
+            .field("body", &self.form.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// The URL without its query string or fragment.
+pub fn endpoint_of(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// An answer.
+#[derive(Clone)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text, lossily.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Sends requests. Drivers are generic over it so tests and hosts can supply their own.
+#[allow(async_fn_in_trait)]
+pub trait HttpClient {
+    /// Sends one request and reads the whole answer.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse>;
+}
+
+impl<T: HttpClient + ?Sized> HttpClient for &T {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        (**self).send(request).await
+    }
+}
+
+impl<T: HttpClient + ?Sized> HttpClient for std::sync::Arc<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        (**self).send(request).await
+    }
+}
+
+/// The largest answer body read; Entra and ARM answers are a few kilobytes, a page of
+/// subscriptions well under a megabyte per hundred entries.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// How the real client trusts servers and reaches them.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// PEM files whose certificates are trusted in addition to the system's roots.
+    pub extra_root_pem: Vec<Vec<u8>>,
+    /// The hosts (with port) requests may go to; empty allows any.
+    pub allowed_authorities: Vec<String>,
+}
+
+/// The real HTTP client: reqwest over rustls natively (system roots plus the extra ones, env
+/// proxies honoured, no redirects followed), the host's `fetch` on wasm32.
+#[derive(Clone, Debug)]
+pub struct ReqwestClient {
+    client: reqwest::Client,
+    allowed_authorities: Vec<String>,
+}
+
+impl ReqwestClient {
+    /// Builds a client.
+    pub fn new(options: ClientOptions) -> Result<Self> {
+        let builder = reqwest::Client::builder();
+        #[cfg(not(target_arch = "wasm32"))]
+        let builder = {
+            let mut certs = Vec::new();
+            for pem in &options.extra_root_pem {
+                let parsed = reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| Error::Config(format!("Invalid CA bundle: {e}")))?;
+                certs.extend(parsed);
+            }
+            builder
+                .tls_certs_merge(certs)
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(std::time::Duration::from_secs(15))
+                .read_timeout(std::time::Duration::from_secs(60))
+                .user_agent(concat!("azlogin/", env!("CARGO_PKG_VERSION")))
+        };
+        let client = builder
+            .build()
+            .map_err(|e| Error::Config(format!("Failed to set up HTTPS: {e}")))?;
+        Ok(Self {
+            client,
+            allowed_authorities: options
+                .allowed_authorities
+                .iter()
+                .map(|a| a.to_ascii_lowercase())
+                .collect(),
+        })
+    }
+
+    fn check_allowed(&self, url: &str) -> Result<reqwest::Url> {
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| Error::Config(format!("Invalid URL '{}': {e}", endpoint_of(url))))?;
+        if !self.allowed_authorities.is_empty() {
+            let authority = authority_of(&parsed);
+            if !self.allowed_authorities.iter().any(|a| *a == authority) {
+                return Err(Error::Config(format!(
+                    "Refusing to send a request to '{authority}': the active cloud does not name this host."
+                )));
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+/// `host:port` of a URL, lower-cased, with the scheme's default port filled in.
+pub fn authority_of(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    }
+}
+
+impl HttpClient for ReqwestClient {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        let url = self.check_allowed(&request.url)?;
+        let endpoint = request.endpoint().to_string();
+        let mut builder = match request.method {
+            Method::Get => self.client.get(url),
+            Method::Post => self.client.post(url),
+        };
+        for (k, v) in &request.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if let Some(form) = request.form {
+            builder = builder
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form);
+        }
+        let transport = |e: reqwest::Error| Error::Transport {
+            endpoint: endpoint.clone(),
+            message: describe_reqwest_error(&e),
+        };
+        let mut response = builder.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Error::invalid_response(
+                    endpoint.clone(),
+                    format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// reqwest's Display hides the cause; users need it ("certificate unknown", "connection refused").
+fn describe_reqwest_error(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    // reqwest includes the URL, which may carry a query; keep only what precedes it.
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_debug_hides_the_form_and_query() {
+        let r = HttpRequest::post_form(
+            "https://h/t/oauth2/v2.0/token?x=secret",
+            [("password", "hunter2")],
+        );
+        let d = format!("{r:?}");
+        assert!(!d.contains("hunter2") && !d.contains("secret"), "{d}");
+        assert_eq!(r.form.as_deref(), Some("password=hunter2"));
+    }
+
+    #[test]
+    fn disallowed_hosts_are_refused_before_sending() {
+        let c = ReqwestClient::new(ClientOptions {
+            extra_root_pem: vec![],
+            allowed_authorities: vec!["login.microsoftonline.com:443".into()],
+        })
+        .expect("client");
+        assert!(
+            c.check_allowed("https://login.microsoftonline.com/organizations")
+                .is_ok()
+        );
+        let err = c
+            .check_allowed("https://evil.example/organizations")
+            .expect_err("refused");
+        assert!(err.to_string().contains("evil.example:443"), "{err}");
+    }
+}

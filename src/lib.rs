@@ -1,0 +1,23 @@
+//! azlogin: the `az login` experience of the Azure CLI as a Rust library.
+//!
+//! The protocol modules ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`selector`], [`cloud`])
+//! never do I/O, never read the clock and never draw randomness: requests are built and answers
+//! parsed by plain functions, and `now` and random bytes are arguments. The async drivers in
+//! [`login`] and [`discovery`] loop request → send → handle → sleep over an [`http::HttpClient`].
+//! Files, locks, the terminal, the loopback listener and the emulator are native-only modules.
+
+#[cfg(all(target_arch = "wasm32", feature = "native"))]
+compile_error!(
+    "the `native` feature (files, locks, loopback listener, terminal, emulator) does not build for \
+     wasm32; build the core with `--no-default-features` (as bindings/wasm does)"
+);
+
+pub mod error;
+pub mod http;
+pub mod pyjson;
+pub mod secret;
+
+pub use error::{Error, Result, ServerError};
+
+/// The version of this crate.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

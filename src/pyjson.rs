@@ -1,0 +1,179 @@
+//! JSON text exactly as Python's `json.dumps` writes it, because az's files and output are written
+//! by Python and other tools compare them byte for byte.
+
+use serde_json::Value;
+
+/// The `json.dumps` options that az uses somewhere.
+#[derive(Clone, Copy, Debug)]
+pub struct PyJsonStyle {
+    /// `indent=`: `None` writes one line.
+    pub indent: Option<usize>,
+    /// `ensure_ascii=`: escape every non-ASCII character as `\uXXXX`.
+    pub ensure_ascii: bool,
+    /// `sort_keys=`.
+    pub sort_keys: bool,
+}
+
+impl PyJsonStyle {
+    /// `json.dump(obj, f)` as az's `Session` writes `azureProfile.json`: one line, `", "` and `": "`.
+    pub const PROFILE: PyJsonStyle = PyJsonStyle {
+        indent: None,
+        ensure_ascii: true,
+        sort_keys: false,
+    };
+    /// `json.dumps(obj, indent=4)` as MSAL writes `msal_token_cache.json`.
+    pub const TOKEN_CACHE: PyJsonStyle = PyJsonStyle {
+        indent: Some(4),
+        ensure_ascii: true,
+        sort_keys: false,
+    };
+    /// knack's `-o json`: `indent=2, sort_keys=True, ensure_ascii=False`.
+    pub const OUTPUT: PyJsonStyle = PyJsonStyle {
+        indent: Some(2),
+        ensure_ascii: false,
+        sort_keys: true,
+    };
+}
+
+/// Serialises `value` as Python's `json.dumps` would with `style`.
+pub fn to_string(value: &Value, style: PyJsonStyle) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, style, 0);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value, style: PyJsonStyle, depth: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_string(out, s, style.ensure_ascii),
+        Value::Array(items) => {
+            if items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                separator(out, style, depth + 1, i == 0);
+                write_value(out, item, style, depth + 1);
+            }
+            close(out, style, depth);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            if map.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            if style.sort_keys {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+            }
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                separator(out, style, depth + 1, i == 0);
+                write_string(out, key, style.ensure_ascii);
+                out.push_str(": ");
+                write_value(out, item, style, depth + 1);
+            }
+            close(out, style, depth);
+            out.push('}');
+        }
+    }
+}
+
+/// Python uses `", "` between items on one line and `","` + newline when indenting.
+fn separator(out: &mut String, style: PyJsonStyle, depth: usize, first: bool) {
+    match style.indent {
+        None => {
+            if !first {
+                out.push_str(", ");
+            }
+        }
+        Some(width) => {
+            if !first {
+                out.push(',');
+            }
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', width * depth));
+        }
+    }
+}
+
+fn close(out: &mut String, style: PyJsonStyle, depth: usize) {
+    if let Some(width) = style.indent {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', width * depth));
+    }
+}
+
+fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => push_escape(out, c as u32),
+            // With ensure_ascii Python escapes everything outside printable ASCII, DEL included.
+            c if ensure_ascii && (c as u32) > 0x7e => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    push_escape(out, u32::from(*unit));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn push_escape(out: &mut String, unit: u32) {
+    out.push_str(&format!("\\u{unit:04x}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_line_style_matches_python_json_dump() {
+        let v = json!({"b": [1, true, null], "a": "x", "e": {}, "l": []});
+        assert_eq!(
+            to_string(&v, PyJsonStyle::PROFILE),
+            r#"{"b": [1, true, null], "a": "x", "e": {}, "l": []}"#
+        );
+    }
+
+    #[test]
+    fn ascii_escaping_matches_python_including_astral_and_del() {
+        let v = json!("Contoso Café — 日本 😀 \u{7f} \u{1} \"q\" \\ /");
+        assert_eq!(
+            to_string(&v, PyJsonStyle::PROFILE),
+            r#""Contoso Caf\u00e9 \u2014 \u65e5\u672c \ud83d\ude00 \u007f \u0001 \"q\" \\ /""#
+        );
+        assert_eq!(
+            to_string(&v, PyJsonStyle::OUTPUT),
+            "\"Contoso Café — 日本 😀 \u{7f} \\u0001 \\\"q\\\" \\\\ /\""
+        );
+    }
+
+    #[test]
+    fn indented_style_matches_python_json_dumps_indent() {
+        let v = json!({"z": {"k": "v", "n": [1, 2]}, "a": []});
+        assert_eq!(
+            to_string(&v, PyJsonStyle::TOKEN_CACHE),
+            "{\n    \"z\": {\n        \"k\": \"v\",\n        \"n\": [\n            1,\n            2\n        ]\n    },\n    \"a\": []\n}"
+        );
+        assert_eq!(
+            to_string(&v, PyJsonStyle::OUTPUT),
+            "{\n  \"a\": [],\n  \"z\": {\n    \"k\": \"v\",\n    \"n\": [\n      1,\n      2\n    ]\n  }\n}"
+        );
+    }
+}
