@@ -103,12 +103,13 @@ pub enum Error {
     /// The caller cancelled the operation.
     #[error("The operation was cancelled.")]
     Cancelled,
-    /// The device code expired before the user finished signing in.
-    #[error("The device code expired before the sign-in was completed. Run the login again.")]
-    DeviceCodeExpired,
+    /// The device code expired before the user finished signing in (the server's answer, or
+    /// `None` when the local clock passed `expires_in` first).
+    #[error("{}", .0.as_deref().map(ServerError::message).unwrap_or("The device code expired before the sign-in was completed. Run the login again."))]
+    DeviceCodeExpired(Option<Box<ServerError>>),
     /// The user declined the sign-in.
-    #[error("The sign-in was declined.")]
-    AuthorizationDeclined,
+    #[error("{}", .0.message())]
+    AuthorizationDeclined(Box<ServerError>),
     /// The login succeeded but found nothing to use.
     #[error("No subscriptions found for {0}.")]
     NoSubscriptions(String),
@@ -161,8 +162,8 @@ impl Error {
             Error::NonceMismatch => "nonce_mismatch",
             Error::Timeout(_) => "timeout",
             Error::Cancelled => "cancelled",
-            Error::DeviceCodeExpired => "device_code_expired",
-            Error::AuthorizationDeclined => "authorization_declined",
+            Error::DeviceCodeExpired(_) => "device_code_expired",
+            Error::AuthorizationDeclined(_) => "authorization_declined",
             Error::NoSubscriptions(_) => "no_subscriptions",
             Error::NoAccount(_) => "no_account",
             Error::NotFound(_) => "not_found",
@@ -175,7 +176,8 @@ impl Error {
     /// The Entra answer behind this error, when there is one.
     pub fn server_error(&self) -> Option<&ServerError> {
         match self {
-            Error::Server(e) | Error::MfaRequired(e) => Some(e),
+            Error::Server(e) | Error::MfaRequired(e) | Error::AuthorizationDeclined(e) => Some(e),
+            Error::DeviceCodeExpired(e) => e.as_deref(),
             Error::InteractionRequired { server, .. } => server.as_deref(),
             _ => None,
         }

@@ -21,3 +21,4 @@ pub use error::{Error, Result, ServerError};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub mod oauth;

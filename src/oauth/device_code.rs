@@ -1,0 +1,348 @@
+//! The device authorization grant (RFC 8628) as a state machine: build the device-code request,
+//! read its answer, then for each poll answer say whether to wait (and how long) or stop.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::oauth::token::{TokenContext, TokenResponse, parse_server_error, parse_token_response};
+use crate::oauth::{Authority, decorate_scopes};
+use crate::pyjson::{self, PyJsonStyle};
+use crate::secret::DeviceCode;
+
+/// RFC 8628's default polling interval.
+const DEFAULT_INTERVAL_SECS: u64 = 5;
+/// The device-code lifetime when the server names none (Entra's 15 minutes is typical; MSAL
+/// assumes 1800 s).
+const DEFAULT_EXPIRES_IN_SECS: u64 = 1800;
+/// RFC 8628 §3.5: each `slow_down` adds five seconds to the interval.
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// The device authorization request.
+pub fn device_code_request(
+    authority: &Authority,
+    client_id: &str,
+    scopes: &[String],
+    claims: Option<&str>,
+) -> HttpRequest {
+    let scope = decorate_scopes(scopes);
+    let mut pairs = vec![("client_id", client_id), ("scope", scope.as_str())];
+    if let Some(c) = claims {
+        pairs.push(("claims", c));
+    }
+    HttpRequest::post_form(authority.device_code_endpoint(), pairs)
+}
+
+/// The server's answer to the device authorization request.
+#[derive(Debug)]
+pub struct DeviceAuthorization {
+    /// The secret code polled with.
+    pub device_code: DeviceCode,
+    /// The code the user types.
+    pub user_code: String,
+    /// Where the user types it.
+    pub verification_uri: String,
+    /// Seconds until the codes expire.
+    pub expires_in: u64,
+    /// Seconds between polls.
+    pub interval: u64,
+    /// The server's sentence telling the user what to do.
+    pub message: String,
+}
+
+/// Parses the device authorization answer. Without a `user_code` this is az's
+/// "Fail to create device flow" error, carrying the answer as indented JSON.
+pub fn parse_device_authorization(
+    response: &HttpResponse,
+    endpoint: &str,
+) -> Result<DeviceAuthorization> {
+    let value: Value = match serde_json::from_slice(&response.body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            return Err(Error::invalid_response(
+                endpoint,
+                format!(
+                    "HTTP {} with a body that is not a JSON object",
+                    response.status
+                ),
+            ));
+        }
+    };
+    let text = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+    let number = |k: &str| match value.get(k) {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let (Some(user_code), Some(device_code)) = (text("user_code"), text("device_code")) else {
+        if let Some(server) = parse_server_error(response) {
+            // Keep az's wording while still classifying the error.
+            let flow = pyjson::to_string(&value, PyJsonStyle::TOKEN_CACHE);
+            let mut server = server;
+            server.error_description = format!("Fail to create device flow. Err: {flow}");
+            return Err(Error::from_server(server));
+        }
+        return Err(Error::invalid_response(
+            endpoint,
+            "the answer has no user_code",
+        ));
+    };
+    let verification_uri = text("verification_uri")
+        .or_else(|| text("verification_url"))
+        .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no verification_uri"))?;
+    let expires_in = number("expires_in").unwrap_or(DEFAULT_EXPIRES_IN_SECS);
+    let interval = number("interval").unwrap_or(DEFAULT_INTERVAL_SECS);
+    let message = text("message").unwrap_or_else(|| {
+        format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate.")
+    });
+    Ok(DeviceAuthorization {
+        device_code: DeviceCode::new(device_code),
+        user_code,
+        verification_uri,
+        expires_in,
+        interval,
+        message,
+    })
+}
+
+/// What the driver must do after a poll answer.
+#[derive(Debug)]
+pub enum PollStep {
+    /// Sleep this long, then poll again.
+    Wait(Duration),
+    /// The user signed in.
+    Complete(Box<TokenResponse>),
+}
+
+/// The polling state: the interval (grown by `slow_down`) and the local deadline.
+#[derive(Debug)]
+pub struct DeviceCodePoller {
+    device_code: DeviceCode,
+    interval: Duration,
+    deadline_ms: u64,
+}
+
+impl DeviceCodePoller {
+    /// Starts polling `authorization`, received at `now_ms` (milliseconds since the epoch).
+    pub fn new(authorization: &DeviceAuthorization, now_ms: u64) -> Self {
+        Self {
+            device_code: authorization.device_code.clone(),
+            interval: Duration::from_secs(authorization.interval),
+            deadline_ms: now_ms.saturating_add(authorization.expires_in.saturating_mul(1000)),
+        }
+    }
+
+    /// The current interval between polls.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// The next poll, or `DeviceCodeExpired` once the local clock passed the deadline.
+    pub fn poll_request(&self, ctx: &TokenContext, now_ms: u64) -> Result<HttpRequest> {
+        if now_ms >= self.deadline_ms {
+            return Err(Error::DeviceCodeExpired(None));
+        }
+        Ok(ctx.device_code_poll_request(&self.device_code))
+    }
+
+    /// Reads one poll answer: wait (pending, slow_down) or finish (tokens, or a terminal error).
+    pub fn handle_response(
+        &mut self,
+        response: &HttpResponse,
+        endpoint: &str,
+        now_ms: u64,
+    ) -> Result<PollStep> {
+        match parse_token_response(response, endpoint) {
+            Ok(tokens) => Ok(PollStep::Complete(Box::new(tokens))),
+            Err(err) => {
+                let Some(server) = err.server_error().cloned() else {
+                    return Err(err);
+                };
+                match server.error.as_str() {
+                    "authorization_pending" => {}
+                    "slow_down" => self.interval += SLOW_DOWN_STEP,
+                    "authorization_declined" | "access_denied" => {
+                        return Err(Error::AuthorizationDeclined(Box::new(server)));
+                    }
+                    "expired_token" | "code_expired" => {
+                        return Err(Error::DeviceCodeExpired(Some(Box::new(server))));
+                    }
+                    _ => return Err(err),
+                }
+                let remaining = self.deadline_ms.saturating_sub(now_ms);
+                if remaining == 0 {
+                    return Err(Error::DeviceCodeExpired(None));
+                }
+                // Never sleep past the deadline: the last poll happens at it, then we stop.
+                Ok(PollStep::Wait(
+                    self.interval.min(Duration::from_millis(remaining)),
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::{AZURE_CLI_CLIENT_ID, CP1_CLAIMS};
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn entra_error(error: &str, code: u64) -> HttpResponse {
+        resp(
+            400,
+            &format!(
+                r#"{{"error":"{error}","error_description":"AADSTS{code}: {error} happened.","error_codes":[{code}],"trace_id":"t","correlation_id":"c"}}"#
+            ),
+        )
+    }
+
+    fn ctx() -> TokenContext {
+        TokenContext {
+            authority: Authority::new("https://login.microsoftonline.com", None),
+            client_id: AZURE_CLI_CLIENT_ID.into(),
+            claims: Some(CP1_CLAIMS.into()),
+        }
+    }
+
+    fn authorization(expires_in: u64, interval: u64) -> DeviceAuthorization {
+        parse_device_authorization(
+            &resp(
+                200,
+                &format!(
+                    r#"{{"user_code":"ABCD1234","device_code":"DC-secret","verification_uri":"https://microsoft.com/devicelogin","expires_in":"{expires_in}","interval":{interval},"message":"To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD1234 to authenticate."}}"#
+                ),
+            ),
+            "e",
+        )
+        .expect("authorization")
+    }
+
+    #[test]
+    fn device_code_request_is_exact() {
+        let r = device_code_request(
+            &Authority::new("https://login.microsoftonline.com", None),
+            AZURE_CLI_CLIENT_ID,
+            &["https://management.core.windows.net//.default".to_string()],
+            Some(CP1_CLAIMS),
+        );
+        assert_eq!(
+            r.url,
+            "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode"
+        );
+        assert_eq!(
+            r.form.as_deref(),
+            Some(
+                "client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&scope=https%3A%2F%2Fmanagement.core.windows.net%2F%2F.default+openid+profile+offline_access&claims=%7B%22access_token%22%3A+%7B%22xms_cc%22%3A+%7B%22values%22%3A+%5B%22CP1%22%5D%7D%7D%7D"
+            )
+        );
+    }
+
+    #[test]
+    fn parses_authorization_and_reports_failures_like_az() {
+        let a = authorization(900, 5);
+        assert_eq!(a.user_code, "ABCD1234");
+        assert_eq!(a.expires_in, 900);
+        assert!(a.message.starts_with("To sign in"));
+        let err = parse_device_authorization(&entra_error("invalid_scope", 70011), "e")
+            .expect_err("no user code");
+        assert!(
+            err.to_string().starts_with(
+                "Fail to create device flow. Err: {\n    \"error\": \"invalid_scope\""
+            ),
+            "{err}"
+        );
+        let html = parse_device_authorization(&resp(500, "<html>"), "https://h/devicecode")
+            .expect_err("html");
+        assert_eq!(html.code(), "invalid_response");
+    }
+
+    #[test]
+    fn poller_waits_on_pending_and_grows_interval_on_slow_down() {
+        let a = authorization(900, 5);
+        let mut p = DeviceCodePoller::new(&a, 0);
+        assert!(p.poll_request(&ctx(), 0).is_ok());
+        match p
+            .handle_response(&entra_error("authorization_pending", 70016), "e", 10)
+            .expect("wait")
+        {
+            PollStep::Wait(d) => assert_eq!(d, Duration::from_secs(5)),
+            other => panic!("{other:?}"),
+        }
+        match p
+            .handle_response(&entra_error("slow_down", 70016), "e", 5_000)
+            .expect("wait")
+        {
+            PollStep::Wait(d) => assert_eq!(d, Duration::from_secs(10)),
+            other => panic!("{other:?}"),
+        }
+        match p
+            .handle_response(&entra_error("slow_down", 70016), "e", 15_000)
+            .expect("wait")
+        {
+            PollStep::Wait(d) => assert_eq!(d, Duration::from_secs(15)),
+            other => panic!("{other:?}"),
+        }
+        let ok = resp(
+            200,
+            r#"{"access_token":"a.b.c","token_type":"Bearer","expires_in":3600}"#,
+        );
+        assert!(matches!(
+            p.handle_response(&ok, "e", 30_000),
+            Ok(PollStep::Complete(_))
+        ));
+    }
+
+    #[test]
+    fn poller_stops_on_terminal_errors() {
+        let a = authorization(900, 5);
+        let cases = [
+            ("authorization_declined", 70000, "authorization_declined"),
+            ("access_denied", 70000, "authorization_declined"),
+            ("expired_token", 70020, "device_code_expired"),
+            ("bad_verification_code", 70019, "server_error"),
+            ("invalid_grant", 50126, "server_error"),
+        ];
+        for (error, code, expected) in cases {
+            let mut p = DeviceCodePoller::new(&a, 0);
+            let err = p
+                .handle_response(&entra_error(error, code), "e", 1)
+                .expect_err(error);
+            assert_eq!(err.code(), expected, "{error}");
+            assert!(
+                err.to_string().starts_with(&format!("AADSTS{code}:")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn poller_stops_at_the_local_deadline() {
+        let a = authorization(12, 5);
+        let mut p = DeviceCodePoller::new(&a, 1_000);
+        match p
+            .handle_response(&entra_error("authorization_pending", 70016), "e", 10_000)
+            .expect("wait")
+        {
+            PollStep::Wait(d) => {
+                assert_eq!(d, Duration::from_secs(3), "never sleeps past the deadline")
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = p.poll_request(&ctx(), 13_000).expect_err("expired");
+        assert_eq!(err.code(), "device_code_expired");
+        let err = p
+            .handle_response(&entra_error("authorization_pending", 70016), "e", 13_000)
+            .expect_err("expired");
+        assert_eq!(err.code(), "device_code_expired");
+    }
+}
