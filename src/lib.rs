@@ -21,4 +21,6 @@ pub use error::{Error, Result, ServerError};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub mod arm;
 pub mod oauth;
+pub mod token_cache;

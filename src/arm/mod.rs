@@ -1,0 +1,278 @@
+//! Azure Resource Manager: the tenant and subscription lists az's login reads, sans I/O.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse, endpoint_of};
+use crate::secret::AccessToken;
+
+/// The api-version az 2.91 uses for tenants and subscriptions.
+pub const API_VERSION: &str = "2022-12-01";
+
+/// A tenant from `GET /tenants`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tenant {
+    /// The tenant GUID.
+    pub tenant_id: String,
+    /// Its display name, when ARM gives one.
+    pub display_name: Option<String>,
+    /// Its default domain.
+    pub default_domain: Option<String>,
+}
+
+impl Tenant {
+    /// az's way of naming a tenant in messages: `<tid> '<displayName>'`, or just `<tid>`.
+    pub fn id_and_name(&self) -> String {
+        match self.display_name.as_deref().filter(|n| !n.is_empty()) {
+            Some(name) => format!("{} '{}'", self.tenant_id, name),
+            None => self.tenant_id.clone(),
+        }
+    }
+}
+
+/// A subscription from `GET /subscriptions`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArmSubscription {
+    /// The subscription GUID.
+    pub subscription_id: String,
+    /// Its display name.
+    pub display_name: Option<String>,
+    /// `Enabled`, `Disabled`, `Warned`, `PastDue`, `Deleted`.
+    pub state: Option<String>,
+    /// The subscription's home tenant.
+    pub tenant_id: Option<String>,
+    /// Tenants that manage it (Lighthouse); `None` when ARM sends null.
+    pub managed_by_tenants: Option<Vec<String>>,
+}
+
+/// One page of a list, with the link to the next.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// The absolute URL of the next page.
+    pub next_link: Option<String>,
+}
+
+fn base(arm_endpoint: &str) -> &str {
+    arm_endpoint.trim_end_matches('/')
+}
+
+fn authorized(url: String, token: &AccessToken) -> HttpRequest {
+    HttpRequest::get(url).header("Authorization", format!("Bearer {}", token.secret()))
+}
+
+/// `GET {arm}/tenants`.
+pub fn tenants_request(arm_endpoint: &str, token: &AccessToken) -> HttpRequest {
+    authorized(
+        format!("{}/tenants?api-version={API_VERSION}", base(arm_endpoint)),
+        token,
+    )
+}
+
+/// `GET {arm}/subscriptions`.
+pub fn subscriptions_request(arm_endpoint: &str, token: &AccessToken) -> HttpRequest {
+    authorized(
+        format!(
+            "{}/subscriptions?api-version={API_VERSION}",
+            base(arm_endpoint)
+        ),
+        token,
+    )
+}
+
+/// `GET {arm}/subscriptions/{id}`.
+pub fn subscription_request(
+    arm_endpoint: &str,
+    subscription_id: &str,
+    token: &AccessToken,
+) -> HttpRequest {
+    authorized(
+        format!(
+            "{}/subscriptions/{subscription_id}?api-version={API_VERSION}",
+            base(arm_endpoint)
+        ),
+        token,
+    )
+}
+
+/// The next page of a list.
+pub fn next_page_request(next_link: &str, token: &AccessToken) -> HttpRequest {
+    authorized(next_link.to_string(), token)
+}
+
+/// Turns an ARM error answer into an error; `Ok(json)` for a 2xx JSON body.
+fn checked_json(response: &HttpResponse, url: &str) -> Result<Value> {
+    let endpoint = endpoint_of(url);
+    if !(200..300).contains(&response.status) {
+        let detail = serde_json::from_slice::<Value>(&response.body)
+            .ok()
+            .and_then(|v| {
+                let e = v.get("error")?;
+                Some(format!(
+                    "({}) {}",
+                    e.get("code").and_then(Value::as_str).unwrap_or("Error"),
+                    e.get("message").and_then(Value::as_str).unwrap_or_default()
+                ))
+            });
+        return Err(Error::Arm {
+            status: response.status,
+            message: detail
+                .unwrap_or_else(|| format!("{endpoint} answered HTTP {}", response.status)),
+        });
+    }
+    serde_json::from_slice(&response.body)
+        .map_err(|e| Error::invalid_response(endpoint, format!("the body is not JSON ({e})")))
+}
+
+fn page<T>(
+    response: &HttpResponse,
+    url: &str,
+    item: impl Fn(&Value) -> Option<T>,
+) -> Result<Page<T>> {
+    let v = checked_json(response, url)?;
+    let endpoint = endpoint_of(url);
+    let values = v
+        .get("value")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no 'value' list"))?;
+    let items = values
+        .iter()
+        .map(|x| {
+            item(x).ok_or_else(|| Error::invalid_response(endpoint, "a list item lacks its id"))
+        })
+        .collect::<Result<Vec<T>>>()?;
+    let next_link = v
+        .get("nextLink")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    Ok(Page { items, next_link })
+}
+
+fn opt_str(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Parses a page of `GET /tenants`.
+pub fn parse_tenants_page(response: &HttpResponse, url: &str) -> Result<Page<Tenant>> {
+    page(response, url, |t| {
+        let tenant_id = opt_str(t, "tenantId")
+            .or_else(|| {
+                opt_str(t, "id").map(|id| id.rsplit('/').next().unwrap_or_default().to_string())
+            })
+            .filter(|s| !s.is_empty())?;
+        Some(Tenant {
+            tenant_id,
+            display_name: opt_str(t, "displayName"),
+            default_domain: opt_str(t, "defaultDomain"),
+        })
+    })
+}
+
+fn parse_subscription(s: &Value) -> Option<ArmSubscription> {
+    let subscription_id = opt_str(s, "subscriptionId")
+        .or_else(|| {
+            opt_str(s, "id").map(|id| id.rsplit('/').next().unwrap_or_default().to_string())
+        })
+        .filter(|s| !s.is_empty())?;
+    let managed_by_tenants = match s.get("managedByTenants") {
+        Some(Value::Array(list)) => {
+            Some(list.iter().filter_map(|t| opt_str(t, "tenantId")).collect())
+        }
+        _ => None,
+    };
+    Some(ArmSubscription {
+        subscription_id,
+        display_name: opt_str(s, "displayName"),
+        state: opt_str(s, "state"),
+        tenant_id: opt_str(s, "tenantId"),
+        managed_by_tenants,
+    })
+}
+
+/// Parses a page of `GET /subscriptions`.
+pub fn parse_subscriptions_page(
+    response: &HttpResponse,
+    url: &str,
+) -> Result<Page<ArmSubscription>> {
+    page(response, url, parse_subscription)
+}
+
+/// Parses `GET /subscriptions/{id}`.
+pub fn parse_subscription_response(response: &HttpResponse, url: &str) -> Result<ArmSubscription> {
+    let v = checked_json(response, url)?;
+    parse_subscription(&v)
+        .ok_or_else(|| Error::invalid_response(endpoint_of(url), "the answer lacks subscriptionId"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn builds_requests_with_bearer_tokens() {
+        let r = tenants_request("https://management.azure.com/", &AccessToken::new("tok"));
+        assert_eq!(
+            r.url,
+            "https://management.azure.com/tenants?api-version=2022-12-01"
+        );
+        assert_eq!(
+            r.headers,
+            vec![("Authorization".to_string(), "Bearer tok".to_string())]
+        );
+        let s = subscription_request(
+            "https://management.azure.com",
+            "abc",
+            &AccessToken::new("t"),
+        );
+        assert_eq!(
+            s.url,
+            "https://management.azure.com/subscriptions/abc?api-version=2022-12-01"
+        );
+    }
+
+    #[test]
+    fn parses_pages_and_next_links() {
+        let body = r#"{"value":[{"id":"/tenants/t1","tenantId":"t1","displayName":"Contoso","defaultDomain":"contoso.example","tenantCategory":"Home","domains":["contoso.example"]},{"id":"/tenants/t2"}],"nextLink":"https://management.azure.com/tenants?api-version=2022-12-01&$skiptoken=x"}"#;
+        let p = parse_tenants_page(&resp(200, body), "u").expect("page");
+        assert_eq!(p.items.len(), 2);
+        assert_eq!(p.items[0].id_and_name(), "t1 'Contoso'");
+        assert_eq!(p.items[1].id_and_name(), "t2");
+        assert!(p.next_link.is_some_and(|l| l.ends_with("skiptoken=x")));
+        let subs = r#"{"value":[{"id":"/subscriptions/s1","subscriptionId":"s1","displayName":"Prod","state":"Enabled","tenantId":"t1","managedByTenants":[{"tenantId":"m1"}]},{"id":"/subscriptions/s2","displayName":"Null","state":"Disabled","tenantId":"t1","managedByTenants":null}]}"#;
+        let p = parse_subscriptions_page(&resp(200, subs), "u").expect("page");
+        assert_eq!(p.items[0].managed_by_tenants, Some(vec!["m1".to_string()]));
+        assert_eq!(p.items[1].subscription_id, "s2");
+        assert_eq!(p.items[1].managed_by_tenants, None);
+        assert!(p.next_link.is_none());
+    }
+
+    #[test]
+    fn arm_errors_and_garbage_are_reported() {
+        let e = parse_tenants_page(
+            &resp(401, r#"{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}"#),
+            "https://m/tenants?x",
+        )
+        .expect_err("401");
+        assert_eq!(
+            e.to_string(),
+            "(InvalidAuthenticationToken) The access token is invalid."
+        );
+        let g = parse_subscriptions_page(&resp(200, "{\"value\": 3}"), "https://m/subscriptions?x")
+            .expect_err("bad");
+        assert_eq!(g.code(), "invalid_response");
+        assert!(g.to_string().contains("https://m/subscriptions"));
+        let h = parse_subscriptions_page(&resp(503, "<html>"), "https://m/subscriptions?x")
+            .expect_err("503");
+        assert_eq!(h.to_string(), "https://m/subscriptions answered HTTP 503");
+    }
+}
