@@ -23,4 +23,5 @@ pub use error::{Error, Result, ServerError};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub mod arm;
 pub mod oauth;
+pub mod profile;
 pub mod token_cache;

@@ -1,0 +1,193 @@
+//! `azureProfile.json`, sans I/O: the subscription list, az's merge and default rules, and
+//! az-exact serialisation (UTF-8 BOM, one line, `json.dump` separators, ASCII escaping).
+//!
+//! The document is kept as parsed JSON (key order preserved), so keys azlogin does not know, at
+//! the top level or in an entry, survive every rewrite.
+
+mod entry;
+
+use serde_json::{Map, Value};
+
+use crate::pyjson::{self, PyJsonStyle};
+
+pub use entry::{Subscription, SubscriptionSource, TENANT_LEVEL_ACCOUNT_NAME, UserType};
+
+const BOM: &str = "\u{feff}";
+const SUBSCRIPTIONS: &str = "subscriptions";
+const INSTALLATION_ID: &str = "installationId";
+
+/// The whole `azureProfile.json`.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    root: Map<String, Value>,
+    subscriptions: Vec<Subscription>,
+}
+
+impl Profile {
+    /// An empty profile (what az writes into a fresh config dir: `{}`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses the file (BOM optional, as Python's `utf-8-sig` reads it).
+    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
+        let text = text.strip_prefix(BOM).unwrap_or(text);
+        if text.trim().is_empty() {
+            return Ok(Self::new());
+        }
+        let mut root = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err("the top level is not a JSON object".into()),
+            Err(e) => return Err(format!("not valid JSON ({e})")),
+        };
+        let subscriptions = match root.get_mut(SUBSCRIPTIONS) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => std::mem::take(items)
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    Subscription::from_json(v).map_err(|e| format!("subscriptions[{i}]: {e}"))
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err("'subscriptions' is not a list".into()),
+        };
+        Ok(Self {
+            root,
+            subscriptions,
+        })
+    }
+
+    /// The file's bytes as az writes them.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut root = self.root.clone();
+        if self.root.contains_key(SUBSCRIPTIONS) || !self.subscriptions.is_empty() {
+            let list = self
+                .subscriptions
+                .iter()
+                .map(Subscription::to_json)
+                .collect();
+            // Replacing keeps the key's position; a new key goes last, as in a Python dict.
+            root.insert(SUBSCRIPTIONS.into(), Value::Array(list));
+        }
+        let mut text = String::from(BOM);
+        text.push_str(&pyjson::to_string(
+            &Value::Object(root),
+            PyJsonStyle::PROFILE,
+        ));
+        text.into_bytes()
+    }
+
+    /// Every stored entry, all clouds, in file order.
+    pub fn subscriptions(&self) -> &[Subscription] {
+        &self.subscriptions
+    }
+
+    /// The entries of one cloud.
+    pub fn subscriptions_in(&self, cloud: &str) -> impl Iterator<Item = &Subscription> {
+        self.subscriptions
+            .iter()
+            .filter(move |s| s.environment_name() == Some(cloud))
+    }
+
+    /// The default entry of a cloud.
+    pub fn default_in(&self, cloud: &str) -> Option<&Subscription> {
+        self.subscriptions_in(cloud).find(|s| s.is_default())
+    }
+
+    /// Whether the document holds a subscription list at all.
+    pub fn has_subscription_list(&self) -> bool {
+        self.root.contains_key(SUBSCRIPTIONS) || !self.subscriptions.is_empty()
+    }
+
+    /// The telemetry installation id, if any.
+    pub fn installation_id(&self) -> Option<&str> {
+        self.root.get(INSTALLATION_ID).and_then(Value::as_str)
+    }
+
+    /// Adds an installation id when there is none (az adds it at the end of a command).
+    pub fn ensure_installation_id(&mut self, make: impl FnOnce() -> String) {
+        if !self.root.contains_key(SUBSCRIPTIONS) && !self.subscriptions.is_empty() {
+            self.root
+                .insert(SUBSCRIPTIONS.into(), Value::Array(Vec::new()));
+        }
+        if !self.root.contains_key(INSTALLATION_ID) {
+            self.root
+                .insert(INSTALLATION_ID.into(), Value::String(make()));
+        }
+    }
+
+    /// Merges a login's entries by az's rules and picks the default. Returns the default's id.
+    ///
+    /// Same id → replaced in place; new ids appended. The default becomes, in order: the entry
+    /// matching `preferred` (the `--subscription` of the login), the previous default when this
+    /// login found it again, the first `Enabled` new entry, the first new entry.
+    pub fn merge(&mut self, new: &mut [Subscription], preferred: Option<&str>) -> Option<String> {
+        if new.is_empty() {
+            return None;
+        }
+        let previous_default = self
+            .subscriptions
+            .iter()
+            .find(|s| s.is_default())
+            .map(|s| s.id().to_string());
+        let chosen = preferred
+            .and_then(|p| new.iter().position(|s| s.id().eq_ignore_ascii_case(p)))
+            .or_else(|| previous_default.and_then(|d| new.iter().position(|s| s.id() == d)))
+            .or_else(|| new.iter().position(|s| s.state() == Some("Enabled")))
+            .unwrap_or(0);
+        for (i, s) in new.iter_mut().enumerate() {
+            s.set_default(i == chosen);
+        }
+        for s in &mut self.subscriptions {
+            s.set_default(false);
+        }
+        // One pass with an index keeps the merge linear for very large profiles.
+        let mut position: std::collections::HashMap<String, usize> = self
+            .subscriptions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id().to_string(), i))
+            .collect();
+        for s in new.iter() {
+            match position.get(s.id()) {
+                Some(&i) => self.subscriptions[i] = s.clone(),
+                None => {
+                    position.insert(s.id().to_string(), self.subscriptions.len());
+                    self.subscriptions.push(s.clone());
+                }
+            }
+        }
+        self.root
+            .entry(SUBSCRIPTIONS)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        Some(new[chosen].id().to_string())
+    }
+
+    /// Makes the entry with `id` the only default (all clouds), as `az account set` does.
+    pub fn set_default(&mut self, id: &str) {
+        for s in &mut self.subscriptions {
+            s.set_default(s.id() == id);
+        }
+    }
+
+    /// Removes every entry of `username` (case-insensitive), all clouds. Returns how many.
+    pub fn remove_user(&mut self, username: &str) -> usize {
+        let before = self.subscriptions.len();
+        self.subscriptions.retain(|s| {
+            !s.user_name()
+                .is_some_and(|u| u.eq_ignore_ascii_case(username))
+        });
+        before - self.subscriptions.len()
+    }
+
+    /// Empties the subscription list (`az account clear`).
+    pub fn clear(&mut self) {
+        self.subscriptions.clear();
+        self.root
+            .insert(SUBSCRIPTIONS.into(), Value::Array(Vec::new()));
+    }
+}
+
+#[cfg(test)]
+mod tests;
