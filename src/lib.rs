@@ -25,3 +25,6 @@ pub mod arm;
 pub mod oauth;
 pub mod profile;
 pub mod token_cache;
+pub mod discovery;
+pub mod runtime;
+pub mod login;

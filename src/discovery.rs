@@ -1,0 +1,262 @@
+//! Tenant and subscription discovery: concurrent across tenants with a bound, results and
+//! warnings in exactly the order az's sequential loop gives them.
+//!
+//! The driver ([`discover`]) only fetches; [`assemble`] is the pure part that applies az's rules
+//! (duplicates kept once, empty and failed tenants reported after the loop).
+
+use futures::StreamExt;
+
+use crate::arm::{self, ArmSubscription, Tenant};
+use crate::error::{Error, Result};
+use crate::http::HttpClient;
+use crate::secret::AccessToken;
+
+/// The default number of tenants worked on at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// Gives an ARM access token for a tenant (a refresh-token grant at that tenant, normally).
+#[allow(async_fn_in_trait)]
+pub trait TenantTokens {
+    /// A token for ARM in `tenant_id`.
+    async fn token_for_tenant(&self, tenant_id: &str) -> Result<AccessToken>;
+}
+
+/// What happened in one tenant.
+#[derive(Debug)]
+pub enum TenantResult {
+    /// The tenant's subscriptions, all pages.
+    Listed(Vec<ArmSubscription>),
+    /// No token for this tenant (MFA, disabled account, consent…).
+    AuthenticationFailed(Error),
+    /// A token, but listing failed (ARM or network error). az aborts the login here; azlogin
+    /// reports the tenant and goes on.
+    ListingFailed(Error),
+}
+
+/// One tenant and its result.
+#[derive(Debug)]
+pub struct TenantOutcome {
+    /// The tenant.
+    pub tenant: Tenant,
+    /// What happened.
+    pub result: TenantResult,
+}
+
+/// Reads every page of a list.
+pub async fn list_all<C: HttpClient, T>(
+    client: &C,
+    first: crate::http::HttpRequest,
+    token: &AccessToken,
+    parse: impl Fn(&crate::http::HttpResponse, &str) -> Result<arm::Page<T>>,
+) -> Result<Vec<T>> {
+    let mut items = Vec::new();
+    let mut request = first;
+    loop {
+        let url = request.url.clone();
+        let response = client.send(request).await?;
+        let page = parse(&response, &url)?;
+        items.extend(page.items);
+        match page.next_link {
+            Some(next) => request = arm::next_page_request(&next, token),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// Lists the tenants the `organizations` token can see.
+pub async fn list_tenants<C: HttpClient>(client: &C, arm_endpoint: &str, token: &AccessToken) -> Result<Vec<Tenant>> {
+    list_all(client, arm::tenants_request(arm_endpoint, token), token, arm::parse_tenants_page).await
+}
+
+/// Lists the subscriptions a tenant's token can see.
+pub async fn list_subscriptions<C: HttpClient>(
+    client: &C,
+    arm_endpoint: &str,
+    token: &AccessToken,
+) -> Result<Vec<ArmSubscription>> {
+    list_all(client, arm::subscriptions_request(arm_endpoint, token), token, arm::parse_subscriptions_page).await
+}
+
+/// Fetches every tenant's subscriptions, at most `concurrency` tenants at once, calling
+/// `on_tenant_done(done, total)` as each finishes. Outcomes come back in tenant order.
+pub async fn discover<C: HttpClient, T: TenantTokens>(
+    client: &C,
+    tokens: &T,
+    arm_endpoint: &str,
+    tenants: Vec<Tenant>,
+    concurrency: usize,
+    on_tenant_done: impl Fn(usize, usize),
+) -> Vec<TenantOutcome> {
+    let total = tenants.len();
+    // An atomic (not a Cell) keeps the future Send for hosts that spawn it on a thread pool.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    futures::stream::iter(tenants)
+        .map(|tenant| async move {
+            let result = match tokens.token_for_tenant(&tenant.tenant_id).await {
+                Err(e) => TenantResult::AuthenticationFailed(e),
+                Ok(token) => match list_subscriptions(client, arm_endpoint, &token).await {
+                    Ok(subs) => TenantResult::Listed(subs),
+                    Err(e) => TenantResult::ListingFailed(e),
+                },
+            };
+            TenantOutcome { tenant, result }
+        })
+        .buffered(concurrency.max(1))
+        .inspect(|_| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            on_tenant_done(n, total);
+        })
+        .collect()
+        .await
+}
+
+/// A subscription and the tenant whose token found it.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The subscription.
+    pub subscription: ArmSubscription,
+    /// The tenant whose token listed it.
+    pub tenant: Tenant,
+}
+
+/// The login's view of discovery, after az's rules.
+#[derive(Debug, Default)]
+pub struct Assembled {
+    /// Subscriptions in discovery order, duplicates dropped (first tenant wins).
+    pub found: Vec<Found>,
+    /// Tenants whose listing succeeded and was empty.
+    pub empty_tenants: Vec<Tenant>,
+    /// Tenants that failed.
+    pub failed_tenants: Vec<Tenant>,
+    /// az's warnings, in az's order (per-tenant ones first, then the two closing blocks).
+    pub warnings: Vec<String>,
+}
+
+/// Applies az's rules to the outcomes, in tenant order.
+pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
+    let mut out = Assembled::default();
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for TenantOutcome { tenant, result } in outcomes {
+        match result {
+            TenantResult::AuthenticationFailed(e) => {
+                out.warnings.push(format!(
+                    "Authentication failed against tenant {}: {}",
+                    tenant.id_and_name(),
+                    e
+                ));
+                out.failed_tenants.push(tenant);
+            }
+            TenantResult::ListingFailed(e) => {
+                out.warnings.push(format!(
+                    "Failed to list subscriptions of tenant {}: {}",
+                    tenant.id_and_name(),
+                    e
+                ));
+                out.failed_tenants.push(tenant);
+            }
+            TenantResult::Listed(subs) => {
+                if subs.is_empty() {
+                    out.empty_tenants.push(tenant.clone());
+                }
+                for s in subs {
+                    if let Some(first) = seen.get(&s.subscription_id) {
+                        out.warnings.push(format!(
+                            "Subscription {} '{}' can be accessed from tenants {}(default) and {}. To select a specific tenant when accessing this subscription, use 'az login --tenant TENANT_ID'.",
+                            s.subscription_id,
+                            s.display_name.as_deref().unwrap_or("None"),
+                            first,
+                            tenant.tenant_id
+                        ));
+                        continue;
+                    }
+                    seen.insert(s.subscription_id.clone(), tenant.tenant_id.clone());
+                    out.found.push(Found {
+                        subscription: s,
+                        tenant: tenant.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if !out.empty_tenants.is_empty() {
+        out.warnings.push(
+            "The following tenants don't contain accessible subscriptions. Use `az login --allow-no-subscriptions` to have tenant level access."
+                .into(),
+        );
+        out.warnings.extend(out.empty_tenants.iter().map(Tenant::id_and_name));
+    }
+    if !out.failed_tenants.is_empty() {
+        out.warnings.push(
+            "If you need to access subscriptions in the following tenants, please use `az login --tenant TENANT_ID`."
+                .into(),
+        );
+        out.warnings.extend(out.failed_tenants.iter().map(Tenant::id_and_name));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServerError;
+
+    fn tenant(id: &str, name: Option<&str>) -> Tenant {
+        Tenant {
+            tenant_id: id.into(),
+            display_name: name.map(str::to_string),
+            default_domain: None,
+        }
+    }
+
+    fn sub(id: &str, name: &str) -> ArmSubscription {
+        ArmSubscription {
+            subscription_id: id.into(),
+            display_name: Some(name.into()),
+            state: Some("Enabled".into()),
+            tenant_id: None,
+            managed_by_tenants: None,
+        }
+    }
+
+    #[test]
+    fn assembles_like_az_with_the_example_tenants() {
+        let mfa = Error::from_server(ServerError {
+            error: "invalid_grant".into(),
+            error_description: "AADSTS50076: MFA needed.".into(),
+            error_codes: vec![50076],
+            ..ServerError::default()
+        });
+        let a = assemble(vec![
+            TenantOutcome {
+                tenant: tenant("t1", Some("Contoso")),
+                result: TenantResult::Listed(vec![sub("s1", "P"), sub("s2", "D")]),
+            },
+            TenantOutcome {
+                tenant: tenant("t2", Some("Fabrikam Empty")),
+                result: TenantResult::Listed(vec![]),
+            },
+            TenantOutcome {
+                tenant: tenant("t3", Some("Woodgrove MFA")),
+                result: TenantResult::AuthenticationFailed(mfa),
+            },
+            TenantOutcome {
+                tenant: tenant("t4", None),
+                result: TenantResult::Listed(vec![sub("s1", "P"), sub("s9", "N")]),
+            },
+        ]);
+        let ids: Vec<&str> = a.found.iter().map(|f| f.subscription.subscription_id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s2", "s9"]);
+        assert_eq!(a.found[2].tenant.tenant_id, "t4");
+        assert_eq!(
+            a.warnings,
+            [
+                "Authentication failed against tenant t3 'Woodgrove MFA': AADSTS50076: MFA needed.",
+                "Subscription s1 'P' can be accessed from tenants t1(default) and t4. To select a specific tenant when accessing this subscription, use 'az login --tenant TENANT_ID'.",
+                "The following tenants don't contain accessible subscriptions. Use `az login --allow-no-subscriptions` to have tenant level access.",
+                "t2 'Fabrikam Empty'",
+                "If you need to access subscriptions in the following tenants, please use `az login --tenant TENANT_ID`.",
+                "t3 'Woodgrove MFA'",
+            ]
+        );
+    }
+}
