@@ -236,6 +236,7 @@ impl HttpClient for ReqwestClient {
             message: describe_reqwest_error(&e),
         };
         #[allow(unused_mut)]
+        #[allow(unused_mut)]
         let mut response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response
@@ -248,16 +249,33 @@ impl HttpClient for ReqwestClient {
                 )
             })
             .collect();
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Error::invalid_response(
-                    endpoint.clone(),
-                    format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
-                ));
+        let too_large = || {
+            Error::invalid_response(
+                endpoint.clone(),
+                format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
+            )
+        };
+        // Natively the body is read chunk by chunk so a huge answer stops at the cap; fetch on
+        // wasm32 hands over the whole body at once.
+        #[cfg(not(target_arch = "wasm32"))]
+        let body = {
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(transport)? {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
             }
-            body.extend_from_slice(&chunk);
-        }
+            body
+        };
+        #[cfg(target_arch = "wasm32")]
+        let body = {
+            let bytes = response.bytes().await.map_err(transport)?;
+            if bytes.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            bytes.to_vec()
+        };
         Ok(HttpResponse {
             status,
             headers,
