@@ -236,7 +236,6 @@ impl HttpClient for ReqwestClient {
             message: describe_reqwest_error(&e),
         };
         #[allow(unused_mut)]
-        #[allow(unused_mut)]
         let mut response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response
