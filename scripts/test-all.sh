@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the tests need (idempotent) and runs every check and test of the project.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: rustfmt, clippy, wasm32 target"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  if ! rustup target add wasm32-unknown-unknown; then
+    echo "!! FAILED to install the wasm32-unknown-unknown target: the wasm check cannot run" >&2
+    exit 1
+  fi
+fi
+command -v python3 >/dev/null || { echo "!! python3 is needed by the lock-file test" >&2; exit 1; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "core for wasm32 without native features"
+cargo check -p azlogin --lib --no-default-features --target wasm32-unknown-unknown
+cargo check -p azlogin-wasm --target wasm32-unknown-unknown
+
+step "cargo test (unit + integration over loopback)"
+cargo test --workspace
+
+step "demo"
+cargo run --quiet --bin azlogin -- demo >/dev/null
+
+echo
+echo "All checks passed."

@@ -1,0 +1,181 @@
+//! `azlogin login` / `azlogin logout`: az's argument rules and messages around the session.
+
+use std::io::IsTerminal;
+
+use serde_json::Value;
+
+use super::args::{LoginArgs, LogoutArgs};
+use super::console::Console;
+use crate::error::{Error, Result};
+use crate::oauth::device_code::DeviceAuthorization;
+use crate::oauth::metadata::is_guid;
+use crate::secret::Password;
+use crate::session::{LoginEvents, LoginMethod, LoginRequest, Session};
+
+/// The public cloud's login host, which gets the MFA-enforcement wording.
+const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
+
+/// The password warning for the public cloud.
+const MFA_ENFORCED_WARNING: &str = "Starting September 1, 2025, MFA will be gradually enforced for Azure public cloud. The authentication with username and password in the command line is not supported with MFA. Consider using one of the compatible authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
+/// The password warning for every other cloud.
+const PASSWORD_DISCOURAGED_WARNING: &str = "Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
+
+/// az's usage errors, in az's order.
+fn check_usage(a: &LoginArgs) -> Result<()> {
+    let usage = |m: &str| Err(Error::Usage(m.to_string()));
+    if a.identity && (a.password.is_some() || a.service_principal || a.tenant.is_some()) {
+        return usage("usage error: '--identity' is not applicable with other arguments");
+    }
+    if a.identity && a.username.is_some() {
+        return usage(
+            "Passing the managed identity ID with --username is no longer supported. Use --client-id, --object-id or --resource-id instead.",
+        );
+    }
+    if a.use_device_code && (a.service_principal || a.username.is_some()) {
+        return usage("usage error: '--use-device-code' is not applicable with other arguments");
+    }
+    if a.use_cert_sn_issuer && !a.service_principal {
+        return usage("usage error: '--use-sn-issuer' is only applicable with a service principal");
+    }
+    if a.service_principal && a.username.is_none() {
+        return usage("usage error: --service-principal --username NAME --password SECRET --tenant TENANT");
+    }
+    if a.skip_subscription_discovery && a.tenant.is_none() {
+        return usage("usage error: '--skip-subscription-discovery' requires '--tenant'");
+    }
+    if a.skip_subscription_discovery && a.subscription.as_deref().is_some_and(|s| !is_guid(s)) {
+        return usage(
+            "usage error: '--subscription' must be a subscription ID (GUID), not a name, when combined with '--skip-subscription-discovery'.",
+        );
+    }
+    Ok(())
+}
+
+struct CliEvents {
+    console: Console,
+}
+
+impl LoginEvents for CliEvents {
+    fn device_code(&self, authorization: &DeviceAuthorization) {
+        self.console.styled_warning(&authorization.message);
+    }
+    fn warning(&self, text: &str) {
+        self.console.warning(text);
+    }
+}
+
+/// Decodes `--claims-challenge` (base64, read as latin-1 like az).
+fn decode_claims_challenge(encoded: &str) -> Result<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .or_else(|_| crate::oauth::claims::base64url_decode(encoded))
+        .map_err(|_| Error::Usage("The value of --claims-challenge is not valid base64.".into()))?;
+    Ok(bytes.into_iter().map(char::from).collect())
+}
+
+/// Runs `azlogin login`; the JSON az prints, or `None`.
+pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Result<Option<Value>> {
+    check_usage(&args)?;
+    if args.identity || args.service_principal {
+        return Err(Error::Usage(
+            "Service principal and managed identity logins are not available in this version of azlogin. Use `azlogin login --use-device-code` or `-u/-p` for a user.".into(),
+        ));
+    }
+    if args.skip_subscription_discovery {
+        return Err(Error::Usage(
+            "'--skip-subscription-discovery' is not available in this version of azlogin.".into(),
+        ));
+    }
+    let method = match &args.username {
+        Some(username) => {
+            let warning = if session.cloud().login_endpoint()?.eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT) {
+                MFA_ENFORCED_WARNING
+            } else {
+                PASSWORD_DISCOURAGED_WARNING
+            };
+            console.warning(warning);
+            let password = match &args.password {
+                Some(p) => Password::new(p.clone()),
+                None if std::io::stdin().is_terminal() => Password::new(
+                    rpassword::prompt_password("Password: ")
+                        .map_err(|e| Error::Usage(format!("Could not read the password: {e}")))?,
+                ),
+                None => {
+                    return Err(Error::Usage(
+                        "Please specify both username and password in non-interactive mode.".into(),
+                    ));
+                }
+            };
+            LoginMethod::Password {
+                username: username.clone(),
+                password,
+            }
+        }
+        None => {
+            if !args.use_device_code {
+                console.warning(
+                    "A web browser cannot be opened by this version of azlogin; using the device code flow instead.",
+                );
+            }
+            LoginMethod::DeviceCode
+        }
+    };
+    let mut request = LoginRequest::new(method);
+    request.tenant = args.tenant;
+    request.scopes = args.scope;
+    request.allow_no_subscriptions = args.allow_no_subscriptions;
+    request.subscription = args.subscription;
+    request.claims_challenge = args.claims_challenge.as_deref().map(decode_claims_challenge).transpose()?;
+    request.concurrency = args.concurrency;
+    let outcome = session.login(request, &CliEvents { console }).await?;
+    Ok(Some(Value::Array(
+        outcome.subscriptions.iter().map(|s| s.to_output_json()).collect(),
+    )))
+}
+
+/// Runs `azlogin logout`.
+pub fn logout(session: &Session, args: LogoutArgs) -> Result<Option<Value>> {
+    session.logout(args.username.as_deref())?;
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(line: &[&str]) -> LoginArgs {
+        let mut all = vec!["azlogin", "login"];
+        all.extend_from_slice(line);
+        match super::super::args::Cli::parse_from(all).command {
+            super::super::args::Command::Login(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn usage_errors_in_az_order() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["-i", "-t", "x"], "usage error: '--identity' is not applicable with other arguments"),
+            (&["-i", "-u", "x"], "Passing the managed identity ID with --username"),
+            (&["--use-device-code", "-u", "x"], "usage error: '--use-device-code' is not applicable"),
+            (&["--use-cert-sn-issuer"], "usage error: '--use-sn-issuer' is only applicable"),
+            (&["--service-principal"], "usage error: --service-principal --username NAME"),
+            (&["--skip-sub"], "usage error: '--skip-subscription-discovery' requires '--tenant'"),
+            (&["--skip-subscription-discovery", "-t", "t", "-s", "Prod"], "must be a subscription ID (GUID)"),
+        ];
+        for (line, expected) in cases {
+            let err = check_usage(&args(line)).expect_err("usage error");
+            assert!(err.to_string().starts_with(expected), "{line:?}: {err}");
+            assert_eq!(err.code(), "usage_error");
+        }
+        assert!(check_usage(&args(&["--use-device-code", "-t", "contoso.example"])).is_ok());
+    }
+
+    #[test]
+    fn claims_challenge_is_base64_decoded() {
+        assert_eq!(decode_claims_challenge("eyJhIjoxfQ==").expect("decodes"), "{\"a\":1}");
+        assert!(decode_claims_challenge("***").is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! The `azlogin` command: a drop-in for `az login`, `az logout`, `az account`, `az config` and
+//! `az cloud`, with az's streams, messages and exit codes (0 success, 1 error, 2 bad arguments).
+
+pub mod account_cmd;
+pub mod args;
+pub mod cloud_cmd;
+pub mod config_cmd;
+pub mod console;
+pub mod demo;
+pub mod emulator_cmd;
+pub mod login_cmd;
+pub mod output;
+
+use std::io::Write;
+
+use clap::Parser;
+use serde_json::Value;
+
+use self::args::{Cli, Command};
+use self::console::Console;
+use crate::error::{Error, Result};
+use crate::session::{Session, SessionOptions};
+
+/// Parses `args` (program name first), runs the command, and returns the exit code.
+pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ERROR: Cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Emulator(args) => return report(emulator_cmd::run(args).await.map(|_| ()), Console::detect(true, false)),
+        Command::Demo => return report(demo::run().await, Console::detect(false, false)),
+        _ => {}
+    }
+    let session = match Session::open(SessionOptions::default()) {
+        Ok(s) => s,
+        Err(e) => return report(Err(e), Console::detect(false, cli.only_show_errors)),
+    };
+    let config = session.config();
+    let no_color = config.get_bool("core", "no_color", false).unwrap_or(false);
+    let only_errors = cli.only_show_errors || config.get_bool("core", "only_show_errors", false).unwrap_or(false);
+    let console = Console::detect(no_color, only_errors);
+    let format_name = cli
+        .output
+        .clone()
+        .or_else(|| config.get("core", "output"))
+        .unwrap_or_else(|| "json".to_string());
+    let format = match output::OutputFormat::parse(&format_name) {
+        Ok(f) => f,
+        Err(e) => return report_usage(e, console),
+    };
+    let printed: Result<account_cmd::Printed> = match cli.command {
+        Command::Login(args) => login_cmd::login(&session, args, console).await.map(|v| (v, None)),
+        Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
+        Command::Account(c) => account_cmd::run(&session, c, console).await,
+        Command::Config(c) => config_cmd::run(&session, c).map(|v| (v, None)),
+        Command::Cloud(c) => cloud_cmd::run(&session, c).await.map(|v| (v, None)),
+        Command::Emulator(_) | Command::Demo => Ok((None, None)),
+    };
+    match printed {
+        Ok((Some(value), table)) => {
+            let value = match &cli.query {
+                Some(q) => match output::apply_query(&value, q) {
+                    Ok(v) => v,
+                    Err(e) => return report_usage(e, console),
+                },
+                None => value,
+            };
+            let transformer = table.map(|f| Box::new(f) as Box<dyn Fn(&Value) -> Value>);
+            let text = output::format(&value, format, transformer.as_deref(), console.color);
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            0
+        }
+        Ok((None, _)) => 0,
+        Err(e) => report(Err(e), console),
+    }
+}
+
+fn report_usage(e: Error, console: Console) -> i32 {
+    console.error(&e.to_string());
+    2
+}
+
+/// Prints an error az's way (message, then the recommendation) and gives the exit code.
+fn report(result: Result<()>, console: Console) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            console.error(&e.to_string());
+            match &e {
+                Error::InteractionRequired { recommendation, .. } => console.plain_err(recommendation),
+                // az attaches its login recommendation to every Entra error (check_result).
+                e if e.server_error().is_some() => {
+                    console.plain_err(&crate::session::login_recommendation(None, &[], None))
+                }
+                _ => {}
+            }
+            1
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! `az account list/show/set/clear` and `az logout` over the profile and the token cache.
+
+use serde_json::Value;
+
+use super::Session;
+use super::files::{
+    ADAL_CACHE_FILE, SERVICE_PRINCIPAL_FILE, TOKEN_CACHE_FILE, load_profile, modify_profile, modify_token_cache,
+    remove_file,
+};
+use crate::error::{Error, Result};
+use crate::profile::Subscription;
+
+/// `az account list` options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AccountListOptions {
+    /// `--all`: every cloud and every state.
+    pub all: bool,
+}
+
+/// What logout did.
+#[derive(Debug, Default)]
+pub struct LogoutOutcome {
+    /// The user logged out.
+    pub username: String,
+    /// Profile entries removed.
+    pub entries_removed: usize,
+    /// Token cache entries removed.
+    pub tokens_removed: usize,
+}
+
+const PLEASE_LOGIN: &str = "Please run 'az login' to setup account.";
+
+impl Session {
+    /// `az account list`: the entries as printed (`cloudName`), and az's warnings.
+    pub fn list_accounts(&self, options: AccountListOptions) -> Result<(Vec<Value>, Vec<String>)> {
+        let profile = load_profile(self.dir.path())?;
+        let mut warnings = Vec::new();
+        if profile.subscriptions().is_empty() {
+            warnings.push("Please run \"az login\" to access your accounts.".to_string());
+            return Ok((Vec::new(), warnings));
+        }
+        let cloud = &self.cloud.name;
+        let listed: Vec<&Subscription> = profile
+            .subscriptions()
+            .iter()
+            .filter(|s| options.all || s.environment_name() == Some(cloud.as_str()))
+            .collect();
+        let enabled: Vec<&Subscription> = listed
+            .iter()
+            .copied()
+            .filter(|s| options.all || s.state() == Some("Enabled"))
+            .collect();
+        if enabled.len() < listed.len() {
+            warnings.push(
+                "A few accounts are skipped as they don't have 'Enabled' state. Use '--all' to display them.".into(),
+            );
+        }
+        Ok((enabled.into_iter().map(Subscription::to_output_json).collect(), warnings))
+    }
+
+    /// The entry `az account show [-s X]` names: X by id or name, else the default.
+    pub fn find_account(&self, subscription: Option<&str>) -> Result<Subscription> {
+        let profile = load_profile(self.dir.path())?;
+        find_in(profile.subscriptions_in(&self.cloud.name).cloned().collect(), subscription)
+    }
+
+    /// `az account show`: the stored entry (with `environmentName`).
+    pub fn show_account(&self, subscription: Option<&str>) -> Result<Value> {
+        Ok(self.find_account(subscription)?.to_json())
+    }
+
+    /// `az account set -s X`.
+    pub fn set_account(&self, subscription: &str) -> Result<Subscription> {
+        let wanted = subscription.to_lowercase();
+        let cloud = self.cloud.name.clone();
+        let chosen = modify_profile(self.dir.path(), |p| {
+            let matches: Vec<String> = p
+                .subscriptions_in(&cloud)
+                .filter(|s| s.id().to_lowercase() == wanted || s.name().is_some_and(|n| n.to_lowercase() == wanted))
+                .map(|s| s.id().to_string())
+                .collect();
+            match matches.as_slice() {
+                [id] => {
+                    p.set_default(id);
+                    p.subscriptions().iter().find(|s| s.id() == id).cloned().ok_or_else(|| {
+                        Error::NotFound(format!("The subscription of '{wanted}' doesn't exist in cloud '{cloud}'."))
+                    })
+                }
+                [] => Err(Error::NotFound(format!(
+                    "The subscription of '{wanted}' doesn't exist in cloud '{cloud}'."
+                ))),
+                _ => Err(Error::NotFound(format!(
+                    "The subscription of '{wanted}' has more than one match in cloud '{cloud}'."
+                ))),
+            }
+        })??;
+        crate::store::clouds::set_cloud_subscription(self.dir.path(), &cloud, Some(chosen.id()))?;
+        Ok(chosen)
+    }
+
+    /// `az logout [--username U]`.
+    pub fn logout(&self, username: Option<&str>) -> Result<LogoutOutcome> {
+        let username = match username {
+            Some(u) => u.to_string(),
+            None => {
+                let profile = load_profile(self.dir.path())?;
+                profile
+                    .default_in(&self.cloud.name)
+                    .and_then(|s| s.user_name().map(str::to_string))
+                    .ok_or_else(|| Error::NoAccount("There are no active accounts.".into()))?
+            }
+        };
+        let environment = self.cloud.login_host();
+        let client_id = self.client_id.clone();
+        let tokens_removed = modify_token_cache(self.dir.path(), |c| {
+            let accounts = c.accounts_by_username(&username, &environment);
+            let mut n = 0;
+            for a in accounts {
+                n += c.remove_account(&a.home_account_id, &environment, &client_id);
+            }
+            // The service-principal half of az's logout: app-only tokens of a client id.
+            n + c.remove_app_tokens(&username, &environment)
+        })?;
+        let entries_removed = modify_profile(self.dir.path(), |p| p.remove_user(&username))?;
+        remove_file(&self.dir.path().join(ADAL_CACHE_FILE))?;
+        Ok(LogoutOutcome {
+            username,
+            entries_removed,
+            tokens_removed,
+        })
+    }
+
+    /// `az account clear`: empties the profile and deletes the token and secret stores.
+    pub fn clear_accounts(&self) -> Result<()> {
+        modify_profile(self.dir.path(), |p| p.clear())?;
+        let dir = self.dir.path();
+        for name in [
+            TOKEN_CACHE_FILE,
+            "msal_token_cache.bin",
+            SERVICE_PRINCIPAL_FILE,
+            "service_principal_entries.bin",
+            ADAL_CACHE_FILE,
+        ] {
+            remove_file(&dir.join(name))?;
+        }
+        Ok(())
+    }
+}
+
+/// az's `get_subscription`: by id or name (case-insensitive), else the default.
+fn find_in(entries: Vec<Subscription>, subscription: Option<&str>) -> Result<Subscription> {
+    if entries.is_empty() {
+        return Err(Error::NoAccount(PLEASE_LOGIN.into()));
+    }
+    match subscription {
+        None => entries
+            .into_iter()
+            .find(Subscription::is_default)
+            .ok_or_else(|| Error::NoAccount("No subscription found. Run 'az account set' to select a subscription.".into())),
+        Some(x) => {
+            let lower = x.to_lowercase();
+            if let Some(by_id) = entries.iter().find(|s| s.id().to_lowercase() == lower) {
+                return Ok(by_id.clone());
+            }
+            let by_name: Vec<Subscription> = entries
+                .into_iter()
+                .filter(|s| s.name().is_some_and(|n| n.to_lowercase() == lower))
+                .collect();
+            match by_name.len() {
+                0 => Err(Error::NotFound(format!(
+                    "Subscription '{x}' not found. Check the spelling and casing and try again."
+                ))),
+                1 => by_name.into_iter().next().ok_or_else(|| Error::NotFound(x.to_string())),
+                _ => Err(Error::NotFound(format!(
+                    "Multiple subscriptions with the name '{x}' found. Specify the subscription ID."
+                ))),
+            }
+        }
+    }
+}

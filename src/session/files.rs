@@ -1,0 +1,107 @@
+//! The session's files: load, and read-modify-write under the lock, never touching a file that
+//! could not be parsed.
+
+use std::path::{Path, PathBuf};
+
+use super::EnvLookup;
+use crate::error::{Error, Result};
+use crate::profile::Profile;
+use crate::store::atomic::{atomic_write, read_optional};
+use crate::store::lock::FileLock;
+use crate::token_cache::TokenCache;
+
+/// `azureProfile.json`.
+pub const PROFILE_FILE: &str = "azureProfile.json";
+/// `msal_token_cache.json`.
+pub const TOKEN_CACHE_FILE: &str = "msal_token_cache.json";
+/// The ADAL-era cache az deletes on logout and clear.
+pub const ADAL_CACHE_FILE: &str = "accessTokens.json";
+/// `service_principal_entries.json`.
+pub const SERVICE_PRINCIPAL_FILE: &str = "service_principal_entries.json";
+
+/// The profile keeps the process's default mode, as az's does (0644 under the usual umask).
+const PROFILE_MODE: u32 = 0o644;
+/// MSAL creates the token cache readable by its owner only.
+const TOKEN_CACHE_MODE: u32 = 0o600;
+
+/// The PEM bundles named by `REQUESTS_CA_BUNDLE` and `SSL_CERT_FILE`, trusted on top of the
+/// system's roots.
+pub fn extra_ca_bundles(env: &EnvLookup) -> Result<Vec<Vec<u8>>> {
+    let mut bundles = Vec::new();
+    for var in ["REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"] {
+        if let Some(path) = env(var) {
+            let bytes = std::fs::read(&path).map_err(|e| {
+                Error::Config(format!(
+                    "{var} is set to '{path}', which cannot be read ({e}). Point it at a PEM file of CA certificates, or unset it."
+                ))
+            })?;
+            bundles.push(bytes);
+        }
+    }
+    Ok(bundles)
+}
+
+fn lock_path(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".lockfile");
+    PathBuf::from(name)
+}
+
+fn parse_or_report<T>(path: &Path, bytes: &[u8], parse: impl Fn(&[u8]) -> Result<T, String>) -> Result<T> {
+    parse(bytes).map_err(|message| Error::CorruptFile {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// Loads the profile (missing = empty).
+pub fn load_profile(dir: &Path) -> Result<Profile> {
+    let path = dir.join(PROFILE_FILE);
+    match read_optional(&path)? {
+        None => Ok(Profile::new()),
+        Some(bytes) => parse_or_report(&path, &bytes, Profile::parse),
+    }
+}
+
+/// Loads the token cache (missing = empty).
+pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
+    let path = dir.join(TOKEN_CACHE_FILE);
+    match read_optional(&path)? {
+        None => Ok(TokenCache::new()),
+        Some(bytes) => parse_or_report(&path, &bytes, TokenCache::parse),
+    }
+}
+
+/// Reloads the profile under its lock, applies `change`, and writes it atomically.
+pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> T) -> Result<T> {
+    let path = dir.join(PROFILE_FILE);
+    let _lock = FileLock::acquire(&lock_path(&path))?;
+    let mut profile = load_profile(dir)?;
+    let out = change(&mut profile);
+    atomic_write(&path, &profile.to_bytes(), PROFILE_MODE)?;
+    Ok(out)
+}
+
+/// Reloads the token cache under the msal-extensions lock, applies `change`, and writes it
+/// atomically when it changed.
+pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) -> T) -> Result<T> {
+    let path = dir.join(TOKEN_CACHE_FILE);
+    let _lock = FileLock::acquire(&lock_path(&path))?;
+    let mut cache = load_token_cache(dir)?;
+    let before = cache.to_json();
+    let out = change(&mut cache);
+    let after = cache.to_json();
+    if after != before {
+        atomic_write(&path, after.as_bytes(), TOKEN_CACHE_MODE)?;
+    }
+    Ok(out)
+}
+
+/// Deletes a file if it exists.
+pub fn remove_file(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::store(path, format!("cannot delete it ({e})"))),
+    }
+}

@@ -1,0 +1,389 @@
+//! `az login` for people: authenticate, discover tenants and subscriptions, merge the profile.
+
+use std::sync::Mutex;
+
+use super::Session;
+use super::files::{modify_profile, modify_token_cache};
+use super::recorded::RecordedAnswer;
+use crate::arm::Tenant;
+use crate::discovery::{self, TenantTokens};
+use crate::error::{Error, Result};
+use crate::login::silent::{self, SilentRequest, SilentToken};
+use crate::login::{device_code, password};
+use crate::oauth::Authority;
+use crate::oauth::claims::{ClientInfo, claim_str, decode_jwt_claims};
+use crate::oauth::device_code::DeviceAuthorization;
+use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
+use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
+use crate::profile::{Subscription, SubscriptionSource, UserType};
+use crate::secret::{AccessToken, Password};
+
+/// How the user proves who they are.
+#[derive(Debug)]
+pub enum LoginMethod {
+    /// The device-code flow.
+    DeviceCode,
+    /// Username and password (ROPC).
+    Password {
+        /// The sign-in name.
+        username: String,
+        /// The password.
+        password: Password,
+    },
+}
+
+/// Everything `az login` takes for a user login.
+#[derive(Debug)]
+pub struct LoginRequest {
+    /// The flow.
+    pub method: LoginMethod,
+    /// `--tenant`: a GUID or a domain.
+    pub tenant: Option<String>,
+    /// `--scope`: changes only the login's own token request.
+    pub scopes: Option<Vec<String>>,
+    /// `--allow-no-subscriptions`.
+    pub allow_no_subscriptions: bool,
+    /// `--subscription`: the default after discovery, and the output filter.
+    pub subscription: Option<String>,
+    /// `--claims-challenge`, already base64-decoded.
+    pub claims_challenge: Option<String>,
+    /// How many tenants to work on at once.
+    pub concurrency: usize,
+}
+
+impl LoginRequest {
+    /// A request with az's defaults for `method`.
+    pub fn new(method: LoginMethod) -> Self {
+        Self {
+            method,
+            tenant: None,
+            scopes: None,
+            allow_no_subscriptions: false,
+            subscription: None,
+            claims_challenge: None,
+            concurrency: discovery::DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// What a login reports while it runs.
+pub trait LoginEvents: Sync {
+    /// The device code is ready: show `authorization.message`.
+    fn device_code(&self, authorization: &DeviceAuthorization) {
+        let _ = authorization;
+    }
+    /// One of az's warnings.
+    fn warning(&self, text: &str) {
+        let _ = text;
+    }
+    /// Discovery progress.
+    fn progress(&self, tenants_done: usize, tenants_total: usize) {
+        let _ = (tenants_done, tenants_total);
+    }
+}
+
+/// Events nobody listens to.
+#[derive(Debug, Default)]
+pub struct NoEvents;
+impl LoginEvents for NoEvents {}
+
+/// The result of a login.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    /// This login's entries (after `--subscription` filtering), `isDefault` set.
+    pub subscriptions: Vec<Subscription>,
+    /// The default subscription's id.
+    pub default_id: Option<String>,
+    /// The signed-in user.
+    pub username: String,
+}
+
+/// Per-tenant ARM tokens by refresh-token grants, recorded for the cache file.
+struct DiscoveryTokens<'a> {
+    session: &'a Session,
+    base: &'a TokenContext,
+    home_account_id: &'a str,
+    scopes: &'a [String],
+    memory: Mutex<crate::token_cache::TokenCache>,
+    recorded: Mutex<Vec<RecordedAnswer>>,
+}
+
+impl DiscoveryTokens<'_> {
+    async fn token(&self, authority: Authority) -> Result<AccessToken> {
+        let ctx = TokenContext {
+            authority,
+            ..self.base.clone()
+        };
+        let snapshot = self.memory.lock().map_err(|_| poisoned())?.clone();
+        let request = SilentRequest {
+            ctx: &ctx,
+            home_account_id: self.home_account_id,
+            scopes: self.scopes,
+            force_refresh: false,
+        };
+        let now = self.session.runtime_now();
+        match silent::acquire(&self.session.http, &snapshot, &request, now).await? {
+            SilentToken::Cached(t) => Ok(t.secret),
+            SilentToken::Refreshed { response, rt_key } => {
+                let token = response
+                    .access_token
+                    .clone()
+                    .ok_or_else(|| Error::invalid_response(ctx.authority.token_endpoint(), "no access_token"))?;
+                let answer = RecordedAnswer {
+                    response: *response,
+                    client_id: ctx.client_id.clone(),
+                    authority: ctx.authority.clone(),
+                    requested_scopes: self.scopes.to_vec(),
+                    grant_type: "refresh_token",
+                    username_hint: None,
+                    refreshed_rt_key: Some(rt_key),
+                    now,
+                };
+                answer.apply(&mut *self.memory.lock().map_err(|_| poisoned())?);
+                self.recorded.lock().map_err(|_| poisoned())?.push(answer);
+                Ok(token)
+            }
+        }
+    }
+}
+
+fn poisoned() -> Error {
+    Error::Config("internal state was poisoned by an earlier failure".into())
+}
+
+impl TenantTokens for DiscoveryTokens<'_> {
+    async fn token_for_tenant(&self, tenant_id: &str) -> Result<AccessToken> {
+        self.token(self.base.authority.with_tenant(tenant_id)).await
+    }
+}
+
+impl Session {
+    pub(super) fn runtime_now(&self) -> u64 {
+        use crate::runtime::Runtime;
+        self.runtime.now_secs()
+    }
+
+    /// Whether to advertise the CP1 capability (az does unless `AZURE_IDENTITY_DISABLE_CP1` exists).
+    pub(super) fn cp1(&self) -> bool {
+        self.env("AZURE_IDENTITY_DISABLE_CP1").is_none()
+    }
+
+    /// The `--tenant` value as a GUID (domains are resolved through OIDC metadata).
+    pub async fn resolve_tenant(&self, tenant: &str) -> Result<String> {
+        let lower = tenant.to_ascii_lowercase();
+        if is_guid(tenant) || lower == "organizations" || lower == "common" {
+            return Ok(tenant.to_string());
+        }
+        use crate::http::HttpClient;
+        let response = self
+            .http
+            .send(tenant_resolution_request(self.cloud.login_endpoint(), tenant))
+            .await?;
+        parse_tenant_resolution(&response, tenant)
+    }
+
+    /// Logs a user in: the flow, then discovery, then the profile.
+    pub async fn login(&self, request: LoginRequest, events: &dyn LoginEvents) -> Result<LoginOutcome> {
+        let tenant = match &request.tenant {
+            Some(t) => Some(self.resolve_tenant(t).await?),
+            None => None,
+        };
+        let ctx = TokenContext {
+            authority: Authority::new(self.cloud.login_endpoint(), tenant.as_deref()),
+            client_id: self.client_id.clone(),
+            claims: merge_claims(request.claims_challenge.as_deref(), self.cp1())?,
+        };
+        let arm_scopes = vec![self.cloud.default_scope()];
+        let login_scopes = request.scopes.clone().unwrap_or_else(|| arm_scopes.clone());
+        let (response, grant_type, hint) = match &request.method {
+            LoginMethod::DeviceCode => {
+                let r = device_code::login(&self.http, &self.runtime, &ctx, &login_scopes, |a| events.device_code(a))
+                    .await?;
+                (r, DEVICE_CODE_GRANT, None)
+            }
+            LoginMethod::Password { username, password } => {
+                let r = password::login(&self.http, &ctx, &login_scopes, username, password).await?;
+                (r, "password", Some(username.clone()))
+            }
+        };
+        self.finish_user_login(&request, tenant, ctx, response, grant_type, hint, &arm_scopes, &login_scopes, events)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_user_login(
+        &self,
+        request: &LoginRequest,
+        tenant: Option<String>,
+        ctx: TokenContext,
+        response: TokenResponse,
+        grant_type: &'static str,
+        username_hint: Option<String>,
+        arm_scopes: &[String],
+        login_scopes: &[String],
+        events: &dyn LoginEvents,
+    ) -> Result<LoginOutcome> {
+        let endpoint = ctx.authority.token_endpoint();
+        let client_info = response
+            .client_info
+            .as_deref()
+            .ok_or_else(|| Error::invalid_response(&endpoint, "the answer has no client_info"))
+            .and_then(|c| ClientInfo::parse(c).map_err(|e| Error::invalid_response(&endpoint, e)))?;
+        let id_claims = response
+            .id_token
+            .as_ref()
+            .map(|t| decode_jwt_claims(t.secret()))
+            .transpose()
+            .map_err(|e| Error::invalid_response(&endpoint, format!("the ID token is unreadable: {e}")))?
+            .unwrap_or_default();
+        let username = claim_str(&id_claims, "preferred_username")
+            .or_else(|| claim_str(&id_claims, "upn"))
+            .map(str::to_string)
+            .or_else(|| username_hint.clone())
+            .unwrap_or_default();
+        let login_token = response.access_token.clone();
+        let first = RecordedAnswer {
+            response,
+            client_id: ctx.client_id.clone(),
+            authority: ctx.authority.clone(),
+            requested_scopes: login_scopes.to_vec(),
+            grant_type,
+            username_hint,
+            refreshed_rt_key: None,
+            now: self.runtime_now(),
+        };
+        modify_token_cache(self.dir.path(), |c| first.apply(c))?;
+        let mut memory = crate::token_cache::TokenCache::new();
+        first.apply(&mut memory);
+        let home_account_id = client_info.home_account_id();
+        let tokens = DiscoveryTokens {
+            session: self,
+            base: &ctx,
+            home_account_id: &home_account_id,
+            scopes: arm_scopes,
+            memory: Mutex::new(memory),
+            recorded: Mutex::new(Vec::new()),
+        };
+        // The login's own token serves ARM when it was asked for ARM; else refresh for it.
+        let arm_token = match login_token.filter(|_| login_scopes == arm_scopes) {
+            Some(t) => Ok(t),
+            None => tokens.token(ctx.authority.clone()).await,
+        };
+        let cloud = self.cloud.name.clone();
+        let discovered = match arm_token {
+            Err(e) => Err(e),
+            Ok(arm_token) => match &tenant {
+                Some(tid) => self
+                    .specific_tenant_entries(&arm_token, tid, &username, request.allow_no_subscriptions)
+                    .await
+                    .map(|entries| (entries, Vec::new())),
+                None => {
+                    self.tenant_loop_entries(&tokens, &arm_token, &username, request, events)
+                        .await
+                }
+            },
+        };
+        // Tokens got so far are kept even when discovery fails, as az keeps them.
+        let recorded = std::mem::take(&mut *tokens.recorded.lock().map_err(|_| poisoned())?);
+        if !recorded.is_empty() {
+            modify_token_cache(self.dir.path(), |c| recorded.iter().for_each(|r| r.apply(c)))?;
+        }
+        let (mut entries, warnings) = discovered?;
+        for w in &warnings {
+            events.warning(w);
+        }
+        if entries.is_empty() {
+            return Err(Error::NoSubscriptions(username));
+        }
+        let preferred = request.subscription.as_deref().and_then(|s| {
+            entries
+                .iter()
+                .find(|e| e.id().eq_ignore_ascii_case(s) || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s)))
+                .map(|e| e.id().to_string())
+        });
+        let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
+        let default_id = modify_profile(self.dir.path(), |p| {
+            let d = p.merge(&mut entries, preferred.as_deref());
+            if telemetry {
+                p.ensure_installation_id(|| uuid::Uuid::new_v4().to_string());
+            }
+            d
+        })?;
+        if let Some(id) = &default_id {
+            crate::store::clouds::set_cloud_subscription(self.dir.path(), &cloud, Some(id))?;
+        }
+        if let Some(s) = &request.subscription {
+            entries.retain(|e| e.id().eq_ignore_ascii_case(s) || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s)));
+            if entries.is_empty() {
+                return Err(Error::NotFound(format!(
+                    "Subscription '{s}' not found. Check the ID or name and try again."
+                )));
+            }
+        }
+        Ok(LoginOutcome {
+            subscriptions: entries,
+            default_id,
+            username,
+        })
+    }
+
+    async fn specific_tenant_entries(
+        &self,
+        arm_token: &AccessToken,
+        tenant: &str,
+        username: &str,
+        allow_no_subscriptions: bool,
+    ) -> Result<Vec<Subscription>> {
+        let subs = discovery::list_subscriptions(&self.http, self.cloud.arm_endpoint(), arm_token).await?;
+        let cloud = &self.cloud.name;
+        let mut entries: Vec<Subscription> = subs
+            .iter()
+            .map(|s| Subscription::discovered(s, tenant, SubscriptionSource::SpecificTenant, username, UserType::User, cloud))
+            .collect();
+        if entries.is_empty() && allow_no_subscriptions {
+            entries.push(Subscription::tenant_level(tenant, username, UserType::User, cloud));
+        }
+        Ok(entries)
+    }
+
+    async fn tenant_loop_entries(
+        &self,
+        tokens: &DiscoveryTokens<'_>,
+        arm_token: &AccessToken,
+        username: &str,
+        request: &LoginRequest,
+        events: &dyn LoginEvents,
+    ) -> Result<(Vec<Subscription>, Vec<String>)> {
+        let arm = self.cloud.arm_endpoint();
+        let tenants: Vec<Tenant> = discovery::list_tenants(&self.http, arm, arm_token).await?;
+        let outcomes = discovery::discover(&self.http, tokens, arm, tenants, request.concurrency, |done, total| {
+            events.progress(done, total)
+        })
+        .await;
+        let assembled = discovery::assemble(outcomes);
+        let cloud = &self.cloud.name;
+        let mut entries: Vec<Subscription> = assembled
+            .found
+            .iter()
+            .map(|f| {
+                Subscription::discovered(
+                    &f.subscription,
+                    &f.tenant.tenant_id,
+                    SubscriptionSource::TenantLoop(&f.tenant),
+                    username,
+                    UserType::User,
+                    cloud,
+                )
+            })
+            .collect();
+        if request.allow_no_subscriptions {
+            entries.extend(
+                assembled
+                    .empty_tenants
+                    .iter()
+                    .map(|t| Subscription::tenant_level(&t.tenant_id, username, UserType::User, cloud)),
+            );
+        }
+        Ok((entries, assembled.warnings))
+    }
+}

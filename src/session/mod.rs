@@ -1,0 +1,116 @@
+//! The facade every face calls (the CLI, the Node addon): login, tokens, and the account model
+//! over the files in the config dir. Native only: it owns files, locks and the network client.
+
+mod accounts;
+mod files;
+mod login;
+mod recorded;
+mod token;
+
+use std::path::PathBuf;
+
+use crate::cloud::Cloud;
+use crate::error::Result;
+use crate::http::{ClientOptions, ReqwestClient};
+use crate::oauth::AZURE_CLI_CLIENT_ID;
+use crate::runtime::TokioRuntime;
+use crate::store::config::AzConfig;
+use crate::store::config_dir::ConfigDir;
+
+pub use accounts::{AccountListOptions, LogoutOutcome};
+pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents};
+pub use token::{AccessTokenRequest, AccessTokenResult, login_recommendation};
+
+/// Reads environment variables; tests pass their own so they never race on the process env.
+pub type EnvLookup = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// How to open a session.
+#[derive(Clone)]
+pub struct SessionOptions {
+    /// The config dir; `None` = `AZURE_CONFIG_DIR`, else `~/.azure`.
+    pub config_dir: Option<PathBuf>,
+    /// The environment to read (`AZURE_*` overrides, CA bundles).
+    pub env: EnvLookup,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        Self {
+            config_dir: None,
+            env: std::sync::Arc::new(|k| std::env::var(k).ok().filter(|v| !v.is_empty())),
+        }
+    }
+}
+
+impl std::fmt::Debug for SessionOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionOptions").field("config_dir", &self.config_dir).finish()
+    }
+}
+
+/// One config dir, its configuration and active cloud, and an HTTP client allowed to reach only
+/// that cloud's hosts.
+pub struct Session {
+    dir: ConfigDir,
+    config: AzConfig,
+    cloud: Cloud,
+    http: ReqwestClient,
+    runtime: TokioRuntime,
+    env: EnvLookup,
+    client_id: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("dir", &self.dir.path())
+            .field("cloud", &self.cloud.name)
+            .finish()
+    }
+}
+
+impl Session {
+    /// Opens the config dir: reads `config` and `clouds.config`, picks the active cloud, and
+    /// builds an HTTP client trusting the system roots plus `REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`.
+    pub fn open(options: SessionOptions) -> Result<Session> {
+        let env = options.env.clone();
+        let dir = match options.config_dir {
+            Some(p) => ConfigDir::new(p),
+            None => ConfigDir::from_env_lookup(|k| env(k)),
+        };
+        let config = AzConfig::load_with_env(dir.path(), |k| env(k))?;
+        let cloud = crate::store::clouds::active_cloud(dir.path(), &config)?;
+        let http = ReqwestClient::new(ClientOptions {
+            extra_root_pem: files::extra_ca_bundles(&env)?,
+            allowed_authorities: cloud.authorities(),
+        })?;
+        Ok(Session {
+            dir,
+            config,
+            cloud,
+            http,
+            runtime: TokioRuntime,
+            env,
+            client_id: AZURE_CLI_CLIENT_ID.to_string(),
+        })
+    }
+
+    /// The config dir.
+    pub fn config_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// The active cloud.
+    pub fn cloud(&self) -> &Cloud {
+        &self.cloud
+    }
+
+    /// The loaded configuration.
+    pub fn config(&self) -> &AzConfig {
+        &self.config
+    }
+
+    fn env(&self, key: &str) -> Option<String> {
+        (self.env)(key)
+    }
+}

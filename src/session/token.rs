@@ -1,0 +1,183 @@
+//! `az account get-access-token`: silent only — the cache, then a refresh token; never a prompt.
+
+use super::Session;
+use super::files::{load_token_cache, modify_token_cache};
+use super::recorded::RecordedAnswer;
+use crate::error::{Error, Result};
+use crate::login::silent::{self, SilentRequest, SilentToken};
+use crate::oauth::token::{TokenContext, merge_claims};
+use crate::oauth::{Authority, resource_to_scope};
+use crate::secret::AccessToken;
+
+/// What token is wanted, for which account.
+#[derive(Clone, Debug, Default)]
+pub struct AccessTokenRequest {
+    /// `--resource`.
+    pub resource: Option<String>,
+    /// `--scope` (wins over `resource`).
+    pub scopes: Option<Vec<String>>,
+    /// `--tenant`.
+    pub tenant: Option<String>,
+    /// `--subscription`.
+    pub subscription: Option<String>,
+    /// Skip the access-token cache and refresh.
+    pub force_refresh: bool,
+}
+
+/// A token and what az prints with it.
+#[derive(Debug)]
+pub struct AccessTokenResult {
+    /// The token.
+    pub access_token: AccessToken,
+    /// Expiry, epoch seconds.
+    pub expires_on: u64,
+    /// The subscription (absent when `--tenant` was given).
+    pub subscription: Option<String>,
+    /// The tenant the token is for.
+    pub tenant: String,
+    /// `Bearer`.
+    pub token_type: String,
+}
+
+/// az's recommendation after a silent failure that needs a person.
+pub fn login_recommendation(tenant: Option<&str>, scopes: &[String], claims_challenge: Option<&str>) -> String {
+    let mut command = String::from("az login");
+    if let Some(t) = tenant {
+        command.push_str(&format!(" --tenant \"{t}\""));
+    }
+    if !scopes.is_empty() {
+        command.push_str(" --scope");
+        for s in scopes {
+            command.push_str(&format!(" \"{s}\""));
+        }
+    }
+    if let Some(c) = claims_challenge {
+        command.push_str(&format!(" --claims-challenge \"{c}\""));
+    }
+    format!(
+        "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\n{command}"
+    )
+}
+
+impl Session {
+    /// Gets a token silently for the default (or named) account.
+    pub async fn get_access_token(&self, request: &AccessTokenRequest) -> Result<AccessTokenResult> {
+        if request.tenant.is_some() && request.subscription.is_some() {
+            return Err(Error::Usage(
+                "Please specify only one of subscription and tenant, not both".into(),
+            ));
+        }
+        let account = self.find_account(request.subscription.as_deref())?;
+        let tenant = match (&request.tenant, account.tenant_id()) {
+            (Some(t), _) => t.clone(),
+            (None, Some(t)) => t.to_string(),
+            (None, None) => return Err(Error::NoAccount("The account has no tenant.".into())),
+        };
+        let scopes = match &request.scopes {
+            Some(s) if !s.is_empty() => s.clone(),
+            _ => vec![resource_to_scope(
+                request.resource.as_deref().unwrap_or(self.cloud.arm_resource_id()),
+            )],
+        };
+        if account.user_type() != Some("user") {
+            return Err(Error::Usage(format!(
+                "Tokens for the {} account '{}' are not supported by this version of azlogin; use `az account get-access-token` for it.",
+                account.user_type().unwrap_or("unknown"),
+                account.user_name().unwrap_or_default()
+            )));
+        }
+        let username = account.user_name().unwrap_or_default().to_string();
+        let environment = self.cloud.login_host();
+        let cache = load_token_cache(self.dir.path())?;
+        let accounts = cache.accounts_by_username(&username, &environment);
+        let home_account_id = match accounts.as_slice() {
+            [one] => one.home_account_id.clone(),
+            [] => {
+                return Err(Error::NoAccount(format!(
+                    "User '{username}' does not exist in MSAL token cache. Run `az login`."
+                )));
+            }
+            many => {
+                let ids: Vec<&str> = many.iter().map(|a| a.home_account_id.as_str()).collect();
+                return Err(Error::NoAccount(format!(
+                    "Found multiple accounts with the same username '{username}': {}",
+                    ids.join(", ")
+                )));
+            }
+        };
+        let ctx = TokenContext {
+            authority: Authority::new(self.cloud.login_endpoint(), Some(&tenant)),
+            client_id: self.client_id.clone(),
+            claims: merge_claims(None, self.cp1())?,
+        };
+        let silent_request = SilentRequest {
+            ctx: &ctx,
+            home_account_id: &home_account_id,
+            scopes: &scopes,
+            force_refresh: request.force_refresh,
+        };
+        let now = self.runtime_now();
+        let token = match silent::acquire(&self.http, &cache, &silent_request, now).await {
+            Ok(t) => t,
+            Err(e) if e.server_error().is_some() => {
+                return Err(Error::InteractionRequired {
+                    message: e.to_string(),
+                    recommendation: login_recommendation(Some(&tenant), &scopes, None),
+                    server: e.server_error().cloned().map(Box::new),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let subscription = request.tenant.is_none().then(|| account.id().to_string());
+        match token {
+            SilentToken::Cached(t) => Ok(AccessTokenResult {
+                access_token: t.secret,
+                expires_on: t.expires_on,
+                subscription,
+                tenant,
+                token_type: "Bearer".into(),
+            }),
+            SilentToken::Refreshed { response, rt_key } => {
+                let endpoint = ctx.authority.token_endpoint();
+                let access_token = response
+                    .access_token
+                    .clone()
+                    .ok_or_else(|| Error::invalid_response(&endpoint, "the answer has no access_token"))?;
+                let expires_in = response.expires_in.unwrap_or(3600);
+                let token_type = response.token_type.clone().unwrap_or_else(|| "Bearer".into());
+                let answer = RecordedAnswer {
+                    response: *response,
+                    client_id: ctx.client_id.clone(),
+                    authority: ctx.authority.clone(),
+                    requested_scopes: scopes.clone(),
+                    grant_type: "refresh_token",
+                    username_hint: None,
+                    refreshed_rt_key: Some(rt_key),
+                    now,
+                };
+                modify_token_cache(self.dir.path(), |c| answer.apply(c))?;
+                Ok(AccessTokenResult {
+                    access_token,
+                    expires_on: now + expires_in,
+                    subscription,
+                    tenant,
+                    token_type,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recommendation_names_tenant_scope_and_claims() {
+        assert_eq!(
+            login_recommendation(Some("t1"), &["https://m//.default".to_string()], None),
+            "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\naz login --tenant \"t1\" --scope \"https://m//.default\""
+        );
+        assert!(login_recommendation(None, &[], Some("e30=")).ends_with("\naz login --claims-challenge \"e30=\""));
+    }
+}

@@ -1,0 +1,165 @@
+//! Shared harness for the flow tests: an emulator on loopback, a temporary config dir and HOME
+//! registered with a custom cloud pointing at it, and the real `azlogin` binary run against it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use azlogin::emulator::{EmulatorOptions, RunningEmulator, Scenario};
+
+/// The cloud name the golden az example used.
+pub const CLOUD: &str = "FakeCloud";
+pub const USER: &str = "user@contoso.example";
+pub const PASSWORD: &str = "Passw0rd!";
+pub const CONTOSO: &str = "11111111-1111-4111-8111-111111111111";
+pub const FABRIKAM: &str = "22222222-2222-4222-8222-222222222222";
+pub const WOODGROVE: &str = "33333333-3333-4333-8333-333333333333";
+
+/// What a command printed.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+    }
+
+    /// Asserts exit code 0.
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "command failed: {self:?}");
+        self
+    }
+}
+
+pub struct TestEnv {
+    pub emulator: RunningEmulator,
+    pub config_dir: tempfile::TempDir,
+    pub home: tempfile::TempDir,
+}
+
+pub fn scenario_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios").join(name)
+}
+
+pub fn load_scenario(name: &str) -> Scenario {
+    Scenario::from_file(&scenario_file(name)).expect("scenario loads")
+}
+
+impl TestEnv {
+    pub async fn start() -> TestEnv {
+        Self::with_scenario(Scenario::default_scenario()).await
+    }
+
+    pub async fn with_scenario(scenario: Scenario) -> TestEnv {
+        let emulator = azlogin::emulator::start(EmulatorOptions {
+            port: 0,
+            scenario,
+            latency: std::time::Duration::ZERO,
+            tls_cert_dir: None,
+        })
+        .await
+        .expect("emulator starts");
+        let config_dir = tempfile::tempdir().expect("tempdir");
+        let home = tempfile::tempdir().expect("tempdir");
+        let url = emulator.url().trim_end_matches('/').to_string();
+        std::fs::write(
+            config_dir.path().join("clouds.config"),
+            format!(
+                "[{CLOUD}]\nendpoint_active_directory = {url}\nendpoint_active_directory_resource_id = {url}/\nendpoint_resource_manager = {url}/\n\n"
+            ),
+        )
+        .expect("clouds.config");
+        std::fs::write(
+            config_dir.path().join("config"),
+            format!("[cloud]\nname = {CLOUD}\n\n[core]\ninstance_discovery = false\n\n"),
+        )
+        .expect("config");
+        TestEnv {
+            emulator,
+            config_dir,
+            home,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.emulator.url().trim_end_matches('/').to_string()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.config_dir.path().join(name)
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn read_json(&self, name: &str) -> serde_json::Value {
+        let bytes = self.read(name);
+        let text = String::from_utf8(bytes).expect("utf8");
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("json")
+    }
+
+    /// The command with this env's config dir and HOME, and nothing else from the outside.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_azlogin"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AZURE_CONFIG_DIR", self.config_dir.path())
+            .env("HOME", self.home.path())
+            .env("TZ", "UTC")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `azlogin args…` to completion.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        let out = tokio::task::spawn_blocking(move || cmd.output())
+            .await
+            .expect("join")
+            .expect("azlogin runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Logs in with the password flow and asserts success.
+    pub async fn login_password(&self) -> Run {
+        self.run(&["login", "-u", USER, "-p", PASSWORD]).await.ok()
+    }
+
+    /// How many token requests with this grant type the emulator saw.
+    pub fn grants(&self, grant: &str) -> usize {
+        self.emulator
+            .request_log()
+            .iter()
+            .filter(|r| r.grant_type.as_deref() == Some(grant))
+            .count()
+    }
+}
+
+/// Replaces the random trace/correlation ids and timestamps in AADSTS messages.
+pub fn normalize_aadsts(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        match line.find(" Trace ID: ") {
+            Some(i) => {
+                out.push_str(&line[..i]);
+                out.push_str(" Trace ID: <trace> Correlation ID: <corr> Timestamp: <time>");
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}

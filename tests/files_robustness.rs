@@ -1,0 +1,56 @@
+//! A corrupt profile is reported and left untouched; a held lock file is waited for.
+
+mod common;
+
+use common::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn corrupt_profile_is_reported_and_left_byte_for_byte() {
+    let env = TestEnv::start().await;
+    let garbage = b"\xef\xbb\xbf{\"subscriptions\": [{\"id\": \"a\", ";
+    std::fs::write(env.path("azureProfile.json"), garbage).expect("write");
+    for args in [
+        vec!["login", "-u", USER, "-p", PASSWORD],
+        vec!["account", "list"],
+        vec!["account", "set", "-s", "x"],
+        vec!["logout", "--username", USER],
+        vec!["account", "clear"],
+    ] {
+        let run = env.run(&args).await;
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("azureProfile.json"), "{args:?}: {run:?}");
+        assert!(run.stderr.contains("left unchanged"), "{args:?}: {run:?}");
+        assert_eq!(env.read("azureProfile.json"), garbage, "{args:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_waits_for_a_lock_held_by_another_process() {
+    let env = TestEnv::start().await;
+    let lock = env.path("msal_token_cache.json.lockfile");
+    // Another process follows the msal-extensions protocol: creates the lock file, flocks it,
+    // holds it, then releases and deletes it.
+    let holder = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import fcntl, os, sys, time\n\
+             f = open(sys.argv[1], 'x'); f.write(str(os.getpid()) + ' holder'); f.flush()\n\
+             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n\
+             print('held', flush=True); time.sleep(1.5)\n\
+             fcntl.flock(f, fcntl.LOCK_UN); f.close(); os.remove(sys.argv[1])\n",
+        )
+        .arg(&lock)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut out = holder.stdout.expect("stdout");
+    let mut buf = [0u8; 5];
+    std::io::Read::read_exact(&mut out, &mut buf).expect("holder is ready");
+    let started = std::time::Instant::now();
+    let run = env.login_password().await;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1000), "waited for the holder");
+    assert_eq!(run.json().as_array().map(Vec::len), Some(2));
+    assert!(!lock.exists(), "the lock file is gone after release");
+    let cache = env.read_json("msal_token_cache.json");
+    assert_eq!(cache["RefreshToken"].as_object().map(|m| m.len()), Some(1));
+}

@@ -1,0 +1,74 @@
+//! `azlogin login -u -p` against the emulator: az's exact stdout and stderr, and az's files.
+
+mod common;
+
+use common::*;
+
+const GOLDEN_STDOUT: &str = include_str!("golden/az-password-login/stdout.txt");
+const GOLDEN_STDERR: &str = include_str!("golden/az-password-login/stderr.txt");
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_login_prints_what_az_prints() {
+    let env = TestEnv::start().await;
+    let run = env.login_password().await;
+    assert_eq!(run.stdout, GOLDEN_STDOUT);
+    assert_eq!(normalize_aadsts(&run.stderr), normalize_aadsts(GOLDEN_STDERR));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_login_writes_az_shaped_files() {
+    let env = TestEnv::start().await;
+    env.login_password().await;
+    let profile = env.read("azureProfile.json");
+    assert!(profile.starts_with("\u{feff}{\"subscriptions\": [{\"id\": \"c0000001-0000-4000-8000-000000000001\", \"name\": \"Contoso Production\", \"state\": \"Enabled\", \"user\": {\"name\": \"user@contoso.example\", \"type\": \"user\"}, \"isDefault\": true, \"tenantId\": \"11111111-1111-4111-8111-111111111111\", \"environmentName\": \"FakeCloud\", \"homeTenantId\": \"11111111-1111-4111-8111-111111111111\", \"tenantDefaultDomain\": \"contoso.example\", \"tenantDisplayName\": \"Contoso\", \"managedByTenants\": []}, ".as_bytes()));
+    let text = String::from_utf8(profile).expect("utf8");
+    assert!(text.contains("], \"installationId\": \""), "{text}");
+
+    let cache = env.read_json("msal_token_cache.json");
+    let realms = |section: &str| {
+        let mut r: Vec<String> = cache[section]
+            .as_object()
+            .expect("section")
+            .values()
+            .map(|e| e["realm"].as_str().unwrap_or("").to_string())
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(realms("AccessToken"), ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "organizations"]);
+    assert_eq!(realms("IdToken"), ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "organizations"]);
+    assert_eq!(realms("Account"), ["organizations"]);
+    assert_eq!(cache["RefreshToken"].as_object().map(|m| m.len()), Some(1));
+    let sections: Vec<&String> = cache.as_object().expect("object").keys().collect();
+    assert_eq!(sections, ["AccessToken", "Account", "IdToken", "RefreshToken", "AppMetadata"]);
+    let raw = String::from_utf8(env.read("msal_token_cache.json")).expect("utf8");
+    assert!(raw.starts_with("{\n    \"AccessToken\": {\n        \""), "indent 4");
+    assert!(!raw.ends_with('\n'), "no trailing newline, as json.dumps");
+
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.path("msal_token_cache.json")).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let clouds = String::from_utf8(env.read("clouds.config")).expect("utf8");
+    assert!(clouds.contains("subscription = c0000001-0000-4000-8000-000000000001\n"), "{clouds}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_password_is_an_entra_error_and_writes_nothing() {
+    let env = TestEnv::start().await;
+    let run = env.run(&["login", "-u", USER, "-p", "wrong"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("ERROR: AADSTS50126"), "{run:?}");
+    assert!(!env.path("azureProfile.json").exists());
+    assert!(!env.path("msal_token_cache.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_without_a_terminal_is_refused_after_the_warning() {
+    let env = TestEnv::start().await;
+    let run = env.run(&["login", "-u", USER]).await;
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "WARNING: Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314\nERROR: Please specify both username and password in non-interactive mode.\n"
+    );
+}
