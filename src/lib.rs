@@ -14,6 +14,7 @@ compile_error!(
 
 pub mod error;
 pub mod http;
+pub mod ini;
 pub mod pyjson;
 pub mod secret;
 
