@@ -12,6 +12,7 @@ compile_error!(
      wasm32; build the core with `--no-default-features` (as bindings/wasm does)"
 );
 
+pub mod cloud;
 pub mod error;
 pub mod http;
 pub mod ini;
