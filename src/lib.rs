@@ -18,6 +18,8 @@ pub mod http;
 pub mod ini;
 pub mod pyjson;
 pub mod secret;
+#[cfg(feature = "native")]
+pub mod store;
 
 pub use error::{Error, Result, ServerError};
 
