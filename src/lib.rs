@@ -12,10 +12,14 @@ compile_error!(
      wasm32; build the core with `--no-default-features` (as bindings/wasm does)"
 );
 
+pub mod cloud;
 pub mod error;
 pub mod http;
+pub mod ini;
 pub mod pyjson;
 pub mod secret;
+#[cfg(feature = "native")]
+pub mod store;
 
 pub use error::{Error, Result, ServerError};
 

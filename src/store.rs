@@ -1,0 +1,23 @@
+//! The config dir on disk: where it is, az's `config` and `clouds.config` files, atomic writes,
+//! and the msal-extensions lock-file protocol that lets azlogin and az share files.
+//!
+//! Everything here is blocking file I/O on Unix. Calls are short (small files, local disk)
+//! except [`FileLock::acquire`], which can wait up to ten seconds; async callers use
+//! [`FileLock::acquire_async`] or `tokio::task::spawn_blocking`.
+
+mod atomic;
+mod clouds;
+mod config;
+mod config_dir;
+mod ini_file;
+mod lock;
+
+pub use atomic::{atomic_write, atomic_write_with_mode, read_optional};
+pub use clouds::{
+    active_cloud, cloud_subscription, load_clouds, load_clouds_ini, register_cloud,
+    set_active_cloud, set_cloud_subscription, unregister_cloud,
+};
+pub use config::{AzConfig, BOOLEAN_VALUES};
+pub use config_dir::ConfigDir;
+pub use ini_file::read_ini;
+pub use lock::{FileLock, FileLockGuard};

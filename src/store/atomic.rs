@@ -1,0 +1,269 @@
+//! Whole-file reads and writes that never leave a half-written file: the new bytes go to a
+//! temporary file in the same directory, reach the disk, and replace the old file with one
+//! `rename`. az truncates and rewrites in place, which is how its files get corrupted when two
+//! runs overlap.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, Result};
+
+/// Reads a whole file; a missing file is `None`.
+pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error(path, "read", &e)),
+    }
+}
+
+/// Replaces the file at `path` with `bytes`, atomically. An existing file keeps its mode; a new
+/// one is created with `mode_if_new` less the umask (as Python's `open(path, 'w')` would). A
+/// symbolic link is followed, so the file it points to is replaced and the link kept.
+pub fn atomic_write(path: &Path, bytes: &[u8], mode_if_new: u32) -> Result<()> {
+    write_with(path, bytes, Mode::KeepOr(mode_if_new), rename)
+}
+
+/// Replaces the file at `path` with `bytes`, atomically, leaving it with exactly `mode` (knack
+/// chmods `config` to 0600 after every write).
+pub fn atomic_write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    write_with(path, bytes, Mode::Exactly(mode), rename)
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    KeepOr(u32),
+    Exactly(u32),
+}
+
+fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::rename(from, to)
+}
+
+/// The write, with the final rename passed in so tests can make it fail.
+fn write_with(
+    path: &Path,
+    bytes: &[u8],
+    mode: Mode,
+    rename: impl FnOnce(&Path, &Path) -> std::io::Result<()>,
+) -> Result<()> {
+    let target = resolve_link(path);
+    let existing_mode = match fs::metadata(&target) {
+        Ok(m) if m.is_dir() => {
+            return Err(Error::store(
+                &target,
+                "is a directory where a file belongs; move it away and try again",
+            ));
+        }
+        Ok(m) => Some(m.permissions().mode() & 0o7777),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return Err(io_error(&target, "inspect", &e)),
+    };
+    let (create_mode, chmod) = match (mode, existing_mode) {
+        (Mode::Exactly(m), _) => (0o600, Some(m)),
+        (Mode::KeepOr(_), Some(m)) => (0o600, Some(m)),
+        (Mode::KeepOr(m), None) => (m, None),
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (temp_path, mut temp) = create_temp(&dir, &target, create_mode)?;
+    let written = (|| {
+        temp.write_all(bytes)?;
+        if let Some(m) = chmod {
+            temp.set_permissions(fs::Permissions::from_mode(m))?;
+        }
+        temp.sync_all()?;
+        drop(temp);
+        rename(&temp_path, &target)
+    })();
+    if let Err(e) = written {
+        // The old file was never touched; only the temporary one has to go.
+        let _ = fs::remove_file(&temp_path);
+        return Err(io_error(&target, "write", &e));
+    }
+    // Make the rename itself durable. Some file systems cannot sync a directory; the data is
+    // already in place by now, so that is no reason to report a failure.
+    if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The file a symbolic link points to, so writing replaces that file and keeps the link (as
+/// az's in-place writes do); anything else, including a dangling link, as given.
+fn resolve_link(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Creates `.<name>.<pid>.<n>.tmp` next to `target`, never reusing an existing name.
+fn create_temp(dir: &Path, target: &Path, mode: u32) -> Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp_path = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&temp_path)
+        {
+            Ok(file) => return Ok((temp_path, file)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_error(target, "write", &e)),
+        }
+    }
+}
+
+/// A store error that says what to do about the usual causes.
+fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Error {
+    let advice = match e.kind() {
+        ErrorKind::PermissionDenied => {
+            "; check the owner and mode of the file and its directory, or set AZURE_CONFIG_DIR \
+             to a directory you own"
+        }
+        ErrorKind::IsADirectory => "; a directory is where a file belongs: move it away",
+        ErrorKind::StorageFull => "; free some disk space and try again",
+        ErrorKind::ReadOnlyFilesystem => {
+            "; the file system is read-only: set AZURE_CONFIG_DIR to a writable directory"
+        }
+        _ => "",
+    };
+    Error::store(path, format!("cannot {action} the file: {e}{advice}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        match tempfile::tempdir() {
+            Ok(t) => t,
+            Err(e) => panic!("tempdir: {e}"),
+        }
+    }
+
+    fn mode_of(path: &Path) -> u32 {
+        match fs::metadata(path) {
+            Ok(m) => m.permissions().mode() & 0o7777,
+            Err(e) => panic!("{}: {e}", path.display()),
+        }
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn creates_replaces_and_keeps_mode() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("msal_token_cache.json");
+        assert_eq!(read_optional(&path)?, None);
+        atomic_write(&path, b"one", 0o600)?;
+        assert_eq!(read_optional(&path)?.as_deref(), Some(&b"one"[..]));
+        assert_eq!(mode_of(&path), 0o600);
+
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640))
+            .map_err(|e| Error::store(&path, e))?;
+        atomic_write(&path, b"two", 0o600)?;
+        assert_eq!(read_optional(&path)?.as_deref(), Some(&b"two"[..]));
+        assert_eq!(mode_of(&path), 0o640);
+
+        atomic_write_with_mode(&path, b"three", 0o600)?;
+        assert_eq!(mode_of(&path), 0o600);
+        assert_eq!(entries(t.path()), ["msal_token_cache.json"]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_the_old_content_and_no_temp_file() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("azureProfile.json");
+        atomic_write(&path, b"old content", 0o644)?;
+        let result = write_with(&path, b"new content", Mode::KeepOr(0o644), |_, _| {
+            Err(std::io::Error::other("simulated crash before rename"))
+        });
+        let Err(e) = result else {
+            panic!("the failed rename was not reported")
+        };
+        assert!(e.to_string().contains("simulated crash"));
+        assert_eq!(read_optional(&path)?.as_deref(), Some(&b"old content"[..]));
+        assert_eq!(entries(t.path()), ["azureProfile.json"]);
+        Ok(())
+    }
+
+    #[test]
+    fn writes_through_a_symlink() -> Result<()> {
+        let t = tmp();
+        let real = t.path().join("real-config");
+        let link = t.path().join("config");
+        fs::write(&real, b"a").map_err(|e| Error::store(&real, e))?;
+        std::os::unix::fs::symlink(&real, &link).map_err(|e| Error::store(&link, e))?;
+        atomic_write(&link, b"b", 0o600)?;
+        assert!(
+            fs::symlink_metadata(&link)
+                .map_err(|e| Error::store(&link, e))?
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(read_optional(&real)?.as_deref(), Some(&b"b"[..]));
+        Ok(())
+    }
+
+    #[test]
+    fn a_directory_in_the_files_place_is_a_store_error() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("clouds.config");
+        fs::create_dir(&path).map_err(|e| Error::store(&path, e))?;
+        for e in [
+            read_optional(&path).err(),
+            atomic_write(&path, b"x", 0o644).err(),
+        ] {
+            let Some(e) = e else {
+                panic!("a directory was accepted as a file")
+            };
+            assert_eq!(e.code(), "store_error");
+            assert!(e.to_string().contains("clouds.config"), "{e}");
+            assert!(e.to_string().contains("directory"), "{e}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn permission_denied_says_what_to_do() -> Result<()> {
+        // Root reads anything, so only an unprivileged run can see the error.
+        let t = tmp();
+        let path = t.path().join("config");
+        fs::write(&path, b"[core]\n").map_err(|e| Error::store(&path, e))?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o000))
+            .map_err(|e| Error::store(&path, e))?;
+        if fs::read(&path).is_ok() {
+            return Ok(());
+        }
+        let Err(e) = read_optional(&path) else {
+            panic!("an unreadable file was read")
+        };
+        assert!(e.to_string().contains("check the owner and mode"), "{e}");
+        Ok(())
+    }
+}

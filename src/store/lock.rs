@@ -1,0 +1,435 @@
+//! The lock-file protocol of msal-extensions 1.3.1 (`CrossPlatLock` in `cache_lock.py`, over
+//! portalocker 2.x, which az 2.91.0 installs), so azlogin and az serialise their writes to
+//! `msal_token_cache.json` and `service_principal_entries.json`.
+//!
+//! For a file `F` the lock is `F.lockfile`:
+//! 1. Create it exclusively (`open(path, 'x')`: `O_CREAT|O_EXCL`), empty, and close it; while it
+//!    exists, retry every 0.25 s for up to 5 s. After 5 s msal-extensions only logs a warning
+//!    and carries on, so a lock file left behind by a crashed process costs 5 s, not a failure.
+//! 2. Open it for appending (`'ab+'`, creating it if it vanished) and take an exclusive
+//!    non-blocking `flock`, retrying every 0.25 s for 5 s; then fail. Once locked, truncate it
+//!    and write `"<pid> <argv[0]>"`.
+//! 3. Release: unlock, close, delete the lock file (a missing file or `EACCES` is ignored).
+//!
+//! Phase 1 is what excludes a live holder (its lock file exists until it releases); phase 2
+//! excludes whoever got past phase 1 by timing out.
+
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+/// msal-extensions' retry interval (`check_interval`).
+const INTERVAL: Duration = Duration::from_millis(250);
+/// msal-extensions' phase-1 and portalocker's phase-2 timeout.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A lock on a file of the config dir, shared with az through `<file>.lockfile`.
+#[derive(Clone, Debug)]
+pub struct FileLock {
+    lock_path: PathBuf,
+    interval: Duration,
+    create_timeout: Duration,
+    lock_timeout: Duration,
+}
+
+impl FileLock {
+    /// Locks `file` with msal-extensions' timing, blocking the thread for up to about ten
+    /// seconds (five when the lock file already exists, five more while another process holds
+    /// the `flock`). The lock is released when the guard is dropped.
+    pub fn acquire(file: impl AsRef<Path>) -> Result<FileLockGuard> {
+        Self::new(file).lock()
+    }
+
+    /// [`FileLock::acquire`] on tokio's blocking pool, for async callers. Dropping the future
+    /// does not stop a wait under way; a lock taken after that is released at once.
+    pub async fn acquire_async(file: impl AsRef<Path>) -> Result<FileLockGuard> {
+        let lock = Self::new(file);
+        let path = lock.lock_path.clone();
+        tokio::task::spawn_blocking(move || lock.lock())
+            .await
+            .map_err(|e| Error::store(path, format!("the lock task failed: {e}")))?
+    }
+
+    /// A lock on `file` with msal-extensions' timing; nothing happens until [`FileLock::lock`].
+    pub fn new(file: impl AsRef<Path>) -> Self {
+        let mut name = file.as_ref().as_os_str().to_owned();
+        name.push(".lockfile");
+        Self {
+            lock_path: PathBuf::from(name),
+            interval: INTERVAL,
+            create_timeout: TIMEOUT,
+            lock_timeout: TIMEOUT,
+        }
+    }
+
+    /// Other waits than msal-extensions' (tests, or callers that would rather fail fast):
+    /// the retry interval, how long phase 1 waits for an existing lock file, and how long
+    /// phase 2 waits for the `flock`.
+    pub fn with_timing(mut self, interval: Duration, create: Duration, lock: Duration) -> Self {
+        self.interval = interval;
+        self.create_timeout = create;
+        self.lock_timeout = lock;
+        self
+    }
+
+    /// The lock file, `<file>.lockfile`.
+    pub fn lock_path(&self) -> &Path {
+        &self.lock_path
+    }
+
+    /// Takes the lock, blocking (in steps of the retry interval) until it is held or phase 2
+    /// times out.
+    pub fn lock(&self) -> Result<FileLockGuard> {
+        self.create_lock_file()?;
+        let file = self.flock()?;
+        let mut guard = FileLockGuard {
+            file: Some(file),
+            path: self.lock_path.clone(),
+        };
+        guard.write_owner();
+        Ok(guard)
+    }
+
+    /// Phase 1. Returns once the file was created by us or the wait ran out.
+    fn create_lock_file(&self) -> Result<()> {
+        let deadline = Instant::now() + self.create_timeout;
+        while Instant::now() < deadline {
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&self.lock_path)
+            {
+                Ok(_) => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => sleep(self.interval),
+                Err(e) => {
+                    return Err(Error::store(
+                        &self.lock_path,
+                        format!("cannot create the lock file: {e}"),
+                    ));
+                }
+            }
+        }
+        // Either a live holder is still at work (phase 2 will wait for its flock) or the file
+        // is stale (phase 2 succeeds at once and the release removes it).
+        Ok(())
+    }
+
+    /// Phase 2.
+    fn flock(&self) -> Result<File> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&self.lock_path)
+            .map_err(|e| {
+                Error::store(&self.lock_path, format!("cannot open the lock file: {e}"))
+            })?;
+        let deadline = Instant::now() + self.lock_timeout;
+        loop {
+            // portalocker retries every failure of the attempt, not only "would block".
+            let last = match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(e) => e,
+            };
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::store(
+                    &self.lock_path,
+                    format!(
+                        "another process holds this lock; gave up after {} s ({last}). If no \
+                         az or azlogin is running, delete the lock file and try again.",
+                        self.lock_timeout.as_secs_f32()
+                    ),
+                ));
+            }
+            sleep(self.interval.min(deadline - now));
+        }
+    }
+}
+
+/// A held lock; dropping it releases the lock and deletes the lock file.
+#[derive(Debug)]
+pub struct FileLockGuard {
+    file: Option<File>,
+    path: PathBuf,
+}
+
+impl FileLockGuard {
+    /// The lock file.
+    pub fn lock_path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records who holds the lock, as msal-extensions does. The content only helps a person find
+    /// the holder, so failing to write it does not fail the lock.
+    fn write_owner(&mut self) {
+        if let Some(file) = &mut self.file {
+            let argv0 = std::env::args_os()
+                .next()
+                .map(|a| a.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let _ = file.set_len(0);
+            let _ = write!(file, "{} {argv0}", std::process::id());
+        }
+    }
+}
+
+impl Drop for FileLockGuard {
+    fn drop(&mut self) {
+        if let Some(file) = self.file.take() {
+            let _ = file.unlock();
+            drop(file);
+        }
+        // msal-extensions ignores a file that is gone or may not be removed (another process
+        // raced us). Any other failure has no one to report to from here, and costs the next
+        // holder only a phase-1 timeout before phase 2 takes the leftover file over.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        match tempfile::tempdir() {
+            Ok(t) => t,
+            Err(e) => panic!("tempdir: {e}"),
+        }
+    }
+
+    fn fast(file: &Path) -> FileLock {
+        FileLock::new(file).with_timing(
+            Duration::from_millis(20),
+            Duration::from_millis(300),
+            Duration::from_millis(300),
+        )
+    }
+
+    #[test]
+    fn lock_file_holds_pid_and_argv0_and_goes_away() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("msal_token_cache.json");
+        let guard = FileLock::acquire(&file)?;
+        let lock_path = t.path().join("msal_token_cache.json.lockfile");
+        assert_eq!(guard.lock_path(), lock_path);
+        let content =
+            std::fs::read_to_string(&lock_path).map_err(|e| Error::store(&lock_path, e))?;
+        assert!(
+            content.starts_with(&format!("{} ", std::process::id())),
+            "{content}"
+        );
+        drop(guard);
+        assert!(!lock_path.exists());
+        Ok(())
+    }
+
+    #[test]
+    fn threads_take_turns() -> Result<()> {
+        let t = tmp();
+        let file = Arc::new(t.path().join("counter"));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (file, inside) = (Arc::clone(&file), Arc::clone(&inside));
+                std::thread::spawn(move || -> Result<()> {
+                    for _ in 0..10 {
+                        let _guard = FileLock::new(&*file)
+                            .with_timing(
+                                Duration::from_millis(5),
+                                Duration::from_secs(5),
+                                Duration::from_secs(5),
+                            )
+                            .lock()?;
+                        assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                        let n: u32 = std::fs::read_to_string(&*file)
+                            .ok()
+                            .and_then(|s| s.parse().ok())
+                            .unwrap_or(0);
+                        sleep(Duration::from_millis(2));
+                        std::fs::write(&*file, (n + 1).to_string())
+                            .map_err(|e| Error::store(&*file, e))?;
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(r) => r?,
+                Err(_) => panic!("a locking thread panicked"),
+            }
+        }
+        let count = std::fs::read_to_string(&*file).map_err(|e| Error::store(&*file, e))?;
+        assert_eq!(count, "40");
+        Ok(())
+    }
+
+    #[test]
+    fn a_stale_lock_file_delays_then_is_taken_over() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("cache.json");
+        let lock = fast(&file);
+        std::fs::write(lock.lock_path(), b"12345 /dead/az").map_err(|e| Error::store("w", e))?;
+        let start = Instant::now();
+        let guard = lock.lock()?;
+        assert!(start.elapsed() >= Duration::from_millis(300));
+        drop(guard);
+        assert!(!lock.lock_path().exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_held_flock_times_out_with_a_store_error() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("cache.json");
+        let _held = FileLock::acquire(&file)?;
+        let Err(e) = fast(&file).lock() else {
+            panic!("the lock was taken twice")
+        };
+        assert_eq!(e.code(), "store_error");
+        let text = e.to_string();
+        assert!(text.contains("cache.json.lockfile"), "{text}");
+        assert!(text.contains("another process holds this lock"), "{text}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn acquire_async_waits_off_the_runtime() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("cache.json");
+        let first = FileLock::acquire_async(&file).await?;
+        let waiter = tokio::spawn({
+            let file = file.clone();
+            async move { FileLock::acquire_async(&file).await.map(|_| Instant::now()) }
+        });
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let released = Instant::now();
+        drop(first);
+        let taken = match waiter.await {
+            Ok(r) => r?,
+            Err(e) => panic!("waiter: {e}"),
+        };
+        assert!(taken >= released);
+        Ok(())
+    }
+
+    /// Runs python3 holding the lock as msal-extensions would (exclusive create, then flock) for
+    /// `hold` seconds, optionally deleting the lock file on release; returns once it holds it.
+    /// `None` when python3 is not installed.
+    fn python_holder(lock_path: &Path, hold: f32, create: bool, delete: bool) -> Option<Child> {
+        let script = r#"
+import fcntl, os, sys, time
+path, hold, create, delete = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "1", sys.argv[4] == "1"
+if create:
+    open(path, "x").close()
+f = open(path, "ab+", buffering=0)
+fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+f.seek(0); f.truncate(0); f.write(b"%d python" % os.getpid())
+print("locked", flush=True)
+time.sleep(hold)
+fcntl.flock(f, fcntl.LOCK_UN)
+f.close()
+if delete:
+    os.remove(path)
+"#;
+        let mut child = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .arg(lock_path)
+            .arg(hold.to_string())
+            .arg(if create { "1" } else { "0" })
+            .arg(if delete { "1" } else { "0" })
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let mut line = String::new();
+        let stdout = child.stdout.take()?;
+        BufReader::new(stdout).read_line(&mut line).ok()?;
+        assert_eq!(line.trim(), "locked");
+        Some(child)
+    }
+
+    #[test]
+    fn waits_for_a_python_holder_then_takes_the_lock() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("msal_token_cache.json");
+        let lock_path = FileLock::new(&file).lock_path().to_path_buf();
+        // Like az: the lock file exists while held and is deleted on release (phase 1 waits).
+        let Some(mut child) = python_holder(&lock_path, 1.0, true, true) else {
+            eprintln!("python3 not available; skipping");
+            return Ok(());
+        };
+        let start = Instant::now();
+        let guard = FileLock::acquire(&file)?;
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(700), "{waited:?}");
+        assert!(waited < Duration::from_secs(5), "{waited:?}");
+        drop(guard);
+        let _ = child.wait();
+        Ok(())
+    }
+
+    #[test]
+    fn waits_for_a_python_flock_when_phase_one_times_out() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("msal_token_cache.json");
+        let lock = FileLock::new(&file).with_timing(
+            Duration::from_millis(50),
+            Duration::from_millis(200),
+            Duration::from_secs(5),
+        );
+        // The holder keeps the file, so only the flock excludes us (phase 2 waits).
+        let Some(mut child) = python_holder(lock.lock_path(), 1.0, true, false) else {
+            eprintln!("python3 not available; skipping");
+            return Ok(());
+        };
+        let start = Instant::now();
+        let guard = lock.lock()?;
+        assert!(start.elapsed() >= Duration::from_millis(700));
+        drop(guard);
+        let _ = child.wait();
+        Ok(())
+    }
+
+    #[test]
+    fn python_sees_our_lock() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("msal_token_cache.json");
+        let guard = FileLock::acquire(&file)?;
+        let probe = r#"
+import fcntl, sys
+try:
+    open(sys.argv[1], "x")
+    print("created")
+except FileExistsError:
+    f = open(sys.argv[1], "ab+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        print("flocked")
+    except BlockingIOError:
+        print("blocked")
+"#;
+        let Ok(out) = Command::new("python3")
+            .arg("-c")
+            .arg(probe)
+            .arg(guard.lock_path())
+            .output()
+        else {
+            eprintln!("python3 not available; skipping");
+            return Ok(());
+        };
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "blocked");
+        Ok(())
+    }
+}
