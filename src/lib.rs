@@ -1,6 +1,6 @@
 //! azlogin: the `az login` experience of the Azure CLI as a Rust library.
 //!
-//! The protocol modules ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`selector`], [`cloud`])
+//! The protocol modules ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`cloud`])
 //! never do I/O, never read the clock and never draw randomness: requests are built and answers
 //! parsed by plain functions, and `now` and random bytes are arguments. The async drivers in
 //! [`login`] and [`discovery`] loop request → send → handle → sleep over an [`http::HttpClient`].
@@ -12,12 +12,26 @@ compile_error!(
      wasm32; build the core with `--no-default-features` (as bindings/wasm does)"
 );
 
+pub mod arm;
 pub mod cloud;
+pub mod discovery;
 pub mod error;
 pub mod http;
 pub mod ini;
+pub mod login;
+pub mod oauth;
+pub mod profile;
 pub mod pyjson;
+pub mod runtime;
 pub mod secret;
+pub mod token_cache;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+#[cfg(feature = "native")]
+pub mod session;
 #[cfg(feature = "native")]
 pub mod store;
 
@@ -25,10 +39,3 @@ pub use error::{Error, Result, ServerError};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub mod arm;
-pub mod oauth;
-pub mod profile;
-pub mod token_cache;
-pub mod discovery;
-pub mod runtime;
-pub mod login;

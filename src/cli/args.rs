@@ -103,8 +103,8 @@ pub struct LoginArgs {
     #[arg(long, short = 's')]
     pub subscription: Option<String>,
     /// azlogin: how many tenants to discover at once.
-    #[arg(long, default_value_t = crate::discovery::DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=256).map(usize::from))]
-    pub concurrency: usize,
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
 }
 
 /// `az logout`.

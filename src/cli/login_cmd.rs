@@ -127,7 +127,7 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
     request.allow_no_subscriptions = args.allow_no_subscriptions;
     request.subscription = args.subscription;
     request.claims_challenge = args.claims_challenge.as_deref().map(decode_claims_challenge).transpose()?;
-    request.concurrency = args.concurrency;
+    request.concurrency = usize::from(args.concurrency);
     let outcome = session.login(request, &CliEvents { console }).await?;
     Ok(Some(Value::Array(
         outcome.subscriptions.iter().map(|s| s.to_output_json()).collect(),

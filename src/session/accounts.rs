@@ -94,7 +94,7 @@ impl Session {
                 ))),
             }
         })??;
-        crate::store::clouds::set_cloud_subscription(self.dir.path(), &cloud, Some(chosen.id()))?;
+        crate::store::set_cloud_subscription(&self.dir, &cloud, Some(chosen.id()))?;
         Ok(chosen)
     }
 
@@ -110,7 +110,7 @@ impl Session {
                     .ok_or_else(|| Error::NoAccount("There are no active accounts.".into()))?
             }
         };
-        let environment = self.cloud.login_host();
+        let environment = self.endpoints.login_host.clone();
         let client_id = self.client_id.clone();
         let tokens_removed = modify_token_cache(self.dir.path(), |c| {
             let accounts = c.accounts_by_username(&username, &environment);

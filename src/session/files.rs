@@ -1,13 +1,12 @@
 //! The session's files: load, and read-modify-write under the lock, never touching a file that
 //! could not be parsed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::EnvLookup;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
-use crate::store::atomic::{atomic_write, read_optional};
-use crate::store::lock::FileLock;
+use crate::store::{FileLock, atomic_write, read_optional};
 use crate::token_cache::TokenCache;
 
 /// `azureProfile.json`.
@@ -41,12 +40,6 @@ pub fn extra_ca_bundles(env: &EnvLookup) -> Result<Vec<Vec<u8>>> {
     Ok(bundles)
 }
 
-fn lock_path(file: &Path) -> PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(".lockfile");
-    PathBuf::from(name)
-}
-
 fn parse_or_report<T>(path: &Path, bytes: &[u8], parse: impl Fn(&[u8]) -> Result<T, String>) -> Result<T> {
     parse(bytes).map_err(|message| Error::CorruptFile {
         path: path.to_path_buf(),
@@ -75,7 +68,7 @@ pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
 /// Reloads the profile under its lock, applies `change`, and writes it atomically.
 pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> T) -> Result<T> {
     let path = dir.join(PROFILE_FILE);
-    let _lock = FileLock::acquire(&lock_path(&path))?;
+    let _lock = FileLock::acquire(&path)?;
     let mut profile = load_profile(dir)?;
     let out = change(&mut profile);
     atomic_write(&path, &profile.to_bytes(), PROFILE_MODE)?;
@@ -86,7 +79,7 @@ pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> T) -> 
 /// atomically when it changed.
 pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) -> T) -> Result<T> {
     let path = dir.join(TOKEN_CACHE_FILE);
-    let _lock = FileLock::acquire(&lock_path(&path))?;
+    let _lock = FileLock::acquire(&path)?;
     let mut cache = load_token_cache(dir)?;
     let before = cache.to_json();
     let out = change(&mut cache);

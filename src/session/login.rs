@@ -177,7 +177,7 @@ impl Session {
         use crate::http::HttpClient;
         let response = self
             .http
-            .send(tenant_resolution_request(self.cloud.login_endpoint(), tenant))
+            .send(tenant_resolution_request(self.endpoints.login.as_str(), tenant))
             .await?;
         parse_tenant_resolution(&response, tenant)
     }
@@ -189,11 +189,11 @@ impl Session {
             None => None,
         };
         let ctx = TokenContext {
-            authority: Authority::new(self.cloud.login_endpoint(), tenant.as_deref()),
+            authority: Authority::new(self.endpoints.login.as_str(), tenant.as_deref()),
             client_id: self.client_id.clone(),
             claims: merge_claims(request.claims_challenge.as_deref(), self.cp1())?,
         };
-        let arm_scopes = vec![self.cloud.default_scope()];
+        let arm_scopes = vec![self.endpoints.default_scope.clone()];
         let login_scopes = request.scopes.clone().unwrap_or_else(|| arm_scopes.clone());
         let (response, grant_type, hint) = match &request.method {
             LoginMethod::DeviceCode => {
@@ -310,7 +310,7 @@ impl Session {
             d
         })?;
         if let Some(id) = &default_id {
-            crate::store::clouds::set_cloud_subscription(self.dir.path(), &cloud, Some(id))?;
+            crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
         }
         if let Some(s) = &request.subscription {
             entries.retain(|e| e.id().eq_ignore_ascii_case(s) || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s)));
@@ -334,7 +334,7 @@ impl Session {
         username: &str,
         allow_no_subscriptions: bool,
     ) -> Result<Vec<Subscription>> {
-        let subs = discovery::list_subscriptions(&self.http, self.cloud.arm_endpoint(), arm_token).await?;
+        let subs = discovery::list_subscriptions(&self.http, self.endpoints.arm.as_str(), arm_token).await?;
         let cloud = &self.cloud.name;
         let mut entries: Vec<Subscription> = subs
             .iter()
@@ -354,7 +354,7 @@ impl Session {
         request: &LoginRequest,
         events: &dyn LoginEvents,
     ) -> Result<(Vec<Subscription>, Vec<String>)> {
-        let arm = self.cloud.arm_endpoint();
+        let arm = self.endpoints.arm.as_str();
         let tenants: Vec<Tenant> = discovery::list_tenants(&self.http, arm, arm_token).await?;
         let outcomes = discovery::discover(&self.http, tokens, arm, tenants, request.concurrency, |done, total| {
             events.progress(done, total)

@@ -14,8 +14,7 @@ use crate::error::Result;
 use crate::http::{ClientOptions, ReqwestClient};
 use crate::oauth::AZURE_CLI_CLIENT_ID;
 use crate::runtime::TokioRuntime;
-use crate::store::config::AzConfig;
-use crate::store::config_dir::ConfigDir;
+use crate::store::{AzConfig, ConfigDir};
 
 pub use accounts::{AccountListOptions, LogoutOutcome};
 pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents};
@@ -55,9 +54,32 @@ pub struct Session {
     config: AzConfig,
     cloud: Cloud,
     http: ReqwestClient,
+    endpoints: ResolvedEndpoints,
     runtime: TokioRuntime,
     env: EnvLookup,
     client_id: String,
+}
+
+/// The active cloud's endpoints the flows use, checked once when the session opens.
+#[derive(Debug)]
+struct ResolvedEndpoints {
+    login: String,
+    login_host: String,
+    arm: String,
+    arm_resource_id: String,
+    default_scope: String,
+}
+
+impl ResolvedEndpoints {
+    fn of(cloud: &Cloud) -> Result<Self> {
+        Ok(Self {
+            login: cloud.login_endpoint()?.trim_end_matches('/').to_string(),
+            login_host: cloud.login_host()?,
+            arm: cloud.arm_endpoint()?.to_string(),
+            arm_resource_id: cloud.arm_resource_id()?.to_string(),
+            default_scope: cloud.default_scope()?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Session {
@@ -76,19 +98,22 @@ impl Session {
         let env = options.env.clone();
         let dir = match options.config_dir {
             Some(p) => ConfigDir::new(p),
-            None => ConfigDir::from_env_lookup(|k| env(k)),
+            None => ConfigDir::from_env_with(|k| env(k).map(Into::into))?,
         };
-        let config = AzConfig::load_with_env(dir.path(), |k| env(k))?;
-        let cloud = crate::store::clouds::active_cloud(dir.path(), &config)?;
+        let config_env = env.clone();
+        let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
+        let cloud = crate::store::active_cloud(&dir, &config)?;
+        let endpoints = ResolvedEndpoints::of(&cloud)?;
         let http = ReqwestClient::new(ClientOptions {
             extra_root_pem: files::extra_ca_bundles(&env)?,
-            allowed_authorities: cloud.authorities(),
+            allowed_authorities: cloud.authorities()?,
         })?;
         Ok(Session {
             dir,
             config,
             cloud,
             http,
+            endpoints,
             runtime: TokioRuntime,
             env,
             client_id: AZURE_CLI_CLIENT_ID.to_string(),

@@ -76,7 +76,7 @@ impl Session {
         let scopes = match &request.scopes {
             Some(s) if !s.is_empty() => s.clone(),
             _ => vec![resource_to_scope(
-                request.resource.as_deref().unwrap_or(self.cloud.arm_resource_id()),
+                request.resource.as_deref().unwrap_or(self.endpoints.arm_resource_id.as_str()),
             )],
         };
         if account.user_type() != Some("user") {
@@ -87,7 +87,7 @@ impl Session {
             )));
         }
         let username = account.user_name().unwrap_or_default().to_string();
-        let environment = self.cloud.login_host();
+        let environment = self.endpoints.login_host.clone();
         let cache = load_token_cache(self.dir.path())?;
         let accounts = cache.accounts_by_username(&username, &environment);
         let home_account_id = match accounts.as_slice() {
@@ -106,7 +106,7 @@ impl Session {
             }
         };
         let ctx = TokenContext {
-            authority: Authority::new(self.cloud.login_endpoint(), Some(&tenant)),
+            authority: Authority::new(self.endpoints.login.as_str(), Some(&tenant)),
             client_id: self.client_id.clone(),
             claims: merge_claims(None, self.cp1())?,
         };
