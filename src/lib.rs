@@ -12,6 +12,8 @@ compile_error!(
      wasm32; build the core with `--no-default-features` (as bindings/wasm does)"
 );
 
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod error;
 pub mod http;
 pub mod pyjson;
