@@ -159,13 +159,13 @@ impl Responder {
             }
             if matches!(grant.status, DeviceStatus::Pending) {
                 grant.polls += 1;
-                if let Some(user) = auto_user {
-                    if grant.polls > self.scenario.device_code.pending_polls {
-                        grant.status = DeviceStatus::Approved {
-                            oid: user.oid.clone(),
-                            mfa_done: vec![self.sign_in_tenant(&grant.segment, user)],
-                        };
-                    }
+                if let Some(user) = auto_user
+                    && grant.polls > self.scenario.device_code.pending_polls
+                {
+                    grant.status = DeviceStatus::Approved {
+                        oid: user.oid.clone(),
+                        mfa_done: vec![self.sign_in_tenant(&grant.segment, user)],
+                    };
                 }
             }
             match grant.status.clone() {

@@ -243,10 +243,10 @@ async fn serve_connection(
     let _ = stream.set_nodelay(true);
     match acceptor {
         Some(acceptor) => {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
-                Ok(Ok(tls_stream)) => drive(TokioIo::new(tls_stream), shared, shutdown).await,
-                // A failed handshake (an untrusting client, a port scan) only ends that connection.
-                _ => {}
+            // A failed handshake (an untrusting client, a port scan) only ends that connection.
+            let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await;
+            if let Ok(Ok(tls_stream)) = handshake {
+                drive(TokioIo::new(tls_stream), shared, shutdown).await;
             }
         }
         None => drive(TokioIo::new(stream), shared, shutdown).await,
