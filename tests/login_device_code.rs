@@ -22,14 +22,66 @@ async fn device_code_login_prints_the_message_then_the_list() {
     assert!(env.grants("urn:ietf:params:oauth:grant-type:device_code") >= 1);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn declined_device_code_stops_with_the_server_error() {
+/// Starts a device-code login, reads the user code from its first stderr line, and sends
+/// `action` (approve/decline) to the emulator's verification control.
+async fn run_with_action(env: &TestEnv, action: &str) -> (i32, String, String) {
+    use std::io::{BufRead, Read};
+    let mut child = env
+        .command(&["login", "--use-device-code"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    stderr.read_line(&mut first).expect("message line");
+    let code = first
+        .split("enter the code ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("user code in the message")
+        .to_string();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/_emulator/device/{action}", env.url()))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"user_code": code, "username": USER}).to_string())
+        .send()
+        .await
+        .expect("control request");
+    assert!(answer.status().is_success(), "{}", answer.status());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut rest = String::new();
+        stderr.read_to_string(&mut rest).expect("stderr");
+        let mut stdout = String::new();
+        child.stdout.take().expect("stdout").read_to_string(&mut stdout).expect("stdout");
+        (child.wait().expect("wait").code().unwrap_or(-1), stdout, format!("{first}{rest}"))
+    })
+    .await
+    .expect("join");
+    out
+}
+
+fn manual_scenario() -> azlogin::emulator::Scenario {
     let mut scenario = azlogin::emulator::Scenario::default_scenario();
     scenario.device_code.auto_approve = None;
-    scenario.device_code.auto_decline = true;
-    let env = TestEnv::with_scenario(scenario).await;
-    let run = env.run(&["login", "--use-device-code"]).await;
-    assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("ERROR: AADSTS"), "{run:?}");
+    scenario
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn approved_on_the_verification_side_completes() {
+    let env = TestEnv::with_scenario(manual_scenario()).await;
+    let (code, stdout, stderr) = run_with_action(&env, "approve").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Contoso Production"), "{stdout}");
+    assert!(env.grants("urn:ietf:params:oauth:grant-type:device_code") >= 2, "polled while pending");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn declined_device_code_stops_with_the_server_error() {
+    let env = TestEnv::with_scenario(manual_scenario()).await;
+    let (code, stdout, stderr) = run_with_action(&env, "decline").await;
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("ERROR: AADSTS"), "{stderr}");
     assert!(!env.path("azureProfile.json").exists());
 }

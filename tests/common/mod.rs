@@ -61,6 +61,7 @@ impl TestEnv {
             scenario,
             latency: std::time::Duration::ZERO,
             tls_cert_dir: None,
+            log_requests: false,
         })
         .await
         .expect("emulator starts");
