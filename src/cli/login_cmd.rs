@@ -163,7 +163,7 @@ mod tests {
             (&["--use-cert-sn-issuer"], "usage error: '--use-sn-issuer' is only applicable"),
             (&["--service-principal"], "usage error: --service-principal --username NAME"),
             (&["--skip-sub"], "usage error: '--skip-subscription-discovery' requires '--tenant'"),
-            (&["--skip-subscription-discovery", "-t", "t", "-s", "Prod"], "must be a subscription ID (GUID)"),
+            (&["--skip-subscription-discovery", "-t", "t", "-s", "Prod"], "usage error: '--subscription' must be a subscription ID (GUID)"),
         ];
         for (line, expected) in cases {
             let err = check_usage(&args(line)).expect_err("usage error");
