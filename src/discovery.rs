@@ -64,8 +64,18 @@ pub async fn list_all<C: HttpClient, T>(
 }
 
 /// Lists the tenants the `organizations` token can see.
-pub async fn list_tenants<C: HttpClient>(client: &C, arm_endpoint: &str, token: &AccessToken) -> Result<Vec<Tenant>> {
-    list_all(client, arm::tenants_request(arm_endpoint, token), token, arm::parse_tenants_page).await
+pub async fn list_tenants<C: HttpClient>(
+    client: &C,
+    arm_endpoint: &str,
+    token: &AccessToken,
+) -> Result<Vec<Tenant>> {
+    list_all(
+        client,
+        arm::tenants_request(arm_endpoint, token),
+        token,
+        arm::parse_tenants_page,
+    )
+    .await
 }
 
 /// Lists the subscriptions a tenant's token can see.
@@ -74,7 +84,13 @@ pub async fn list_subscriptions<C: HttpClient>(
     arm_endpoint: &str,
     token: &AccessToken,
 ) -> Result<Vec<ArmSubscription>> {
-    list_all(client, arm::subscriptions_request(arm_endpoint, token), token, arm::parse_subscriptions_page).await
+    list_all(
+        client,
+        arm::subscriptions_request(arm_endpoint, token),
+        token,
+        arm::parse_subscriptions_page,
+    )
+    .await
 }
 
 /// Fetches every tenant's subscriptions, at most `concurrency` tenants at once, calling
@@ -183,14 +199,16 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
             "The following tenants don't contain accessible subscriptions. Use `az login --allow-no-subscriptions` to have tenant level access."
                 .into(),
         );
-        out.warnings.extend(out.empty_tenants.iter().map(Tenant::id_and_name));
+        out.warnings
+            .extend(out.empty_tenants.iter().map(Tenant::id_and_name));
     }
     if !out.failed_tenants.is_empty() {
         out.warnings.push(
             "If you need to access subscriptions in the following tenants, please use `az login --tenant TENANT_ID`."
                 .into(),
         );
-        out.warnings.extend(out.failed_tenants.iter().map(Tenant::id_and_name));
+        out.warnings
+            .extend(out.failed_tenants.iter().map(Tenant::id_and_name));
     }
     out
 }
@@ -244,7 +262,11 @@ mod tests {
                 result: TenantResult::Listed(vec![sub("s1", "P"), sub("s9", "N")]),
             },
         ]);
-        let ids: Vec<&str> = a.found.iter().map(|f| f.subscription.subscription_id.as_str()).collect();
+        let ids: Vec<&str> = a
+            .found
+            .iter()
+            .map(|f| f.subscription.subscription_id.as_str())
+            .collect();
         assert_eq!(ids, ["s1", "s2", "s9"]);
         assert_eq!(a.found[2].tenant.tenant_id, "t4");
         assert_eq!(

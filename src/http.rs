@@ -196,7 +196,7 @@ impl ReqwestClient {
             .map_err(|e| Error::Config(format!("Invalid URL '{}': {e}", endpoint_of(url))))?;
         if !self.allowed_authorities.is_empty() {
             let authority = authority_of(&parsed);
-            if !self.allowed_authorities.iter().any(|a| *a == authority) {
+            if !self.allowed_authorities.contains(&authority) {
                 return Err(Error::Config(format!(
                     "Refusing to send a request to '{authority}': the active cloud does not name this host."
                 )));

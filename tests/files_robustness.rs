@@ -18,7 +18,10 @@ async fn corrupt_profile_is_reported_and_left_byte_for_byte() {
     ] {
         let run = env.run(&args).await;
         assert_eq!(run.code, 1, "{args:?}: {run:?}");
-        assert!(run.stderr.contains("azureProfile.json"), "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains("azureProfile.json"),
+            "{args:?}: {run:?}"
+        );
         assert!(run.stderr.contains("left unchanged"), "{args:?}: {run:?}");
         assert_eq!(env.read("azureProfile.json"), garbage, "{args:?}");
     }
@@ -30,7 +33,7 @@ async fn login_waits_for_a_lock_held_by_another_process() {
     let lock = env.path("msal_token_cache.json.lockfile");
     // Another process follows the msal-extensions protocol: creates the lock file, flocks it,
     // holds it, then releases and deletes it.
-    let holder = std::process::Command::new("python3")
+    let mut holder = std::process::Command::new("python3")
         .arg("-c")
         .arg(
             "import fcntl, os, sys, time\n\
@@ -43,13 +46,17 @@ async fn login_waits_for_a_lock_held_by_another_process() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python3 runs");
-    let mut out = holder.stdout.expect("stdout");
+    let mut out = holder.stdout.take().expect("stdout");
     let mut buf = [0u8; 5];
     std::io::Read::read_exact(&mut out, &mut buf).expect("holder is ready");
     let started = std::time::Instant::now();
     let run = env.login_password().await;
-    assert!(started.elapsed() >= std::time::Duration::from_millis(1000), "waited for the holder");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1000),
+        "waited for the holder"
+    );
     assert_eq!(run.json().as_array().map(Vec::len), Some(2));
+    assert!(holder.wait().expect("holder exits").success());
     assert!(!lock.exists(), "the lock file is gone after release");
     let cache = env.read_json("msal_token_cache.json");
     assert_eq!(cache["RefreshToken"].as_object().map(|m| m.len()), Some(1));

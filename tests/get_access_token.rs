@@ -14,14 +14,30 @@ async fn token_from_cache_sends_no_request() {
     let out = env.run(&["account", "get-access-token"]).await.ok().json();
     assert_eq!(env.grants(REFRESH), refreshes, "served from the cache");
     let keys: Vec<&String> = out.as_object().expect("object").keys().collect();
-    assert_eq!(keys, ["accessToken", "expiresOn", "expires_on", "subscription", "tenant", "tokenType"]);
+    assert_eq!(
+        keys,
+        [
+            "accessToken",
+            "expiresOn",
+            "expires_on",
+            "subscription",
+            "tenant",
+            "tokenType"
+        ]
+    );
     assert_eq!(out["subscription"], "c0000001-0000-4000-8000-000000000001");
     assert_eq!(out["tenant"], CONTOSO);
     assert_eq!(out["tokenType"], "Bearer");
     let expires_on = out["expires_on"].as_u64().expect("int");
     let local = chrono::DateTime::from_timestamp(expires_on as i64, 0).expect("time");
-    assert_eq!(out["expiresOn"], local.format("%Y-%m-%d %H:%M:%S.000000").to_string(), "TZ=UTC in tests");
-    let claims = azlogin::oauth::claims::decode_jwt_claims(out["accessToken"].as_str().unwrap_or("")).expect("jwt");
+    assert_eq!(
+        out["expiresOn"],
+        local.format("%Y-%m-%d %H:%M:%S.000000").to_string(),
+        "TZ=UTC in tests"
+    );
+    let claims =
+        azlogin::oauth::claims::decode_jwt_claims(out["accessToken"].as_str().unwrap_or(""))
+            .expect("jwt");
     assert_eq!(claims["tid"], CONTOSO);
 }
 
@@ -32,8 +48,15 @@ async fn expired_token_is_refreshed_and_the_rt_kept() {
     // Age every access token past the five-minute margin.
     let path = env.path("msal_token_cache.json");
     let mut cache = env.read_json("msal_token_cache.json");
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
-    for at in cache["AccessToken"].as_object_mut().expect("ats").values_mut() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    for at in cache["AccessToken"]
+        .as_object_mut()
+        .expect("ats")
+        .values_mut()
+    {
         at["expires_on"] = serde_json::Value::String((now + 200).to_string());
     }
     std::fs::write(&path, serde_json::to_string_pretty(&cache).expect("json")).expect("write");
@@ -52,15 +75,36 @@ async fn expired_token_is_refreshed_and_the_rt_kept() {
 async fn other_tenant_and_resource_and_errors() {
     let env = TestEnv::start().await;
     env.login_password().await;
-    let out = env.run(&["account", "get-access-token", "--tenant", FABRIKAM]).await.ok().json();
+    let out = env
+        .run(&["account", "get-access-token", "--tenant", FABRIKAM])
+        .await
+        .ok()
+        .json();
     assert_eq!(out["tenant"], FABRIKAM);
     assert!(out.get("subscription").is_none());
-    let both = env.run(&["account", "get-access-token", "-t", FABRIKAM, "-s", "x"]).await;
-    assert_eq!(both.stderr, "ERROR: Please specify only one of subscription and tenant, not both\n");
-    let mfa = env.run(&["account", "get-access-token", "--tenant", WOODGROVE]).await;
+    let both = env
+        .run(&["account", "get-access-token", "-t", FABRIKAM, "-s", "x"])
+        .await;
+    assert_eq!(
+        both.stderr,
+        "ERROR: Please specify only one of subscription and tenant, not both\n"
+    );
+    let mfa = env
+        .run(&["account", "get-access-token", "--tenant", WOODGROVE])
+        .await;
     assert_eq!(mfa.code, 1);
     assert!(mfa.stderr.starts_with("ERROR: AADSTS50076"), "{mfa:?}");
-    assert!(mfa.stderr.contains(&format!("az logout\naz login --tenant \"{WOODGROVE}\" --scope \"{}//.default\"\n", env.url())), "{mfa:?}");
+    assert!(
+        mfa.stderr.contains(&format!(
+            "az logout\naz login --tenant \"{WOODGROVE}\" --scope \"{}//.default\"\n",
+            env.url()
+        )),
+        "{mfa:?}"
+    );
     let after = env.read_json("msal_token_cache.json");
-    assert_eq!(after["RefreshToken"].as_object().map(|m| m.len()), Some(1), "a failed refresh keeps the RT");
+    assert_eq!(
+        after["RefreshToken"].as_object().map(|m| m.len()),
+        Some(1),
+        "a failed refresh keeps the RT"
+    );
 }

@@ -9,15 +9,38 @@ async fn device_code_login_prints_the_message_then_the_list() {
     let env = TestEnv::start().await;
     let run = env.run(&["login", "--use-device-code"]).await.ok();
     let first = run.stderr.lines().next().unwrap_or_default().to_string();
-    assert!(first.starts_with("To sign in, use a web browser to open the page "), "{run:?}");
-    assert!(first.contains(&format!("{}/devicelogin", env.url())), "{first}");
+    assert!(
+        first.starts_with("To sign in, use a web browser to open the page "),
+        "{run:?}"
+    );
+    assert!(
+        first.contains(&format!("{}/devicelogin", env.url())),
+        "{first}"
+    );
     assert!(run.stderr.contains("WARNING: Authentication failed against tenant 33333333-3333-4333-8333-333333333333 'Woodgrove MFA': AADSTS50076"), "{run:?}");
     let list = run.json();
-    let ids: Vec<&str> = list.as_array().expect("list").iter().map(|s| s["id"].as_str().unwrap_or("")).collect();
-    assert_eq!(ids, ["c0000001-0000-4000-8000-000000000001", "c0000001-0000-4000-8000-000000000002"]);
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "c0000001-0000-4000-8000-000000000001",
+            "c0000001-0000-4000-8000-000000000002"
+        ]
+    );
     let cache = env.read_json("msal_token_cache.json");
-    let account = cache["Account"].as_object().and_then(|m| m.values().next()).expect("account");
-    assert_eq!(account["account_source"], "urn:ietf:params:oauth:grant-type:device_code");
+    let account = cache["Account"]
+        .as_object()
+        .and_then(|m| m.values().next())
+        .expect("account");
+    assert_eq!(
+        account["account_source"],
+        "urn:ietf:params:oauth:grant-type:device_code"
+    );
     assert_eq!(account["realm"], "organizations");
     assert!(env.grants("urn:ietf:params:oauth:grant-type:device_code") >= 1);
 }
@@ -49,16 +72,24 @@ async fn run_with_action(env: &TestEnv, action: &str) -> (i32, String, String) {
         .await
         .expect("control request");
     assert!(answer.status().is_success(), "{}", answer.status());
-    let out = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let mut rest = String::new();
         stderr.read_to_string(&mut rest).expect("stderr");
         let mut stdout = String::new();
-        child.stdout.take().expect("stdout").read_to_string(&mut stdout).expect("stdout");
-        (child.wait().expect("wait").code().unwrap_or(-1), stdout, format!("{first}{rest}"))
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut stdout)
+            .expect("stdout");
+        (
+            child.wait().expect("wait").code().unwrap_or(-1),
+            stdout,
+            format!("{first}{rest}"),
+        )
     })
     .await
-    .expect("join");
-    out
+    .expect("join")
 }
 
 fn manual_scenario() -> azlogin::emulator::Scenario {
@@ -73,7 +104,10 @@ async fn approved_on_the_verification_side_completes() {
     let (code, stdout, stderr) = run_with_action(&env, "approve").await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Contoso Production"), "{stdout}");
-    assert!(env.grants("urn:ietf:params:oauth:grant-type:device_code") >= 2, "polled while pending");
+    assert!(
+        env.grants("urn:ietf:params:oauth:grant-type:device_code") >= 2,
+        "polled while pending"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -12,7 +12,10 @@ async fn password_login_prints_what_az_prints() {
     let env = TestEnv::start().await;
     let run = env.login_password().await;
     assert_eq!(run.stdout, GOLDEN_STDOUT);
-    assert_eq!(normalize_aadsts(&run.stderr), normalize_aadsts(GOLDEN_STDERR));
+    assert_eq!(
+        normalize_aadsts(&run.stderr),
+        normalize_aadsts(GOLDEN_STDERR)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -35,21 +38,53 @@ async fn password_login_writes_az_shaped_files() {
         r.sort();
         r
     };
-    assert_eq!(realms("AccessToken"), ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "organizations"]);
-    assert_eq!(realms("IdToken"), ["11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222", "organizations"]);
+    assert_eq!(
+        realms("AccessToken"),
+        [
+            "11111111-1111-4111-8111-111111111111",
+            "22222222-2222-4222-8222-222222222222",
+            "organizations"
+        ]
+    );
+    assert_eq!(
+        realms("IdToken"),
+        [
+            "11111111-1111-4111-8111-111111111111",
+            "22222222-2222-4222-8222-222222222222",
+            "organizations"
+        ]
+    );
     assert_eq!(realms("Account"), ["organizations"]);
     assert_eq!(cache["RefreshToken"].as_object().map(|m| m.len()), Some(1));
     let sections: Vec<&String> = cache.as_object().expect("object").keys().collect();
-    assert_eq!(sections, ["AccessToken", "Account", "IdToken", "RefreshToken", "AppMetadata"]);
+    assert_eq!(
+        sections,
+        [
+            "AccessToken",
+            "Account",
+            "IdToken",
+            "RefreshToken",
+            "AppMetadata"
+        ]
+    );
     let raw = String::from_utf8(env.read("msal_token_cache.json")).expect("utf8");
-    assert!(raw.starts_with("{\n    \"AccessToken\": {\n        \""), "indent 4");
+    assert!(
+        raw.starts_with("{\n    \"AccessToken\": {\n        \""),
+        "indent 4"
+    );
     assert!(!raw.ends_with('\n'), "no trailing newline, as json.dumps");
 
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.path("msal_token_cache.json")).expect("meta").permissions().mode();
+    let mode = std::fs::metadata(env.path("msal_token_cache.json"))
+        .expect("meta")
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     let clouds = String::from_utf8(env.read("clouds.config")).expect("utf8");
-    assert!(clouds.contains("subscription = c0000001-0000-4000-8000-000000000001\n"), "{clouds}");
+    assert!(
+        clouds.contains("subscription = c0000001-0000-4000-8000-000000000001\n"),
+        "{clouds}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

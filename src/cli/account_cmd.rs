@@ -18,9 +18,14 @@ pub async fn run(session: &Session, command: AccountCommand, console: Console) -
             for w in warnings {
                 console.warning(&w);
             }
-            Ok((Some(Value::Array(entries)), Some(super::output::account_list_table)))
+            Ok((
+                Some(Value::Array(entries)),
+                Some(super::output::account_list_table),
+            ))
         }
-        AccountCommand::Show { subscription } => Ok((Some(session.show_account(subscription.as_deref())?), None)),
+        AccountCommand::Show { subscription } => {
+            Ok((Some(session.show_account(subscription.as_deref())?), None))
+        }
         AccountCommand::Set { subscription } => {
             session.set_account(&subscription)?;
             Ok((None, None))
@@ -30,7 +35,9 @@ pub async fn run(session: &Session, command: AccountCommand, console: Console) -
             Ok((None, None))
         }
         AccountCommand::GetAccessToken(args) => {
-            let result = session.get_access_token(&token_request(session, args)?).await?;
+            let result = session
+                .get_access_token(&token_request(session, args)?)
+                .await?;
             Ok((Some(token_json(&result)), None))
         }
     }

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// `azlogin`: the `az login` experience, fast.
 #[derive(Debug, Parser)]
-#[command(name = "azlogin", version, about = "Log in to Azure and manage accounts, drop-in for `az login` and `az account`.")]
+#[command(
+    name = "azlogin",
+    version,
+    about = "Log in to Azure and manage accounts, drop-in for `az login` and `az account`."
+)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]

@@ -28,13 +28,21 @@ fn camel(name: &str) -> String {
 
 fn cloud_json(c: &Cloud, active: &str) -> Value {
     let section = |pairs: Vec<(&str, &str)>| {
-        Value::Object(pairs.into_iter().map(|(k, v)| (camel(k), Value::String(v.to_string()))).collect::<Map<_, _>>())
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (camel(k), Value::String(v.to_string())))
+                .collect::<Map<_, _>>(),
+        )
     };
     let mut m = Map::new();
     m.insert("endpoints".into(), section(c.endpoints.iter().collect()));
     m.insert("isActive".into(), Value::Bool(c.name == active));
     m.insert("name".into(), Value::String(c.name.clone()));
-    m.insert("profile".into(), Value::String(c.profile.clone().unwrap_or_else(|| "latest".into())));
+    m.insert(
+        "profile".into(),
+        Value::String(c.profile.clone().unwrap_or_else(|| "latest".into())),
+    );
     m.insert("suffixes".into(), section(c.suffixes.iter().collect()));
     Value::Object(m)
 }
@@ -46,7 +54,9 @@ pub async fn run(session: &Session, command: CloudCommand) -> Result<Option<Valu
     match command {
         CloudCommand::List => {
             let clouds = store::load_clouds(&dir)?;
-            Ok(Some(Value::Array(clouds.iter().map(|c| cloud_json(c, &active)).collect())))
+            Ok(Some(Value::Array(
+                clouds.iter().map(|c| cloud_json(c, &active)).collect(),
+            )))
         }
         CloudCommand::Show { name } => {
             let clouds = store::load_clouds(&dir)?;
@@ -78,8 +88,14 @@ async fn register(dir: &ConfigDir, args: CloudRegisterArgs) -> Result<()> {
     let mut given = Cloud::new(args.name.clone());
     let pairs = [
         ("active_directory", &args.endpoint_active_directory),
-        ("active_directory_resource_id", &args.endpoint_active_directory_resource_id),
-        ("active_directory_graph_resource_id", &args.endpoint_active_directory_graph_resource_id),
+        (
+            "active_directory_resource_id",
+            &args.endpoint_active_directory_resource_id,
+        ),
+        (
+            "active_directory_graph_resource_id",
+            &args.endpoint_active_directory_graph_resource_id,
+        ),
         ("resource_manager", &args.endpoint_resource_manager),
         ("management", &args.endpoint_management),
         ("gallery", &args.endpoint_gallery),
@@ -96,7 +112,10 @@ async fn register(dir: &ConfigDir, args: CloudRegisterArgs) -> Result<()> {
             let mut roots = Vec::new();
             for var in ["REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"] {
                 if let Some(path) = env(var) {
-                    roots.push(std::fs::read(&path).map_err(|e| Error::Config(format!("{var} ('{path}'): {e}")))?);
+                    roots.push(
+                        std::fs::read(&path)
+                            .map_err(|e| Error::Config(format!("{var} ('{path}'): {e}")))?,
+                    );
                 }
             }
             let client = ReqwestClient::new(ClientOptions {

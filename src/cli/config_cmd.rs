@@ -10,7 +10,11 @@ use crate::store::{AzConfig, ConfigDir, read_ini};
 fn split_key(key: &str) -> Result<(&str, &str)> {
     key.split_once('.')
         .filter(|(s, o)| !s.is_empty() && !o.is_empty())
-        .ok_or_else(|| Error::Usage(format!("usage error: '{key}' is not a valid key. Use 'section.option'.")))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "usage error: '{key}' is not a valid key. Use 'section.option'."
+            ))
+        })
 }
 
 fn item(name: &str, value: &str, source: &str) -> Value {
@@ -58,9 +62,11 @@ pub fn run(session: &Session, command: ConfigCommand) -> Result<Option<Value>> {
         }
         ConfigCommand::Set { key_values } => {
             for kv in key_values {
-                let (key, value) = kv
-                    .split_once('=')
-                    .ok_or_else(|| Error::Usage(format!("usage error: '{kv}' is not of the form 'section.option=value'.")))?;
+                let (key, value) = kv.split_once('=').ok_or_else(|| {
+                    Error::Usage(format!(
+                        "usage error: '{kv}' is not of the form 'section.option=value'."
+                    ))
+                })?;
                 let (section, option) = split_key(key)?;
                 config.set(section, option, value)?;
             }

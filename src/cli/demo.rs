@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 use crate::oauth::claims::decode_jwt_claims;
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::pyjson::{self, PyJsonStyle};
-use crate::session::{AccessTokenRequest, LoginEvents, LoginMethod, LoginRequest, Session, SessionOptions};
+use crate::session::{
+    AccessTokenRequest, LoginEvents, LoginMethod, LoginRequest, Session, SessionOptions,
+};
 use crate::store::{self, AzConfig, ConfigDir};
 
 /// The cloud the demo registers for the emulator.
@@ -67,7 +69,9 @@ pub async fn run() -> Result<()> {
     let mut cloud = Cloud::new(DEMO_CLOUD);
     cloud.endpoints.set("active_directory", url.clone());
     cloud.endpoints.set("resource_manager", format!("{url}/"));
-    cloud.endpoints.set("active_directory_resource_id", format!("{url}/"));
+    cloud
+        .endpoints
+        .set("active_directory_resource_id", format!("{url}/"));
     store::register_cloud(&config_dir, &cloud)?;
     let mut config = AzConfig::load(&config_dir)?;
     store::set_active_cloud(&config_dir, &mut config, DEMO_CLOUD)?;
@@ -80,19 +84,39 @@ pub async fn run() -> Result<()> {
 
     banner("azlogin login --use-device-code");
     let outcome = session
-        .login(LoginRequest::new(LoginMethod::DeviceCode), &DemoEvents { console })
+        .login(
+            LoginRequest::new(LoginMethod::DeviceCode),
+            &DemoEvents { console },
+        )
         .await?;
-    let list = Value::Array(outcome.subscriptions.iter().map(|s| s.to_output_json()).collect());
+    let list = Value::Array(
+        outcome
+            .subscriptions
+            .iter()
+            .map(|s| s.to_output_json())
+            .collect(),
+    );
     println!("{}", pyjson::to_string(&list, PyJsonStyle::OUTPUT));
 
     banner("azlogin account get-access-token  (the token's claims)");
-    let token = session.get_access_token(&AccessTokenRequest::default()).await?;
-    let claims = decode_jwt_claims(token.access_token.secret()).map_err(|e| Error::invalid_response(&url, e))?;
+    let token = session
+        .get_access_token(&AccessTokenRequest::default())
+        .await?;
+    let claims = decode_jwt_claims(token.access_token.secret())
+        .map_err(|e| Error::invalid_response(&url, e))?;
     let shown: serde_json::Map<String, Value> = claims
         .into_iter()
-        .filter(|(k, _)| ["aud", "iss", "exp", "tid", "oid", "upn", "name", "scp", "appid", "xms_cc"].contains(&k.as_str()))
+        .filter(|(k, _)| {
+            [
+                "aud", "iss", "exp", "tid", "oid", "upn", "name", "scp", "appid", "xms_cc",
+            ]
+            .contains(&k.as_str())
+        })
         .collect();
-    println!("{}", pyjson::to_string(&Value::Object(shown), PyJsonStyle::OUTPUT));
+    println!(
+        "{}",
+        pyjson::to_string(&Value::Object(shown), PyJsonStyle::OUTPUT)
+    );
     println!(
         "\nSigned in as {} with {} subscription(s); default: {}.",
         outcome.username,

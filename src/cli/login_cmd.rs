@@ -38,7 +38,9 @@ fn check_usage(a: &LoginArgs) -> Result<()> {
         return usage("usage error: '--use-sn-issuer' is only applicable with a service principal");
     }
     if a.service_principal && a.username.is_none() {
-        return usage("usage error: --service-principal --username NAME --password SECRET --tenant TENANT");
+        return usage(
+            "usage error: --service-principal --username NAME --password SECRET --tenant TENANT",
+        );
     }
     if a.skip_subscription_discovery && a.tenant.is_none() {
         return usage("usage error: '--skip-subscription-discovery' requires '--tenant'");
@@ -89,7 +91,11 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
     }
     let method = match &args.username {
         Some(username) => {
-            let warning = if session.cloud().login_endpoint()?.eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT) {
+            let warning = if session
+                .cloud()
+                .login_endpoint()?
+                .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
+            {
                 MFA_ENFORCED_WARNING
             } else {
                 PASSWORD_DISCOURAGED_WARNING
@@ -126,11 +132,19 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
     request.scopes = args.scope;
     request.allow_no_subscriptions = args.allow_no_subscriptions;
     request.subscription = args.subscription;
-    request.claims_challenge = args.claims_challenge.as_deref().map(decode_claims_challenge).transpose()?;
+    request.claims_challenge = args
+        .claims_challenge
+        .as_deref()
+        .map(decode_claims_challenge)
+        .transpose()?;
     request.concurrency = usize::from(args.concurrency);
     let outcome = session.login(request, &CliEvents { console }).await?;
     Ok(Some(Value::Array(
-        outcome.subscriptions.iter().map(|s| s.to_output_json()).collect(),
+        outcome
+            .subscriptions
+            .iter()
+            .map(|s| s.to_output_json())
+            .collect(),
     )))
 }
 
@@ -157,13 +171,34 @@ mod tests {
     #[test]
     fn usage_errors_in_az_order() {
         let cases: &[(&[&str], &str)] = &[
-            (&["-i", "-t", "x"], "usage error: '--identity' is not applicable with other arguments"),
-            (&["-i", "-u", "x"], "Passing the managed identity ID with --username"),
-            (&["--use-device-code", "-u", "x"], "usage error: '--use-device-code' is not applicable"),
-            (&["--use-cert-sn-issuer"], "usage error: '--use-sn-issuer' is only applicable"),
-            (&["--service-principal"], "usage error: --service-principal --username NAME"),
-            (&["--skip-sub"], "usage error: '--skip-subscription-discovery' requires '--tenant'"),
-            (&["--skip-subscription-discovery", "-t", "t", "-s", "Prod"], "usage error: '--subscription' must be a subscription ID (GUID)"),
+            (
+                &["-i", "-t", "x"],
+                "usage error: '--identity' is not applicable with other arguments",
+            ),
+            (
+                &["-i", "-u", "x"],
+                "Passing the managed identity ID with --username",
+            ),
+            (
+                &["--use-device-code", "-u", "x"],
+                "usage error: '--use-device-code' is not applicable",
+            ),
+            (
+                &["--use-cert-sn-issuer"],
+                "usage error: '--use-sn-issuer' is only applicable",
+            ),
+            (
+                &["--service-principal"],
+                "usage error: --service-principal --username NAME",
+            ),
+            (
+                &["--skip-sub"],
+                "usage error: '--skip-subscription-discovery' requires '--tenant'",
+            ),
+            (
+                &["--skip-subscription-discovery", "-t", "t", "-s", "Prod"],
+                "usage error: '--subscription' must be a subscription ID (GUID)",
+            ),
         ];
         for (line, expected) in cases {
             let err = check_usage(&args(line)).expect_err("usage error");
@@ -175,7 +210,10 @@ mod tests {
 
     #[test]
     fn claims_challenge_is_base64_decoded() {
-        assert_eq!(decode_claims_challenge("eyJhIjoxfQ==").expect("decodes"), "{\"a\":1}");
+        assert_eq!(
+            decode_claims_challenge("eyJhIjoxfQ==").expect("decodes"),
+            "{\"a\":1}"
+        );
         assert!(decode_claims_challenge("***").is_err());
     }
 }

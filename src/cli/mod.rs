@@ -30,7 +30,10 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("ERROR: Cannot start the async runtime: {e}");
@@ -42,7 +45,12 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
 
 async fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Emulator(args) => return report(emulator_cmd::run(args).await.map(|_| ()), Console::detect(true, false)),
+        Command::Emulator(args) => {
+            return report(
+                emulator_cmd::run(args).await.map(|_| ()),
+                Console::detect(true, false),
+            );
+        }
         Command::Demo => return report(demo::run().await, Console::detect(false, false)),
         _ => {}
     }
@@ -52,7 +60,10 @@ async fn run(cli: Cli) -> i32 {
     };
     let config = session.config();
     let no_color = config.get_bool("core", "no_color", false).unwrap_or(false);
-    let only_errors = cli.only_show_errors || config.get_bool("core", "only_show_errors", false).unwrap_or(false);
+    let only_errors = cli.only_show_errors
+        || config
+            .get_bool("core", "only_show_errors", false)
+            .unwrap_or(false);
     let console = Console::detect(no_color, only_errors);
     let format_name = cli
         .output
@@ -64,7 +75,9 @@ async fn run(cli: Cli) -> i32 {
         Err(e) => return report_usage(e, console),
     };
     let printed: Result<account_cmd::Printed> = match cli.command {
-        Command::Login(args) => login_cmd::login(&session, args, console).await.map(|v| (v, None)),
+        Command::Login(args) => login_cmd::login(&session, args, console)
+            .await
+            .map(|v| (v, None)),
         Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
         Command::Account(c) => account_cmd::run(&session, c, console).await,
         Command::Config(c) => config_cmd::run(&session, c).map(|v| (v, None)),
@@ -102,7 +115,9 @@ fn report(result: Result<()>, console: Console) -> i32 {
         Err(e) => {
             console.error(&e.to_string());
             match &e {
-                Error::InteractionRequired { recommendation, .. } => console.plain_err(recommendation),
+                Error::InteractionRequired { recommendation, .. } => {
+                    console.plain_err(recommendation)
+                }
                 // az attaches its login recommendation to every Entra error (check_result).
                 e if e.server_error().is_some() => {
                     console.plain_err(&crate::session::login_recommendation(None, &[], None))

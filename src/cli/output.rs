@@ -37,11 +37,19 @@ pub fn apply_query(v: &Value, q: &str) -> Result<Value> {
 }
 
 /// Formats.
-pub fn format(v: &Value, f: OutputFormat, _t: Option<&dyn Fn(&Value) -> Value>, _c: bool) -> String {
+pub fn format(
+    v: &Value,
+    f: OutputFormat,
+    _t: Option<&dyn Fn(&Value) -> Value>,
+    _c: bool,
+) -> String {
     match f {
         OutputFormat::Json => pyjson::to_string(v, PyJsonStyle::OUTPUT) + "\n",
         OutputFormat::Tsv => match v {
-            Value::Array(items) => items.iter().map(|i| i.as_str().unwrap_or_default().to_string() + "\n").collect(),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().unwrap_or_default().to_string() + "\n")
+                .collect(),
             other => other.to_string() + "\n",
         },
         OutputFormat::None => String::new(),

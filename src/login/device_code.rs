@@ -3,7 +3,8 @@
 use crate::error::Result;
 use crate::http::HttpClient;
 use crate::oauth::device_code::{
-    DeviceAuthorization, DeviceCodePoller, PollStep, device_code_request, parse_device_authorization,
+    DeviceAuthorization, DeviceCodePoller, PollStep, device_code_request,
+    parse_device_authorization,
 };
 use crate::oauth::token::{TokenContext, TokenResponse};
 use crate::runtime::Runtime;
@@ -17,7 +18,12 @@ pub async fn login<C: HttpClient, R: Runtime>(
     scopes: &[String],
     show: impl FnOnce(&DeviceAuthorization),
 ) -> Result<TokenResponse> {
-    let request = device_code_request(&ctx.authority, &ctx.client_id, scopes, ctx.claims.as_deref());
+    let request = device_code_request(
+        &ctx.authority,
+        &ctx.client_id,
+        scopes,
+        ctx.claims.as_deref(),
+    );
     let endpoint = request.endpoint().to_string();
     let response = client.send(request).await?;
     let authorization = parse_device_authorization(&response, &endpoint)?;

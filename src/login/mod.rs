@@ -18,5 +18,6 @@ pub async fn redeem<C: HttpClient>(client: &C, request: HttpRequest) -> Result<T
 
 /// Maps a failed redemption that needs a person into az's per-login wording.
 pub fn is_interaction_error(e: &Error) -> bool {
-    e.server_error().is_some_and(crate::ServerError::needs_interaction)
+    e.server_error()
+        .is_some_and(crate::ServerError::needs_interaction)
 }

@@ -33,10 +33,16 @@ pub async fn login<C: HttpClient>(
     password: &Password,
 ) -> Result<TokenResponse> {
     if !ctx.authority.is_adfs() {
-        let realm = client.send(user_realm_request(ctx.authority.login_endpoint(), username)).await?;
+        let realm = client
+            .send(user_realm_request(ctx.authority.login_endpoint(), username))
+            .await?;
         let federated = serde_json::from_slice::<Value>(&realm.body)
             .ok()
-            .and_then(|v| v.get("account_type").and_then(Value::as_str).map(str::to_string))
+            .and_then(|v| {
+                v.get("account_type")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
             .is_some_and(|t| t.eq_ignore_ascii_case("Federated"));
         if federated {
             return Err(Error::Usage(format!(

@@ -34,7 +34,11 @@ pub struct SilentRequest<'a> {
 }
 
 /// A cached token for the request, if a valid one exists at `now`.
-pub fn from_cache(cache: &TokenCache, request: &SilentRequest<'_>, now: u64) -> Option<CachedAccessToken> {
+pub fn from_cache(
+    cache: &TokenCache,
+    request: &SilentRequest<'_>,
+    now: u64,
+) -> Option<CachedAccessToken> {
     if request.force_refresh {
         return None;
     }
@@ -63,7 +67,11 @@ pub async fn acquire<C: HttpClient>(
         return Ok(SilentToken::Cached(cached));
     }
     let environment = request.ctx.authority.environment();
-    let candidates = cache.refresh_token_candidates(request.home_account_id, &environment, &request.ctx.client_id);
+    let candidates = cache.refresh_token_candidates(
+        request.home_account_id,
+        &environment,
+        &request.ctx.client_id,
+    );
     let anchor = request
         .home_account_id
         .split_once('.')

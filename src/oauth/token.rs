@@ -140,17 +140,15 @@ pub fn merge_claims(challenge: Option<&str>, cp1: bool) -> Result<Option<String>
         None if cp1 => Value::Object(Default::default()),
         None => return Ok(None),
     };
-    if cp1 {
-        if let Value::Object(root) = &mut merged {
-            let at = root
-                .entry("access_token")
-                .or_insert_with(|| Value::Object(Default::default()));
-            if !at.is_object() {
-                *at = Value::Object(Default::default());
-            }
-            if let Value::Object(at) = at {
-                at.insert("xms_cc".into(), serde_json::json!({"values": ["CP1"]}));
-            }
+    if let (true, Value::Object(root)) = (cp1, &mut merged) {
+        let at = root
+            .entry("access_token")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if !at.is_object() {
+            *at = Value::Object(Default::default());
+        }
+        if let Value::Object(at) = at {
+            at.insert("xms_cc".into(), serde_json::json!({"values": ["CP1"]}));
         }
     }
     Ok(Some(pyjson::to_string(&merged, PyJsonStyle::PROFILE)))

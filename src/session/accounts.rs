@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::Session;
 use super::files::{
-    ADAL_CACHE_FILE, SERVICE_PRINCIPAL_FILE, TOKEN_CACHE_FILE, load_profile, modify_profile, modify_token_cache,
-    remove_file,
+    ADAL_CACHE_FILE, SERVICE_PRINCIPAL_FILE, TOKEN_CACHE_FILE, load_profile, modify_profile,
+    modify_token_cache, remove_file,
 };
 use crate::error::{Error, Result};
 use crate::profile::Subscription;
@@ -55,13 +55,25 @@ impl Session {
                 "A few accounts are skipped as they don't have 'Enabled' state. Use '--all' to display them.".into(),
             );
         }
-        Ok((enabled.into_iter().map(Subscription::to_output_json).collect(), warnings))
+        Ok((
+            enabled
+                .into_iter()
+                .map(Subscription::to_output_json)
+                .collect(),
+            warnings,
+        ))
     }
 
     /// The entry `az account show [-s X]` names: X by id or name, else the default.
     pub fn find_account(&self, subscription: Option<&str>) -> Result<Subscription> {
         let profile = load_profile(self.dir.path())?;
-        find_in(profile.subscriptions_in(&self.cloud.name).cloned().collect(), subscription)
+        find_in(
+            profile
+                .subscriptions_in(&self.cloud.name)
+                .cloned()
+                .collect(),
+            subscription,
+        )
     }
 
     /// `az account show`: the stored entry (with `environmentName`).
@@ -76,15 +88,24 @@ impl Session {
         let chosen = modify_profile(self.dir.path(), |p| {
             let matches: Vec<String> = p
                 .subscriptions_in(&cloud)
-                .filter(|s| s.id().to_lowercase() == wanted || s.name().is_some_and(|n| n.to_lowercase() == wanted))
+                .filter(|s| {
+                    s.id().to_lowercase() == wanted
+                        || s.name().is_some_and(|n| n.to_lowercase() == wanted)
+                })
                 .map(|s| s.id().to_string())
                 .collect();
             match matches.as_slice() {
                 [id] => {
                     p.set_default(id);
-                    p.subscriptions().iter().find(|s| s.id() == id).cloned().ok_or_else(|| {
-                        Error::NotFound(format!("The subscription of '{wanted}' doesn't exist in cloud '{cloud}'."))
-                    })
+                    p.subscriptions()
+                        .iter()
+                        .find(|s| s.id() == id)
+                        .cloned()
+                        .ok_or_else(|| {
+                            Error::NotFound(format!(
+                                "The subscription of '{wanted}' doesn't exist in cloud '{cloud}'."
+                            ))
+                        })
                 }
                 [] => Err(Error::NotFound(format!(
                     "The subscription of '{wanted}' doesn't exist in cloud '{cloud}'."
@@ -156,7 +177,11 @@ fn find_in(entries: Vec<Subscription>, subscription: Option<&str>) -> Result<Sub
         None => entries
             .into_iter()
             .find(Subscription::is_default)
-            .ok_or_else(|| Error::NoAccount("No subscription found. Run 'az account set' to select a subscription.".into())),
+            .ok_or_else(|| {
+                Error::NoAccount(
+                    "No subscription found. Run 'az account set' to select a subscription.".into(),
+                )
+            }),
         Some(x) => {
             let lower = x.to_lowercase();
             if let Some(by_id) = entries.iter().find(|s| s.id().to_lowercase() == lower) {
@@ -170,7 +195,10 @@ fn find_in(entries: Vec<Subscription>, subscription: Option<&str>) -> Result<Sub
                 0 => Err(Error::NotFound(format!(
                     "Subscription '{x}' not found. Check the spelling and casing and try again."
                 ))),
-                1 => by_name.into_iter().next().ok_or_else(|| Error::NotFound(x.to_string())),
+                1 => by_name
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Error::NotFound(x.to_string())),
                 _ => Err(Error::NotFound(format!(
                     "Multiple subscriptions with the name '{x}' found. Specify the subscription ID."
                 ))),

@@ -40,7 +40,11 @@ pub fn extra_ca_bundles(env: &EnvLookup) -> Result<Vec<Vec<u8>>> {
     Ok(bundles)
 }
 
-fn parse_or_report<T>(path: &Path, bytes: &[u8], parse: impl Fn(&[u8]) -> Result<T, String>) -> Result<T> {
+fn parse_or_report<T>(
+    path: &Path,
+    bytes: &[u8],
+    parse: impl Fn(&[u8]) -> Result<T, String>,
+) -> Result<T> {
     parse(bytes).map_err(|message| Error::CorruptFile {
         path: path.to_path_buf(),
         message,

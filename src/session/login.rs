@@ -125,10 +125,9 @@ impl DiscoveryTokens<'_> {
         match silent::acquire(&self.session.http, &snapshot, &request, now).await? {
             SilentToken::Cached(t) => Ok(t.secret),
             SilentToken::Refreshed { response, rt_key } => {
-                let token = response
-                    .access_token
-                    .clone()
-                    .ok_or_else(|| Error::invalid_response(ctx.authority.token_endpoint(), "no access_token"))?;
+                let token = response.access_token.clone().ok_or_else(|| {
+                    Error::invalid_response(ctx.authority.token_endpoint(), "no access_token")
+                })?;
                 let answer = RecordedAnswer {
                     response: *response,
                     client_id: ctx.client_id.clone(),
@@ -177,13 +176,20 @@ impl Session {
         use crate::http::HttpClient;
         let response = self
             .http
-            .send(tenant_resolution_request(self.endpoints.login.as_str(), tenant))
+            .send(tenant_resolution_request(
+                self.endpoints.login.as_str(),
+                tenant,
+            ))
             .await?;
         parse_tenant_resolution(&response, tenant)
     }
 
     /// Logs a user in: the flow, then discovery, then the profile.
-    pub async fn login(&self, request: LoginRequest, events: &dyn LoginEvents) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        request: LoginRequest,
+        events: &dyn LoginEvents,
+    ) -> Result<LoginOutcome> {
         let tenant = match &request.tenant {
             Some(t) => Some(self.resolve_tenant(t).await?),
             None => None,
@@ -197,17 +203,30 @@ impl Session {
         let login_scopes = request.scopes.clone().unwrap_or_else(|| arm_scopes.clone());
         let (response, grant_type, hint) = match &request.method {
             LoginMethod::DeviceCode => {
-                let r = device_code::login(&self.http, &self.runtime, &ctx, &login_scopes, |a| events.device_code(a))
-                    .await?;
+                let r = device_code::login(&self.http, &self.runtime, &ctx, &login_scopes, |a| {
+                    events.device_code(a)
+                })
+                .await?;
                 (r, DEVICE_CODE_GRANT, None)
             }
             LoginMethod::Password { username, password } => {
-                let r = password::login(&self.http, &ctx, &login_scopes, username, password).await?;
+                let r =
+                    password::login(&self.http, &ctx, &login_scopes, username, password).await?;
                 (r, "password", Some(username.clone()))
             }
         };
-        self.finish_user_login(&request, tenant, ctx, response, grant_type, hint, &arm_scopes, &login_scopes, events)
-            .await
+        self.finish_user_login(
+            &request,
+            tenant,
+            ctx,
+            response,
+            grant_type,
+            hint,
+            &arm_scopes,
+            &login_scopes,
+            events,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -228,13 +247,17 @@ impl Session {
             .client_info
             .as_deref()
             .ok_or_else(|| Error::invalid_response(&endpoint, "the answer has no client_info"))
-            .and_then(|c| ClientInfo::parse(c).map_err(|e| Error::invalid_response(&endpoint, e)))?;
+            .and_then(|c| {
+                ClientInfo::parse(c).map_err(|e| Error::invalid_response(&endpoint, e))
+            })?;
         let id_claims = response
             .id_token
             .as_ref()
             .map(|t| decode_jwt_claims(t.secret()))
             .transpose()
-            .map_err(|e| Error::invalid_response(&endpoint, format!("the ID token is unreadable: {e}")))?
+            .map_err(|e| {
+                Error::invalid_response(&endpoint, format!("the ID token is unreadable: {e}"))
+            })?
             .unwrap_or_default();
         let username = claim_str(&id_claims, "preferred_username")
             .or_else(|| claim_str(&id_claims, "upn"))
@@ -274,7 +297,12 @@ impl Session {
             Err(e) => Err(e),
             Ok(arm_token) => match &tenant {
                 Some(tid) => self
-                    .specific_tenant_entries(&arm_token, tid, &username, request.allow_no_subscriptions)
+                    .specific_tenant_entries(
+                        &arm_token,
+                        tid,
+                        &username,
+                        request.allow_no_subscriptions,
+                    )
                     .await
                     .map(|entries| (entries, Vec::new())),
                 None => {
@@ -286,7 +314,9 @@ impl Session {
         // Tokens got so far are kept even when discovery fails, as az keeps them.
         let recorded = std::mem::take(&mut *tokens.recorded.lock().map_err(|_| poisoned())?);
         if !recorded.is_empty() {
-            modify_token_cache(self.dir.path(), |c| recorded.iter().for_each(|r| r.apply(c)))?;
+            modify_token_cache(self.dir.path(), |c| {
+                recorded.iter().for_each(|r| r.apply(c))
+            })?;
         }
         let (mut entries, warnings) = discovered?;
         for w in &warnings {
@@ -298,7 +328,10 @@ impl Session {
         let preferred = request.subscription.as_deref().and_then(|s| {
             entries
                 .iter()
-                .find(|e| e.id().eq_ignore_ascii_case(s) || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s)))
+                .find(|e| {
+                    e.id().eq_ignore_ascii_case(s)
+                        || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s))
+                })
                 .map(|e| e.id().to_string())
         });
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
@@ -313,7 +346,10 @@ impl Session {
             crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
         }
         if let Some(s) = &request.subscription {
-            entries.retain(|e| e.id().eq_ignore_ascii_case(s) || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s)));
+            entries.retain(|e| {
+                e.id().eq_ignore_ascii_case(s)
+                    || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s))
+            });
             if entries.is_empty() {
                 return Err(Error::NotFound(format!(
                     "Subscription '{s}' not found. Check the ID or name and try again."
@@ -334,14 +370,30 @@ impl Session {
         username: &str,
         allow_no_subscriptions: bool,
     ) -> Result<Vec<Subscription>> {
-        let subs = discovery::list_subscriptions(&self.http, self.endpoints.arm.as_str(), arm_token).await?;
+        let subs =
+            discovery::list_subscriptions(&self.http, self.endpoints.arm.as_str(), arm_token)
+                .await?;
         let cloud = &self.cloud.name;
         let mut entries: Vec<Subscription> = subs
             .iter()
-            .map(|s| Subscription::discovered(s, tenant, SubscriptionSource::SpecificTenant, username, UserType::User, cloud))
+            .map(|s| {
+                Subscription::discovered(
+                    s,
+                    tenant,
+                    SubscriptionSource::SpecificTenant,
+                    username,
+                    UserType::User,
+                    cloud,
+                )
+            })
             .collect();
         if entries.is_empty() && allow_no_subscriptions {
-            entries.push(Subscription::tenant_level(tenant, username, UserType::User, cloud));
+            entries.push(Subscription::tenant_level(
+                tenant,
+                username,
+                UserType::User,
+                cloud,
+            ));
         }
         Ok(entries)
     }
@@ -356,9 +408,14 @@ impl Session {
     ) -> Result<(Vec<Subscription>, Vec<String>)> {
         let arm = self.endpoints.arm.as_str();
         let tenants: Vec<Tenant> = discovery::list_tenants(&self.http, arm, arm_token).await?;
-        let outcomes = discovery::discover(&self.http, tokens, arm, tenants, request.concurrency, |done, total| {
-            events.progress(done, total)
-        })
+        let outcomes = discovery::discover(
+            &self.http,
+            tokens,
+            arm,
+            tenants,
+            request.concurrency,
+            |done, total| events.progress(done, total),
+        )
         .await;
         let assembled = discovery::assemble(outcomes);
         let cloud = &self.cloud.name;
@@ -377,12 +434,9 @@ impl Session {
             })
             .collect();
         if request.allow_no_subscriptions {
-            entries.extend(
-                assembled
-                    .empty_tenants
-                    .iter()
-                    .map(|t| Subscription::tenant_level(&t.tenant_id, username, UserType::User, cloud)),
-            );
+            entries.extend(assembled.empty_tenants.iter().map(|t| {
+                Subscription::tenant_level(&t.tenant_id, username, UserType::User, cloud)
+            }));
         }
         Ok((entries, assembled.warnings))
     }

@@ -43,7 +43,9 @@ impl Default for SessionOptions {
 
 impl std::fmt::Debug for SessionOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionOptions").field("config_dir", &self.config_dir).finish()
+        f.debug_struct("SessionOptions")
+            .field("config_dir", &self.config_dir)
+            .finish()
     }
 }
 

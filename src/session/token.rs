@@ -40,7 +40,11 @@ pub struct AccessTokenResult {
 }
 
 /// az's recommendation after a silent failure that needs a person.
-pub fn login_recommendation(tenant: Option<&str>, scopes: &[String], claims_challenge: Option<&str>) -> String {
+pub fn login_recommendation(
+    tenant: Option<&str>,
+    scopes: &[String],
+    claims_challenge: Option<&str>,
+) -> String {
     let mut command = String::from("az login");
     if let Some(t) = tenant {
         command.push_str(&format!(" --tenant \"{t}\""));
@@ -61,7 +65,10 @@ pub fn login_recommendation(tenant: Option<&str>, scopes: &[String], claims_chal
 
 impl Session {
     /// Gets a token silently for the default (or named) account.
-    pub async fn get_access_token(&self, request: &AccessTokenRequest) -> Result<AccessTokenResult> {
+    pub async fn get_access_token(
+        &self,
+        request: &AccessTokenRequest,
+    ) -> Result<AccessTokenResult> {
         if request.tenant.is_some() && request.subscription.is_some() {
             return Err(Error::Usage(
                 "Please specify only one of subscription and tenant, not both".into(),
@@ -76,7 +83,10 @@ impl Session {
         let scopes = match &request.scopes {
             Some(s) if !s.is_empty() => s.clone(),
             _ => vec![resource_to_scope(
-                request.resource.as_deref().unwrap_or(self.endpoints.arm_resource_id.as_str()),
+                request
+                    .resource
+                    .as_deref()
+                    .unwrap_or(self.endpoints.arm_resource_id.as_str()),
             )],
         };
         if account.user_type() != Some("user") {
@@ -139,12 +149,14 @@ impl Session {
             }),
             SilentToken::Refreshed { response, rt_key } => {
                 let endpoint = ctx.authority.token_endpoint();
-                let access_token = response
-                    .access_token
-                    .clone()
-                    .ok_or_else(|| Error::invalid_response(&endpoint, "the answer has no access_token"))?;
+                let access_token = response.access_token.clone().ok_or_else(|| {
+                    Error::invalid_response(&endpoint, "the answer has no access_token")
+                })?;
                 let expires_in = response.expires_in.unwrap_or(3600);
-                let token_type = response.token_type.clone().unwrap_or_else(|| "Bearer".into());
+                let token_type = response
+                    .token_type
+                    .clone()
+                    .unwrap_or_else(|| "Bearer".into());
                 let answer = RecordedAnswer {
                     response: *response,
                     client_id: ctx.client_id.clone(),
@@ -178,6 +190,9 @@ mod tests {
             login_recommendation(Some("t1"), &["https://m//.default".to_string()], None),
             "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\naz login --tenant \"t1\" --scope \"https://m//.default\""
         );
-        assert!(login_recommendation(None, &[], Some("e30=")).ends_with("\naz login --claims-challenge \"e30=\""));
+        assert!(
+            login_recommendation(None, &[], Some("e30="))
+                .ends_with("\naz login --claims-challenge \"e30=\"")
+        );
     }
 }
