@@ -59,17 +59,23 @@ impl TestEnv {
     }
 
     pub async fn with_scenario(scenario: Scenario) -> TestEnv {
+        Self::with_options(scenario, false).await
+    }
+
+    /// With `tls`, the emulator serves https with a CA written to `<config dir>/../ca.pem`'s
+    /// own temp dir (see [`TestEnv::ca_path`]).
+    pub async fn with_options(scenario: Scenario, tls: bool) -> TestEnv {
+        let config_dir = tempfile::tempdir().expect("tempdir");
+        let home = tempfile::tempdir().expect("tempdir");
         let emulator = azlogin::emulator::start(EmulatorOptions {
             port: 0,
             scenario,
             latency: std::time::Duration::ZERO,
-            tls_cert_dir: None,
+            tls_cert_dir: tls.then(|| home.path().join("certs")),
             log_requests: false,
         })
         .await
         .expect("emulator starts");
-        let config_dir = tempfile::tempdir().expect("tempdir");
-        let home = tempfile::tempdir().expect("tempdir");
         let url = emulator.url().trim_end_matches('/').to_string();
         std::fs::write(
             config_dir.path().join("clouds.config"),
@@ -88,6 +94,14 @@ impl TestEnv {
             config_dir,
             home,
         }
+    }
+
+    /// The emulator's CA certificate (TLS only).
+    pub fn ca_path(&self) -> PathBuf {
+        self.emulator
+            .ca_cert_path()
+            .expect("a TLS emulator")
+            .to_path_buf()
     }
 
     pub fn url(&self) -> String {
