@@ -2,7 +2,33 @@
 //! knobs that shape its answers (page size, latency, device-code pacing, injected failures).
 //!
 //! A scenario is plain data read from JSON; [`Scenario::default_scenario`] is the one the
-//! reference example of `az login` was recorded against.
+//! reference example of `az login` was recorded against. Unknown keys are rejected, so a typo
+//! fails loudly. Only `users` and `tenants` are required:
+//!
+//! ```json
+//! {
+//!   "users": [{"username": "user@contoso.example", "password": "Passw0rd!",
+//!              "oid": "aaaaaaaa-0000-4000-8000-000000000001",
+//!              "home_tenant": "11111111-1111-4111-8111-111111111111",
+//!              "display_name": "Test User", "mfa_required": false}],
+//!   "tenants": [{"id": "11111111-1111-4111-8111-111111111111", "display_name": "Contoso",
+//!                "default_domain": "contoso.example", "domains": ["contoso.example"],
+//!                "mfa_required": false,
+//!                "fail_token": {"error": "invalid_grant", "code": 50173, "description": "…"},
+//!                "subscriptions": [{"id": "c0000001-0000-4000-8000-000000000001",
+//!                                   "display_name": "Contoso Production", "state": "Enabled",
+//!                                   "home_tenant_id": null, "managed_by_tenants": []}]}],
+//!   "members": [{"username": "user@contoso.example", "tenants": ["…"]}],
+//!   "page_size": 100,
+//!   "latency_ms": 0,
+//!   "device_code": {"interval": 1, "expires_in": 900, "pending_polls": 1,
+//!                   "auto_approve": "user@contoso.example"},
+//!   "authorize": {"auto_approve": null, "error": null},
+//!   "service_principals": [{"client_id": "…", "secret": "…", "tenant": "…", "object_id": null}],
+//!   "access_token_lifetime_secs": 4799,
+//!   "clients": null
+//! }
+//! ```
 
 use std::collections::HashMap;
 use std::path::Path;
