@@ -325,3 +325,50 @@ async fn scenario_files_load_and_the_port_can_be_fixed() {
     assert!(busy.is_err(), "a second emulator bound the same port");
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn a_restart_with_the_same_seed_accepts_cached_tokens() {
+    let first = start(EmulatorOptions {
+        seed: Some(7),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("start");
+    let port = first.port();
+    let c = client();
+    let tokens = password_login(&c, &first).await;
+    let at = tokens["access_token"].as_str().expect("AT").to_string();
+    first.stop().await;
+
+    let list = |emu_url: String, at: String| {
+        let c = client();
+        async move {
+            c.get(format!("{emu_url}/tenants?api-version=2022-12-01"))
+                .bearer_auth(at)
+                .send()
+                .await
+                .expect("tenants")
+                .status()
+                .as_u16()
+        }
+    };
+    let same = start(EmulatorOptions {
+        port,
+        seed: Some(7),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("restart");
+    assert_eq!(list(same.url().to_string(), at.clone()).await, 200);
+    same.stop().await;
+
+    let other = start(EmulatorOptions {
+        port,
+        seed: Some(8),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("restart");
+    assert_eq!(list(other.url().to_string(), at).await, 401);
+    other.stop().await;
+}

@@ -1,6 +1,8 @@
 //! Azure Resource Manager: `GET /tenants`, `GET /subscriptions` (paged with `nextLink`) and
 //! `GET /subscriptions/{id}`, for bearer tokens this emulator issued.
 
+use std::ops::Range;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
@@ -46,7 +48,9 @@ impl Responder {
                 .into_iter()
                 .collect(),
         };
-        self.arm_page(req, "/tenants", tenants)
+        self.arm_page(req, "/tenants", tenants.len(), |range| {
+            tenants[range].to_vec()
+        })
     }
 
     /// `GET /subscriptions`: the subscriptions listed from the token's tenant.
@@ -55,13 +59,16 @@ impl Responder {
             Ok(c) => c,
             Err(r) => return r,
         };
-        let subs: Vec<Value> = self
-            .scenario
-            .subscriptions_in(caller.tenant())
-            .into_iter()
-            .map(|(s, home)| subscription_json(s, home))
-            .collect();
-        self.arm_page(req, "/subscriptions", subs)
+        let positions = self.listed(caller.tenant());
+        self.arm_page(req, "/subscriptions", positions.len(), |range| {
+            positions[range]
+                .iter()
+                .map(|&(t, s)| {
+                    let (sub, home) = self.scenario.subscription_at(t, s);
+                    subscription_json(sub, home)
+                })
+                .collect()
+        })
     }
 
     /// `GET /subscriptions/{id}`.
@@ -76,9 +83,9 @@ impl Responder {
             Err(r) => return r,
         };
         let found = self
-            .scenario
-            .subscriptions_in(caller.tenant())
-            .into_iter()
+            .listed(caller.tenant())
+            .iter()
+            .map(|&(t, s)| self.scenario.subscription_at(t, s))
             .find(|(s, _)| s.id.eq_ignore_ascii_case(id));
         match found {
             Some((s, home)) => EmuResponse::json_status(200, &subscription_json(s, home)),
@@ -88,6 +95,13 @@ impl Responder {
                 &format!("The subscription '{id}' could not be found."),
             ),
         }
+    }
+
+    fn listed(&self, tenant: &str) -> &[(usize, usize)] {
+        self.subscription_index
+            .get(&tenant.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// Checks `api-version` and the bearer token; the error answer when either is wrong.
@@ -163,13 +177,20 @@ impl Responder {
         }
     }
 
-    /// One page of `items`, with a `nextLink` when more follow. The skip token is the offset.
-    fn arm_page(&self, req: &EmuRequest, path: &str, items: Vec<Value>) -> EmuResponse {
+    /// One page of `total` items (`render` builds the ones in a range), with a `nextLink` when
+    /// more follow. The skip token is the offset.
+    fn arm_page(
+        &self,
+        req: &EmuRequest,
+        path: &str,
+        total: usize,
+        render: impl FnOnce(Range<usize>) -> Vec<Value>,
+    ) -> EmuResponse {
         let q = req.query_params();
         let api_version = q.get("api-version").unwrap_or("2022-12-01");
         let offset = match q.get("$skiptoken") {
             None => 0,
-            Some(token) => match decode_skip_token(token) {
+            Some(token) => match decode_skip_token(token).filter(|n| *n <= total) {
                 Some(n) => n,
                 None => {
                     return arm_error(
@@ -180,14 +201,15 @@ impl Responder {
                 }
             },
         };
-        let size = self.scenario.page_size.max(1);
-        let page: Vec<Value> = items.iter().skip(offset).take(size).cloned().collect();
-        let mut body = json!({ "value": page });
-        if offset + size < items.len() {
+        let end = offset
+            .saturating_add(self.scenario.page_size.max(1))
+            .min(total);
+        let mut body = json!({ "value": render(offset..end) });
+        if end < total {
             let mut query = url::form_urlencoded::Serializer::new(String::new());
             query
                 .append_pair("api-version", api_version)
-                .append_pair("$skiptoken", &encode_skip_token(offset + size));
+                .append_pair("$skiptoken", &encode_skip_token(end));
             if let Some(obj) = body.as_object_mut() {
                 obj.insert(
                     "nextLink".into(),

@@ -182,6 +182,8 @@ impl Responder {
         };
         let code = {
             let mut st = self.lock();
+            // Expired codes (redeemed or not) are of no use any more.
+            st.auth_codes.retain(|_, c| c.expires_at_ms > ctx.now_ms);
             let code = format!("0.A{}", b64url(&st.random_bytes::<48>()));
             st.auth_codes.insert(code.clone(), pending);
             code

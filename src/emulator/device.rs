@@ -83,6 +83,8 @@ impl Responder {
         let verification_uri = format!("{}/devicelogin", self.base_url);
         let (device_code, user_code) = {
             let mut st = self.lock();
+            // Forget abandoned codes, so a long-running emulator does not collect them.
+            st.device_grants.retain(|_, g| g.expires_at_ms > ctx.now_ms);
             let device_code = format!("DAQABIQEAAAB{}", b64url(&st.random_bytes::<48>()));
             let mut user_code = st.random_string(USER_CODE_ALPHABET, 9);
             while st.device_grants.values().any(|g| g.user_code == user_code) {

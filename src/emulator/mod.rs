@@ -2,14 +2,37 @@
 //! be run and tested with no Azure account and no network.
 //!
 //! [`Responder`] is the whole protocol as a sans-I/O function (request and time in, answer
-//! out), usable in memory; [`start`] serves it with hyper on 127.0.0.1 (optionally over TLS
-//! with a generated CA, so the real `az` accepts it); [`run_until_signal`] is the
-//! `azlogin emulator` command. [`Scenario`] says which users, tenants and subscriptions exist.
+//! out); [`MemoryClient`] runs flows against it in memory; [`start`] serves it with hyper on
+//! 127.0.0.1 (optionally over TLS with a generated CA, so the real `az` accepts it);
+//! [`run_until_signal`] is the `azlogin emulator` command. [`Scenario`] says which users,
+//! tenants and subscriptions exist.
+//!
+//! With base URL `B` (the login endpoint; `B/` is the ARM endpoint and token audience), the
+//! emulator answers, with `{tenant}` a GUID, a domain, `organizations` or `common`:
+//!
+//! | endpoint | what |
+//! |---|---|
+//! | `GET B/{tenant}/v2.0/.well-known/openid-configuration` | OIDC metadata (AADSTS90002 for unknown tenants) |
+//! | `GET B/{tenant}/discovery/v2.0/keys` | an empty key set (tokens carry an HMAC tag) |
+//! | `GET B/common/discovery/instance` | instance discovery, trusting only `B` |
+//! | `GET B/common/userrealm/{username}` | `Managed` for scenario users |
+//! | `POST B/{tenant}/oauth2/v2.0/devicecode` | device authorization |
+//! | `GET`/`POST B/devicelogin` | the page where a person approves or declines a code |
+//! | `GET`/`POST B/{tenant}/oauth2/v2.0/authorize` | sign-in page, then `form_post`/`query`/`fragment` answer |
+//! | `POST B/{tenant}/oauth2/v2.0/token` | `password`, `refresh_token`, `authorization_code` (PKCE), device code, `client_credentials` |
+//! | `GET B/{tenant}/oauth2/v2.0/logout` | a signed-out page |
+//! | `GET B/tenants`, `B/subscriptions`, `B/subscriptions/{id}` | ARM, paged with `nextLink` |
+//! | `GET B/metadata/endpoints?api-version=…` | ARM cloud metadata for `az cloud register` |
+//! | `GET B/_emulator/health`, `B/_emulator/requests` | liveness and the request log |
+//! | `POST B/_emulator/device/approve`, `…/decline` | settle a device code without a browser |
+//!
+//! Every answer allows any CORS origin, and `OPTIONS` preflights get 204.
 
 mod arm;
 mod authorize;
 mod device;
 mod errors;
+mod memory;
 mod message;
 mod oidc;
 mod pages;
@@ -21,6 +44,7 @@ mod tls;
 mod token;
 mod tokens;
 
+pub use memory::MemoryClient;
 pub use message::{EmuRequest, EmuResponse};
 pub use responder::{LoggedRequest, Responder};
 pub use scenario::{

@@ -191,6 +191,7 @@ impl Responder {
                 "attestationEndpoint": host,
             },
             "batch": slash,
+            "gallery": slash,
             "resourceManager": slash,
             "vmImageAliasDoc": format!("{b}/aliases.json"),
             "activeDirectoryDataLake": slash,
@@ -370,6 +371,7 @@ mod tests {
             "https://localhost:8443/aliases.json"
         );
         assert_eq!(doc["microsoftGraphResourceId"], "https://localhost:8443/");
+        assert_eq!(doc["gallery"], "https://localhost:8443/");
         assert_eq!(doc["suffixes"]["keyVaultDns"], "localhost");
         assert!(doc.get("logAnalyticsResourceId").is_none());
         let list = r

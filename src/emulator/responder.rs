@@ -20,6 +20,9 @@ use super::message::{EmuRequest, EmuResponse};
 use super::scenario::{Scenario, Tenant, User};
 use super::tokens::TokenKey;
 
+/// How many requests the log keeps.
+const MAX_LOG_ENTRIES: usize = 100_000;
+
 /// One line of the request log. It never holds a body, a password, a code or a token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoggedRequest {
@@ -44,6 +47,8 @@ pub struct Responder {
     pub(super) scenario: Scenario,
     pub(super) base_url: String,
     pub(super) key: TokenKey,
+    /// Which subscriptions each tenant lists (see [`Scenario::subscription_index`]).
+    pub(super) subscription_index: HashMap<String, Vec<(usize, usize)>>,
     state: Mutex<State>,
 }
 
@@ -122,6 +127,7 @@ impl Responder {
         let mut key = [0u8; 32];
         rng.fill_bytes(&mut key);
         Self {
+            subscription_index: scenario.subscription_index(),
             scenario,
             base_url: base_url.trim_end_matches('/').to_string(),
             key: TokenKey::new(key),
@@ -194,7 +200,13 @@ impl Responder {
         let introspection =
             entry.path == "/_emulator/requests" || entry.path == "/_emulator/health";
         if !introspection {
-            self.lock().log.push(entry.clone());
+            let mut st = self.lock();
+            // A long-running emulator (benchmarks page through huge scenarios) must not grow
+            // without bound; the oldest entries go first.
+            if st.log.len() >= MAX_LOG_ENTRIES {
+                st.log.drain(..MAX_LOG_ENTRIES / 10);
+            }
+            st.log.push(entry.clone());
         }
         (resp, entry)
     }

@@ -2,8 +2,35 @@
 //! knobs that shape its answers (page size, latency, device-code pacing, injected failures).
 //!
 //! A scenario is plain data read from JSON; [`Scenario::default_scenario`] is the one the
-//! reference example of `az login` was recorded against.
+//! reference example of `az login` was recorded against. Unknown keys are rejected, so a typo
+//! fails loudly. Only `users` and `tenants` are required:
+//!
+//! ```json
+//! {
+//!   "users": [{"username": "user@contoso.example", "password": "Passw0rd!",
+//!              "oid": "aaaaaaaa-0000-4000-8000-000000000001",
+//!              "home_tenant": "11111111-1111-4111-8111-111111111111",
+//!              "display_name": "Test User", "mfa_required": false}],
+//!   "tenants": [{"id": "11111111-1111-4111-8111-111111111111", "display_name": "Contoso",
+//!                "default_domain": "contoso.example", "domains": ["contoso.example"],
+//!                "mfa_required": false,
+//!                "fail_token": {"error": "invalid_grant", "code": 50173, "description": "…"},
+//!                "subscriptions": [{"id": "c0000001-0000-4000-8000-000000000001",
+//!                                   "display_name": "Contoso Production", "state": "Enabled",
+//!                                   "home_tenant_id": null, "managed_by_tenants": []}]}],
+//!   "members": [{"username": "user@contoso.example", "tenants": ["…"]}],
+//!   "page_size": 100,
+//!   "latency_ms": 0,
+//!   "device_code": {"interval": 1, "expires_in": 900, "pending_polls": 1,
+//!                   "auto_approve": "user@contoso.example"},
+//!   "authorize": {"auto_approve": null, "error": null},
+//!   "service_principals": [{"client_id": "…", "secret": "…", "tenant": "…", "object_id": null}],
+//!   "access_token_lifetime_secs": 4799,
+//!   "clients": null
+//! }
+//! ```
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -396,21 +423,45 @@ impl Scenario {
     /// The subscriptions listed from `tenant_id`: its own and those it manages, each with the
     /// tenant that owns it.
     pub fn subscriptions_in(&self, tenant_id: &str) -> Vec<(&Subscription, &str)> {
-        let mut out = Vec::new();
-        for t in &self.tenants {
-            for s in &t.subscriptions {
-                let home = s.home_tenant_id.as_deref().unwrap_or(&t.id);
-                let own = t.id.eq_ignore_ascii_case(tenant_id);
-                let managed = s
-                    .managed_by_tenants
+        let index = self.subscription_index();
+        index
+            .get(&tenant_id.to_ascii_lowercase())
+            .map(|positions| {
+                positions
                     .iter()
-                    .any(|m| m.eq_ignore_ascii_case(tenant_id));
-                if own || managed {
-                    out.push((s, home));
+                    .map(|&(t, s)| self.subscription_at(t, s))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// For each listing tenant (lower-cased id), the positions `(tenant, subscription)` of the
+    /// subscriptions it lists, in scenario order. Built once, so paging through a million
+    /// subscriptions costs one page per request, not the whole list.
+    pub(crate) fn subscription_index(&self) -> HashMap<String, Vec<(usize, usize)>> {
+        let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (ti, t) in self.tenants.iter().enumerate() {
+            for (si, s) in t.subscriptions.iter().enumerate() {
+                let mut listers = vec![t.id.to_ascii_lowercase()];
+                for m in &s.managed_by_tenants {
+                    let m = m.to_ascii_lowercase();
+                    if !listers.contains(&m) {
+                        listers.push(m);
+                    }
+                }
+                for l in listers {
+                    index.entry(l).or_default().push((ti, si));
                 }
             }
         }
-        out
+        index
+    }
+
+    /// The subscription at a position of [`Scenario::subscription_index`], with its owner.
+    pub(crate) fn subscription_at(&self, tenant: usize, sub: usize) -> (&Subscription, &str) {
+        let t = &self.tenants[tenant];
+        let s = &t.subscriptions[sub];
+        (s, s.home_tenant_id.as_deref().unwrap_or(&t.id))
     }
 }
 

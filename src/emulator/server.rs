@@ -50,6 +50,9 @@ pub struct EmulatorOptions {
     pub tls_cert_dir: Option<PathBuf>,
     /// Print one line per request to stderr.
     pub log_requests: bool,
+    /// Derive the token key and all ids from this seed instead of fresh randomness, so a
+    /// restarted emulator accepts the tokens a client cached from the previous run.
+    pub seed: Option<u64>,
 }
 
 impl Default for EmulatorOptions {
@@ -60,6 +63,7 @@ impl Default for EmulatorOptions {
             latency: Duration::ZERO,
             tls_cert_dir: None,
             log_requests: false,
+            seed: None,
         }
     }
 }
@@ -67,7 +71,8 @@ impl Default for EmulatorOptions {
 /// A running emulator. Dropping it without [`RunningEmulator::stop`] leaves it serving until
 /// the runtime ends.
 pub struct RunningEmulator {
-    /// The base URL: `http://127.0.0.1:PORT`, or `https://localhost:PORT` with TLS.
+    /// The base URL: `http://127.0.0.1:PORT`, or `https://localhost:PORT` with TLS (no port
+    /// when it is the scheme's default).
     pub url: String,
     /// The CA certificate to trust, with TLS.
     pub ca_cert_path: Option<PathBuf>,
@@ -120,24 +125,31 @@ pub async fn start(options: EmulatorOptions) -> Result<RunningEmulator> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Config(format!("Cannot read the emulator's address: {e}")))?;
+    let port = addr.port();
     let (url, acceptor, ca_cert_path) = match &options.tls_cert_dir {
         Some(dir) => {
             let material = tls::prepare(dir)?;
-            // MSAL and az want a host name, not an IP address, in https URLs.
-            (
-                format!("https://localhost:{}", addr.port()),
-                Some(material.acceptor),
-                Some(material.ca_path),
-            )
+            // MSAL and az want a host name, not an IP address, in https URLs. MSAL sends its
+            // user-realm lookup to the host without the port, so on 443 the URL has none.
+            let url = if port == 443 {
+                "https://localhost".to_string()
+            } else {
+                format!("https://localhost:{port}")
+            };
+            (url, Some(material.acceptor), Some(material.ca_path))
         }
-        None => (format!("http://127.0.0.1:{}", addr.port()), None, None),
+        None if port == 80 => ("http://127.0.0.1".to_string(), None, None),
+        None => (format!("http://127.0.0.1:{port}"), None, None),
     };
     let latency = if options.latency.is_zero() {
         Duration::from_millis(options.scenario.latency_ms)
     } else {
         options.latency
     };
-    let responder = Arc::new(Responder::new(options.scenario, &url));
+    let responder = Arc::new(match options.seed {
+        Some(seed) => Responder::with_seed(options.scenario, &url, seed),
+        None => Responder::new(options.scenario, &url),
+    });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
         responder: Arc::clone(&responder),
