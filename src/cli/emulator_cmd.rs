@@ -16,6 +16,7 @@ pub async fn run(args: EmulatorArgs) -> Result<()> {
         latency: std::time::Duration::from_millis(args.latency_ms),
         tls_cert_dir: if args.tls { args.cert_dir } else { None },
         log_requests: true,
+        seed: None,
     };
     crate::emulator::run_until_signal(options, std::io::stdout()).await
 }

@@ -73,6 +73,7 @@ impl TestEnv {
             latency: std::time::Duration::ZERO,
             tls_cert_dir: tls.then(|| home.path().join("certs")),
             log_requests: false,
+            seed: None,
         })
         .await
         .expect("emulator starts");
