@@ -12,6 +12,9 @@ compile_error!(
      wasm32; build the core with `--no-default-features` (as bindings/wasm does)"
 );
 
+/// The `azlogin` command: argument handling and what it prints.
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod error;
 pub mod http;
 pub mod pyjson;

@@ -1,0 +1,421 @@
+//! `--query`: JMESPath as az evaluates it. The `jmespath` crate parses; the evaluation here follows
+//! Python's `jmespath` 1.x (`visitor.py`), because az's answers depend on its details: multi-select
+//! hashes are `OrderedDict`s in the written order, `==` never matches `0`/`1` against booleans,
+//! ordering comparisons accept strings, and errors carry Python's wording.
+
+mod functions;
+
+use jmespath::ast::{Ast, Comparator};
+
+use super::value::{PyDict, PyValue};
+
+/// Why evaluating a query failed.
+#[derive(Debug, PartialEq)]
+pub(crate) enum SearchError {
+    /// A `JMESPathError`: az reports "Invalid jmespath query supplied for `--query`: <text>".
+    JmesPath(String),
+    /// Any other Python exception: az reports an unexpected error with this text as the trace.
+    Unexpected(String),
+}
+
+/// The result of evaluating a node.
+pub(crate) type Eval = Result<PyValue, SearchError>;
+
+/// Parses `expression` as Python's lexer would: a backtick literal that is not JSON is read as a
+/// string (Python's deprecated form, e.g. `` [?state==`Enabled`] ``), which the crate rejects.
+pub(crate) fn parse(expression: &str) -> Option<Ast> {
+    if expression.is_empty() {
+        return None;
+    }
+    jmespath::parse(&rewrite_legacy_literals(expression)).ok()
+}
+
+/// Rewrites each backtick literal that is not valid JSON but is valid as a JSON string body into
+/// the equivalent quoted JSON string literal.
+fn rewrite_legacy_literals(expression: &str) -> String {
+    let mut out = String::with_capacity(expression.len());
+    let mut chars = expression.chars();
+    while let Some(c) = chars.next() {
+        if !matches!(c, '`' | '"' | '\'') {
+            out.push(c);
+            continue;
+        }
+        // Both lexers read up to the closing delimiter, a backslash escaping the next character.
+        let mut raw = String::new();
+        let mut closed = false;
+        while let Some(d) = chars.next() {
+            if d == c {
+                closed = true;
+                break;
+            }
+            raw.push(d);
+            if d == '\\'
+                && let Some(e) = chars.next()
+            {
+                raw.push(e);
+            }
+        }
+        let replacement = if c == '`' && closed {
+            legacy_literal(&raw.replace("\\`", "`"))
+        } else {
+            None
+        };
+        match replacement {
+            Some(json) => {
+                out.push('`');
+                out.push_str(&json.replace('`', "\\`"));
+                out.push('`');
+            }
+            None => {
+                out.push(c);
+                out.push_str(&raw);
+                if closed {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The JSON text of a literal Python reads as a string: `json.loads('"%s"' % lexeme.lstrip())`.
+fn legacy_literal(lexeme: &str) -> Option<String> {
+    if serde_json::from_str::<serde_json::Value>(lexeme).is_ok() {
+        return None;
+    }
+    let quoted = format!("\"{}\"", lexeme.trim_start_matches(is_py_space));
+    let text: String = serde_json::from_str(&quoted).ok()?;
+    serde_json::to_string(&text).ok()
+}
+
+/// Python's `str.isspace()` for one character.
+pub(crate) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Evaluates `node` against `value` as Python's `TreeInterpreter` with `Options(OrderedDict)`.
+pub(crate) fn eval(node: &Ast, value: &PyValue) -> Eval {
+    match node {
+        Ast::Identity { .. } => Ok(value.clone()),
+        Ast::Field { name, .. } => Ok(match value {
+            PyValue::Dict(d) => d.get(name).cloned().unwrap_or(PyValue::Null),
+            _ => PyValue::Null,
+        }),
+        Ast::Subexpr { lhs, rhs, .. } => eval(rhs, &eval(lhs, value)?),
+        Ast::Index { idx, .. } => Ok(match value {
+            PyValue::List(items) => index(items, i64::from(*idx)).unwrap_or(PyValue::Null),
+            _ => PyValue::Null,
+        }),
+        Ast::Slice {
+            start, stop, step, ..
+        } => match value {
+            PyValue::List(items) => slice(items, *start, *stop, *step).map(PyValue::List),
+            _ => Ok(PyValue::Null),
+        },
+        Ast::Literal { value: literal, .. } => Ok(from_variable(literal)),
+        Ast::Projection { lhs, rhs, .. } => {
+            let PyValue::List(items) = eval(lhs, value)? else {
+                return Ok(PyValue::Null);
+            };
+            let mut collected = Vec::new();
+            for item in &items {
+                let current = eval(rhs, item)?;
+                if !matches!(current, PyValue::Null) {
+                    collected.push(current);
+                }
+            }
+            Ok(PyValue::List(collected))
+        }
+        Ast::ObjectValues { node, .. } => Ok(match eval(node, value)? {
+            PyValue::Dict(d) => PyValue::List(d.entries.into_iter().map(|(_, v)| v).collect()),
+            _ => PyValue::Null,
+        }),
+        Ast::Flatten { node, .. } => Ok(match eval(node, value)? {
+            PyValue::List(items) => {
+                let mut merged = Vec::new();
+                for item in items {
+                    match item {
+                        PyValue::List(inner) => merged.extend(inner),
+                        other => merged.push(other),
+                    }
+                }
+                PyValue::List(merged)
+            }
+            _ => PyValue::Null,
+        }),
+        Ast::Condition {
+            predicate, then, ..
+        } => {
+            if is_false(&eval(predicate, value)?) {
+                Ok(PyValue::Null)
+            } else {
+                eval(then, value)
+            }
+        }
+        Ast::Comparison {
+            comparator,
+            lhs,
+            rhs,
+            ..
+        } => compare(comparator, &eval(lhs, value)?, &eval(rhs, value)?),
+        Ast::MultiList { elements, .. } => {
+            if matches!(value, PyValue::Null) {
+                return Ok(PyValue::Null);
+            }
+            let items = elements
+                .iter()
+                .map(|e| eval(e, value))
+                .collect::<Result<_, _>>()?;
+            Ok(PyValue::List(items))
+        }
+        Ast::MultiHash { elements, .. } => {
+            if matches!(value, PyValue::Null) {
+                return Ok(PyValue::Null);
+            }
+            let mut dict = PyDict::new(true);
+            for pair in elements {
+                dict.insert(pair.key.clone(), eval(&pair.value, value)?);
+            }
+            Ok(PyValue::Dict(dict))
+        }
+        Ast::And { lhs, rhs, .. } => {
+            let matched = eval(lhs, value)?;
+            if is_false(&matched) {
+                Ok(matched)
+            } else {
+                eval(rhs, value)
+            }
+        }
+        Ast::Or { lhs, rhs, .. } => {
+            let matched = eval(lhs, value)?;
+            if is_false(&matched) {
+                eval(rhs, value)
+            } else {
+                Ok(matched)
+            }
+        }
+        // `!0` is false in jmespath; for every other value `not x` equals "x is false".
+        Ast::Not { node, .. } => Ok(PyValue::Bool(is_false(&eval(node, value)?))),
+        Ast::Expref { ast, .. } => Ok(PyValue::Expref(ast.clone())),
+        Ast::Function { name, args, .. } => {
+            let resolved = args
+                .iter()
+                .map(|a| eval(a, value))
+                .collect::<Result<Vec<_>, _>>()?;
+            functions::call(name, resolved)
+        }
+    }
+}
+
+/// jmespath's falsy values: `''`, `[]`, `{}`, `None`, `False` (never numbers).
+pub(crate) fn is_false(value: &PyValue) -> bool {
+    match value {
+        PyValue::Null | PyValue::Bool(false) => true,
+        PyValue::Str(s) => s.is_empty(),
+        PyValue::List(items) => items.is_empty(),
+        PyValue::Dict(d) => d.entries.is_empty(),
+        _ => false,
+    }
+}
+
+/// Python's `list[i]`, negative indices counting from the end.
+fn index(items: &[PyValue], i: i64) -> Option<PyValue> {
+    let len = items.len() as i64;
+    let i = if i < 0 { i + len } else { i };
+    if (0..len).contains(&i) {
+        items.get(i as usize).cloned()
+    } else {
+        None
+    }
+}
+
+/// Python's `list[start:stop:step]`.
+fn slice(
+    items: &[PyValue],
+    start: Option<i32>,
+    stop: Option<i32>,
+    step: i32,
+) -> Result<Vec<PyValue>, SearchError> {
+    if step == 0 {
+        return Err(SearchError::Unexpected(
+            "slice step cannot be zero".to_string(),
+        ));
+    }
+    let len = items.len() as i64;
+    let step = i64::from(step);
+    let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
+    let clamp = |bound: Option<i32>, default: i64| match bound.map(i64::from) {
+        None => default,
+        Some(b) if b < 0 => (b + len).max(lower),
+        Some(b) => b.min(upper),
+    };
+    let start = clamp(start, if step < 0 { upper } else { lower });
+    let stop = clamp(stop, if step < 0 { lower } else { upper });
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        if let Some(item) = items.get(i as usize) {
+            out.push(item.clone());
+        }
+        i += step;
+    }
+    Ok(out)
+}
+
+fn compare(comparator: &Comparator, left: &PyValue, right: &PyValue) -> Eval {
+    let op = match comparator {
+        Comparator::Equal => return Ok(PyValue::Bool(jmespath_equals(left, right))),
+        Comparator::NotEqual => return Ok(PyValue::Bool(!jmespath_equals(left, right))),
+        Comparator::LessThan => "<",
+        Comparator::LessThanEqual => "<=",
+        Comparator::GreaterThan => ">",
+        Comparator::GreaterThanEqual => ">=",
+    };
+    // Ordering is only defined between numbers or strings; anything else yields None.
+    let comparable = |v: &PyValue| v.is_number() || matches!(v, PyValue::Str(_));
+    if !comparable(left) || !comparable(right) {
+        return Ok(PyValue::Null);
+    }
+    let ordering = py_order(op, left, right)?;
+    let result = match op {
+        "<" => ordering.is_lt(),
+        "<=" => ordering.is_le(),
+        ">" => ordering.is_gt(),
+        _ => ordering.is_ge(),
+    };
+    Ok(PyValue::Bool(result))
+}
+
+/// Python's ordering of two numbers or two strings; a number against a string is a `TypeError`.
+pub(crate) fn py_order(
+    op: &str,
+    left: &PyValue,
+    right: &PyValue,
+) -> Result<std::cmp::Ordering, SearchError> {
+    match (left, right) {
+        (PyValue::Str(a), PyValue::Str(b)) => Ok(a.as_str().cmp(b.as_str())),
+        (PyValue::Int(a), PyValue::Int(b)) => Ok(a.cmp(b)),
+        (a, b) if a.is_number() && b.is_number() => {
+            let (x, y) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
+            Ok(x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal))
+        }
+        (a, b) => Err(SearchError::Unexpected(format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+/// jmespath's `==`: Python's, except that `0`/`1` never equal a boolean at the top level.
+fn jmespath_equals(left: &PyValue, right: &PyValue) -> bool {
+    let zero_or_one = |v: &PyValue| match v {
+        PyValue::Int(i) => *i == 0 || *i == 1,
+        PyValue::Float(f) => *f == 0.0 || *f == 1.0,
+        _ => false,
+    };
+    if zero_or_one(left) {
+        return !matches!(right, PyValue::Bool(_)) && py_equals(left, right);
+    }
+    if zero_or_one(right) {
+        return !matches!(left, PyValue::Bool(_)) && py_equals(left, right);
+    }
+    py_equals(left, right)
+}
+
+/// Python's `==` on JSON-like values (`True == 1`; `OrderedDict`s compare in order).
+pub(crate) fn py_equals(left: &PyValue, right: &PyValue) -> bool {
+    let numeric = |v: &PyValue| match v {
+        PyValue::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        other => other.as_f64(),
+    };
+    match (left, right) {
+        (PyValue::Null, PyValue::Null) => true,
+        (PyValue::Str(a), PyValue::Str(b)) => a == b,
+        (PyValue::Int(a), PyValue::Int(b)) => a == b,
+        (PyValue::List(a), PyValue::List(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| py_equals(x, y))
+        }
+        (PyValue::Dict(a), PyValue::Dict(b)) => {
+            if a.entries.len() != b.entries.len() {
+                return false;
+            }
+            if a.ordered && b.ordered {
+                a.entries
+                    .iter()
+                    .zip(&b.entries)
+                    .all(|((ka, va), (kb, vb))| ka == kb && py_equals(va, vb))
+            } else {
+                a.entries
+                    .iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| py_equals(v, w)))
+            }
+        }
+        (a, b) => match (numeric(a), numeric(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+/// A literal from the parsed expression (`json.loads` gives plain dicts).
+fn from_variable(variable: &jmespath::Variable) -> PyValue {
+    use jmespath::Variable;
+    match variable {
+        Variable::Null => PyValue::Null,
+        Variable::Bool(b) => PyValue::Bool(*b),
+        Variable::Number(n) => PyValue::from_json(&serde_json::Value::Number(n.clone())),
+        Variable::String(s) => PyValue::Str(s.clone()),
+        Variable::Array(items) => PyValue::List(items.iter().map(|v| from_variable(v)).collect()),
+        Variable::Object(map) => PyValue::Dict(PyDict {
+            entries: map
+                .iter()
+                .map(|(k, v)| (k.clone(), from_variable(v)))
+                .collect(),
+            ordered: false,
+        }),
+        Variable::Expref(ast) => PyValue::Expref(Box::new(ast.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_backtick_literals_become_strings() {
+        assert_eq!(
+            rewrite_legacy_literals("[?state==`Enabled`].name"),
+            "[?state==`\"Enabled\"`].name"
+        );
+        assert_eq!(
+            rewrite_legacy_literals("`true` || `[1]`"),
+            "`true` || `[1]`"
+        );
+        assert_eq!(
+            rewrite_legacy_literals("'`x`' && \"`y`\""),
+            "'`x`' && \"`y`\""
+        );
+        assert_eq!(rewrite_legacy_literals("`  foo bar`"), "`\"foo bar\"`");
+    }
+
+    #[test]
+    fn slices_follow_python() {
+        let items: Vec<PyValue> = (0..5).map(PyValue::Int).collect();
+        let ints = |v: Vec<PyValue>| -> Vec<i128> {
+            v.into_iter()
+                .filter_map(|x| match x {
+                    PyValue::Int(i) => Some(i),
+                    _ => None,
+                })
+                .collect()
+        };
+        let run = |a, b, c| ints(slice(&items, a, b, c).unwrap_or_default());
+        assert_eq!(run(None, None, -1), vec![4, 3, 2, 1, 0]);
+        assert_eq!(run(Some(1), Some(-1), 1), vec![1, 2, 3]);
+        assert_eq!(run(Some(-2), None, 1), vec![3, 4]);
+        assert_eq!(run(Some(10), None, -2), vec![4, 2, 0]);
+        assert_eq!(run(None, Some(-10), 1), Vec::<i128>::new());
+        assert!(slice(&items, None, None, 0).is_err());
+    }
+}
