@@ -17,7 +17,6 @@ mod yaml;
 use std::fmt;
 use std::str::FromStr;
 
-use jmespath::ast::Ast;
 use serde_json::{Map, Value};
 
 use crate::pyjson::{self, PyJsonStyle};
@@ -221,7 +220,7 @@ impl From<OutputError> for crate::Error {
 /// A compiled `--query` expression.
 #[derive(Clone, Debug)]
 pub struct Query {
-    ast: Ast,
+    compiled: query::Compiled,
     text: String,
 }
 
@@ -230,8 +229,8 @@ impl Query {
     /// "argument --query: invalid jmespath_type value: '…'", the `--query` link, and exit code 2.
     pub fn compile(expression: &str) -> Result<Query, OutputError> {
         match query::parse(expression) {
-            Some(ast) => Ok(Query {
-                ast,
+            Some(compiled) => Ok(Query {
+                compiled,
                 text: expression.to_string(),
             }),
             None => Err(OutputError {
@@ -255,7 +254,7 @@ impl Query {
     /// "Invalid jmespath query supplied for `--query`: …" with the `--query` link (exit code 1),
     /// or, for the few that Python raises as plain exceptions, an unexpected error.
     pub fn search(&self, value: &Value) -> Result<QueryResult, OutputError> {
-        match query::eval(&self.ast, &PyValue::from_json(value)) {
+        match query::search(&self.compiled, &PyValue::from_json(value)) {
             Ok(result) => Ok(QueryResult(result)),
             Err(query::SearchError::JmesPath(message)) => Err(OutputError::failure(
                 format!("Invalid jmespath query supplied for `--query`: {message}"),

@@ -21,13 +21,32 @@ pub(crate) enum SearchError {
 /// The result of evaluating a node.
 pub(crate) type Eval = Result<PyValue, SearchError>;
 
-/// Parses `expression` as Python's lexer would: a backtick literal that is not JSON is read as a
-/// string (Python's deprecated form, e.g. `` [?state==`Enabled`] ``), which the crate rejects.
-pub(crate) fn parse(expression: &str) -> Option<Ast> {
+/// A parsed expression with the text it was parsed from (literals are re-read from it).
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    ast: Ast,
+    source: String,
+}
+
+/// Parses `expression` as Python's parser would: a backtick literal that is not JSON is read as a
+/// string (Python's deprecated form, e.g. `` [?state==`Enabled`] ``), which the crate rejects, and
+/// a projection followed by `.{…}` ends after the hash (see [`python_binding`]).
+pub(crate) fn parse(expression: &str) -> Option<Compiled> {
     if expression.is_empty() {
         return None;
     }
-    jmespath::parse(&rewrite_legacy_literals(expression)).ok()
+    let source = rewrite_legacy_literals(expression);
+    let ast = jmespath::parse(&source).ok()?;
+    let ast = python_binding(ast, &source);
+    Some(Compiled { ast, source })
+}
+
+/// Evaluates a compiled expression against a command result.
+pub(crate) fn search(compiled: &Compiled, value: &PyValue) -> Eval {
+    Evaluator {
+        source: &compiled.source,
+    }
+    .eval(&compiled.ast, value)
 }
 
 /// Rewrites each backtick literal that is not valid JSON but is valid as a JSON string body into
@@ -93,117 +112,315 @@ pub(crate) fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// Evaluates `node` against `value` as Python's `TreeInterpreter` with `Options(OrderedDict)`.
-pub(crate) fn eval(node: &Ast, value: &PyValue) -> Eval {
-    match node {
-        Ast::Identity { .. } => Ok(value.clone()),
-        Ast::Field { name, .. } => Ok(match value {
-            PyValue::Dict(d) => d.get(name).cloned().unwrap_or(PyValue::Null),
-            _ => PyValue::Null,
-        }),
-        Ast::Subexpr { lhs, rhs, .. } => eval(rhs, &eval(lhs, value)?),
-        Ast::Index { idx, .. } => Ok(match value {
-            PyValue::List(items) => index(items, i64::from(*idx)).unwrap_or(PyValue::Null),
-            _ => PyValue::Null,
-        }),
-        Ast::Slice {
-            start, stop, step, ..
-        } => match value {
-            PyValue::List(items) => slice(items, *start, *stop, *step).map(PyValue::List),
-            _ => Ok(PyValue::Null),
-        },
-        Ast::Literal { value: literal, .. } => Ok(from_variable(literal)),
-        Ast::Projection { lhs, rhs, .. } => {
-            let PyValue::List(items) = eval(lhs, value)? else {
-                return Ok(PyValue::Null);
-            };
-            let mut collected = Vec::new();
-            for item in &items {
-                let current = eval(rhs, item)?;
-                if !matches!(current, PyValue::Null) {
-                    collected.push(current);
-                }
-            }
-            Ok(PyValue::List(collected))
-        }
-        Ast::ObjectValues { node, .. } => Ok(match eval(node, value)? {
-            PyValue::Dict(d) => PyValue::List(d.entries.into_iter().map(|(_, v)| v).collect()),
-            _ => PyValue::Null,
-        }),
-        Ast::Flatten { node, .. } => Ok(match eval(node, value)? {
-            PyValue::List(items) => {
-                let mut merged = Vec::new();
-                for item in items {
-                    match item {
-                        PyValue::List(inner) => merged.extend(inner),
-                        other => merged.push(other),
+/// Python's `TreeInterpreter` with `Options(OrderedDict)`.
+pub(crate) struct Evaluator<'a> {
+    source: &'a str,
+}
+
+impl Evaluator<'_> {
+    /// Evaluates `node` against `value`.
+    pub(crate) fn eval(&self, node: &Ast, value: &PyValue) -> Eval {
+        let eval = |n: &Ast, v: &PyValue| self.eval(n, v);
+        match node {
+            Ast::Identity { .. } => Ok(value.clone()),
+            Ast::Field { name, .. } => Ok(match value {
+                PyValue::Dict(d) => d.get(name).cloned().unwrap_or(PyValue::Null),
+                _ => PyValue::Null,
+            }),
+            Ast::Subexpr { lhs, rhs, .. } => eval(rhs, &eval(lhs, value)?),
+            Ast::Index { idx, .. } => Ok(match value {
+                PyValue::List(items) => index(items, i64::from(*idx)).unwrap_or(PyValue::Null),
+                _ => PyValue::Null,
+            }),
+            Ast::Slice {
+                start, stop, step, ..
+            } => match value {
+                PyValue::List(items) => slice(items, *start, *stop, *step).map(PyValue::List),
+                _ => Ok(PyValue::Null),
+            },
+            Ast::Literal {
+                value: literal,
+                offset,
+            } => Ok(self.literal(*offset, literal)),
+            Ast::Projection { lhs, rhs, .. } => {
+                let PyValue::List(items) = eval(lhs, value)? else {
+                    return Ok(PyValue::Null);
+                };
+                let mut collected = Vec::new();
+                for item in &items {
+                    let current = eval(rhs, item)?;
+                    if !matches!(current, PyValue::Null) {
+                        collected.push(current);
                     }
                 }
-                PyValue::List(merged)
+                Ok(PyValue::List(collected))
             }
-            _ => PyValue::Null,
-        }),
-        Ast::Condition {
-            predicate, then, ..
-        } => {
-            if is_false(&eval(predicate, value)?) {
-                Ok(PyValue::Null)
-            } else {
-                eval(then, value)
+            Ast::ObjectValues { node, .. } => Ok(match eval(node, value)? {
+                PyValue::Dict(d) => PyValue::List(d.entries.into_iter().map(|(_, v)| v).collect()),
+                _ => PyValue::Null,
+            }),
+            Ast::Flatten { node, .. } => Ok(match eval(node, value)? {
+                PyValue::List(items) => {
+                    let mut merged = Vec::new();
+                    for item in items {
+                        match item {
+                            PyValue::List(inner) => merged.extend(inner),
+                            other => merged.push(other),
+                        }
+                    }
+                    PyValue::List(merged)
+                }
+                _ => PyValue::Null,
+            }),
+            Ast::Condition {
+                predicate, then, ..
+            } => {
+                if is_false(&eval(predicate, value)?) {
+                    Ok(PyValue::Null)
+                } else {
+                    eval(then, value)
+                }
+            }
+            Ast::Comparison {
+                comparator,
+                lhs,
+                rhs,
+                ..
+            } => compare(comparator, &eval(lhs, value)?, &eval(rhs, value)?),
+            Ast::MultiList { elements, .. } => {
+                if matches!(value, PyValue::Null) {
+                    return Ok(PyValue::Null);
+                }
+                let items = elements
+                    .iter()
+                    .map(|e| eval(e, value))
+                    .collect::<Result<_, _>>()?;
+                Ok(PyValue::List(items))
+            }
+            Ast::MultiHash { elements, .. } => {
+                if matches!(value, PyValue::Null) {
+                    return Ok(PyValue::Null);
+                }
+                let mut dict = PyDict::new(true);
+                for pair in elements {
+                    dict.insert(pair.key.clone(), eval(&pair.value, value)?);
+                }
+                Ok(PyValue::Dict(dict))
+            }
+            Ast::And { lhs, rhs, .. } => {
+                let matched = eval(lhs, value)?;
+                if is_false(&matched) {
+                    Ok(matched)
+                } else {
+                    eval(rhs, value)
+                }
+            }
+            Ast::Or { lhs, rhs, .. } => {
+                let matched = eval(lhs, value)?;
+                if is_false(&matched) {
+                    eval(rhs, value)
+                } else {
+                    Ok(matched)
+                }
+            }
+            // `!0` is false in jmespath; for every other value `not x` equals "x is false".
+            Ast::Not { node, .. } => Ok(PyValue::Bool(is_false(&eval(node, value)?))),
+            Ast::Expref { ast, .. } => Ok(PyValue::Expref(ast.clone())),
+            Ast::Function { name, args, .. } => {
+                let resolved = args
+                    .iter()
+                    .map(|a| eval(a, value))
+                    .collect::<Result<Vec<_>, _>>()?;
+                functions::call(self, name, resolved)
             }
         }
+    }
+
+    /// A literal's value. Objects are re-read from the expression text, because the crate keeps
+    /// them in sorted order and Python keeps the written one.
+    fn literal(&self, offset: usize, variable: &jmespath::Variable) -> PyValue {
+        if !has_object(variable) {
+            return from_variable(variable);
+        }
+        self.source
+            .get(offset..)
+            .and_then(|rest| rest.strip_prefix('`'))
+            .and_then(|rest| {
+                let mut raw = String::new();
+                let mut chars = rest.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '`' => return Some(raw),
+                        '\\' => {
+                            raw.push(c);
+                            raw.extend(chars.next());
+                        }
+                        c => raw.push(c),
+                    }
+                }
+                None
+            })
+            .and_then(|raw| {
+                serde_json::from_str::<serde_json::Value>(&raw.replace("\\`", "`")).ok()
+            })
+            .map_or_else(|| from_variable(variable), |v| PyValue::from_json(&v))
+    }
+}
+
+fn has_object(variable: &jmespath::Variable) -> bool {
+    match variable {
+        jmespath::Variable::Object(_) => true,
+        jmespath::Variable::Array(items) => items.iter().any(|v| has_object(v)),
+        _ => false,
+    }
+}
+
+/// Python's parser ends a projection's right-hand side right after `.{…}` (`_parse_dot` returns
+/// the hash without reading on), so in `[*].{n: name}[0]` the `[0]` applies to the projected list,
+/// where the crate (and the spec) apply it to each hash. This moves such trailing operations out.
+fn python_binding(node: Ast, source: &str) -> Ast {
+    let fix = |n: Box<Ast>| Box::new(python_binding(*n, source));
+    match node {
+        Ast::Projection { offset, lhs, rhs } => {
+            let lhs = fix(lhs);
+            let (condition, mut target) = match python_binding(*rhs, source) {
+                Ast::Condition {
+                    offset,
+                    predicate,
+                    then,
+                } => (Some((offset, predicate)), *then),
+                other => (None, other),
+            };
+            let wrap = |condition: Option<(usize, Box<Ast>)>, then: Ast| match condition {
+                Some((offset, predicate)) => Ast::Condition {
+                    offset,
+                    predicate,
+                    then: Box::new(then),
+                },
+                None => then,
+            };
+            let hash_after_dot = match leftmost(&target) {
+                Ast::MultiHash { offset, .. } => source
+                    .get(..*offset)
+                    .is_some_and(|before| before.trim_end().ends_with('.')),
+                _ => false,
+            };
+            if hash_after_dot && !matches!(target, Ast::MultiHash { .. }) {
+                let slot = leftmost_mut(&mut target);
+                let hash = std::mem::replace(slot, Ast::Identity { offset });
+                *slot = Ast::Projection {
+                    offset,
+                    lhs,
+                    rhs: Box::new(wrap(condition, hash)),
+                };
+                return target;
+            }
+            Ast::Projection {
+                offset,
+                lhs,
+                rhs: Box::new(wrap(condition, target)),
+            }
+        }
+        Ast::Subexpr { offset, lhs, rhs } => Ast::Subexpr {
+            offset,
+            lhs: fix(lhs),
+            rhs: fix(rhs),
+        },
+        Ast::And { offset, lhs, rhs } => Ast::And {
+            offset,
+            lhs: fix(lhs),
+            rhs: fix(rhs),
+        },
+        Ast::Or { offset, lhs, rhs } => Ast::Or {
+            offset,
+            lhs: fix(lhs),
+            rhs: fix(rhs),
+        },
         Ast::Comparison {
+            offset,
             comparator,
             lhs,
             rhs,
-            ..
-        } => compare(comparator, &eval(lhs, value)?, &eval(rhs, value)?),
-        Ast::MultiList { elements, .. } => {
-            if matches!(value, PyValue::Null) {
-                return Ok(PyValue::Null);
-            }
-            let items = elements
-                .iter()
-                .map(|e| eval(e, value))
-                .collect::<Result<_, _>>()?;
-            Ok(PyValue::List(items))
-        }
-        Ast::MultiHash { elements, .. } => {
-            if matches!(value, PyValue::Null) {
-                return Ok(PyValue::Null);
-            }
-            let mut dict = PyDict::new(true);
-            for pair in elements {
-                dict.insert(pair.key.clone(), eval(&pair.value, value)?);
-            }
-            Ok(PyValue::Dict(dict))
-        }
-        Ast::And { lhs, rhs, .. } => {
-            let matched = eval(lhs, value)?;
-            if is_false(&matched) {
-                Ok(matched)
-            } else {
-                eval(rhs, value)
-            }
-        }
-        Ast::Or { lhs, rhs, .. } => {
-            let matched = eval(lhs, value)?;
-            if is_false(&matched) {
-                eval(rhs, value)
-            } else {
-                Ok(matched)
-            }
-        }
-        // `!0` is false in jmespath; for every other value `not x` equals "x is false".
-        Ast::Not { node, .. } => Ok(PyValue::Bool(is_false(&eval(node, value)?))),
-        Ast::Expref { ast, .. } => Ok(PyValue::Expref(ast.clone())),
-        Ast::Function { name, args, .. } => {
-            let resolved = args
-                .iter()
-                .map(|a| eval(a, value))
-                .collect::<Result<Vec<_>, _>>()?;
-            functions::call(name, resolved)
-        }
+        } => Ast::Comparison {
+            offset,
+            comparator,
+            lhs: fix(lhs),
+            rhs: fix(rhs),
+        },
+        Ast::Condition {
+            offset,
+            predicate,
+            then,
+        } => Ast::Condition {
+            offset,
+            predicate: fix(predicate),
+            then: fix(then),
+        },
+        Ast::Expref { offset, ast } => Ast::Expref {
+            offset,
+            ast: fix(ast),
+        },
+        Ast::Flatten { offset, node } => Ast::Flatten {
+            offset,
+            node: fix(node),
+        },
+        Ast::Not { offset, node } => Ast::Not {
+            offset,
+            node: fix(node),
+        },
+        Ast::ObjectValues { offset, node } => Ast::ObjectValues {
+            offset,
+            node: fix(node),
+        },
+        Ast::Function { offset, name, args } => Ast::Function {
+            offset,
+            name,
+            args: args
+                .into_iter()
+                .map(|a| python_binding(a, source))
+                .collect(),
+        },
+        Ast::MultiList { offset, elements } => Ast::MultiList {
+            offset,
+            elements: elements
+                .into_iter()
+                .map(|e| python_binding(e, source))
+                .collect(),
+        },
+        Ast::MultiHash { offset, elements } => Ast::MultiHash {
+            offset,
+            elements: elements
+                .into_iter()
+                .map(|kv| jmespath::ast::KeyValuePair {
+                    key: kv.key,
+                    value: python_binding(kv.value, source),
+                })
+                .collect(),
+        },
+        leaf => leaf,
+    }
+}
+
+/// The first node of a left-associative chain (`a` in `a.b[0][*].c`).
+fn leftmost(node: &Ast) -> &Ast {
+    match node {
+        Ast::Subexpr { lhs, .. } => leftmost(lhs),
+        Ast::Projection { lhs, .. } => match lhs.as_ref() {
+            Ast::Flatten { node, .. } | Ast::ObjectValues { node, .. } => leftmost(node),
+            other => leftmost(other),
+        },
+        other => other,
+    }
+}
+
+fn leftmost_mut(node: &mut Ast) -> &mut Ast {
+    match node {
+        Ast::Subexpr { lhs, .. } => leftmost_mut(lhs),
+        Ast::Projection { lhs, .. } => match lhs.as_mut() {
+            Ast::Flatten { node, .. } | Ast::ObjectValues { node, .. } => leftmost_mut(node),
+            other => leftmost_mut(other),
+        },
+        other => other,
     }
 }
 

@@ -6,6 +6,8 @@
 use jmespath::ast::Ast;
 use serde_json::{Map, Number, Value};
 
+pub(crate) use crate::pyjson::float_repr;
+
 /// A Python value as az's formatters and JMESPath see it.
 #[derive(Clone, Debug)]
 pub(crate) enum PyValue {
@@ -270,81 +272,9 @@ fn is_printable(c: char) -> bool {
         || code == 0xffff)
 }
 
-/// Python's `repr(float)`: the shortest text that reads back, in fixed notation for exponents
-/// from -4 to 15 and as `1e+16` / `1.5e-07` outside.
-pub(crate) fn float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf" } else { "-inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
-    }
-    // Rust's `{:e}` already gives the shortest round-tripping digits, e.g. "-1.2345e3".
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if (-4..16).contains(&exp) {
-        if exp < 0 {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
-            out.push_str(&digits);
-        } else {
-            let point = exp as usize + 1;
-            if digits.len() <= point {
-                out.push_str(&digits);
-                out.extend(std::iter::repeat_n('0', point - digits.len()));
-                out.push_str(".0");
-            } else {
-                out.push_str(&digits[..point]);
-                out.push('.');
-                out.push_str(&digits[point..]);
-            }
-        }
-    } else {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.abs()));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn float_repr_matches_python() {
-        let cases = [
-            (1.5, "1.5"),
-            (0.1, "0.1"),
-            (100.0, "100.0"),
-            (1e16, "1e+16"),
-            (1e-7, "1e-07"),
-            (1.5e-7, "1.5e-07"),
-            (0.0001, "0.0001"),
-            (123456789012345678.0, "1.2345678901234568e+17"),
-            (-2.5, "-2.5"),
-            (1e15, "1000000000000000.0"),
-            (-0.0, "-0.0"),
-        ];
-        for (f, text) in cases {
-            assert_eq!(float_repr(f), text, "{f}");
-        }
-    }
 
     #[test]
     fn repr_matches_python() {

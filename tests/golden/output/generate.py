@@ -125,7 +125,16 @@ QUERIES = {
                 '[0].[multi, tab]', '[0].sci', '[0].tab'],
     'rows_mixed': ['@', '[].[a, b]', '[].{a: a, none: none}'],
     'empty_list': ['@', 'length(@)'],
+    'edge': ['@', '[0]', '[2]', '[3]', '[0].tags', '[].name', '[].[name, tags]', '[?name].{name: name, k: k}',
+             '[3].long_plain', '[3].long_double', '[3].keys(@)', "length('日本')", "to_string('日本')",
+             'to_string([2])', "contains('abc', `1`)", '[].n', '[?n > `0`].n'],
+    'root_scalars': ['[0]', '[1]', '[2]', '[3]', '[4]', '[5]', '[6]', '[7]', '[8]', '[9]', '[10]', '@'],
 }
+
+# Python's parser ends a projection's right-hand side after `.{...}`; these check that quirk.
+QUIRK_QUERIES = ['[].{n:name}.n', '[?isDefault].{n:name}[0]', '[].{n:name}[*].n', '[*].user.{a:name}[0]',
+                 '[].{n:name}[0].n', '[].{n:name} | [0]', '[].{n:name}[]', '[].{n:name}.*', '[].user.{a:name}',
+                 '[].[name, id][0]', 'sort_by([].{n:name}, &n)[0]', '[].{a: name}[?a]']
 
 INVALID_QUERIES = ['[?', '[].name[', 'foo bar', '', '`foo', "'unterminated", '[].{a}', 'a.b.', '&&',
                    "[?name=='x'", 'length(@', '"quoted', '[0', '{a: b', 'foo[?]', '\\', 'a | | b']
@@ -152,6 +161,15 @@ def main():
             for fmt in ('json', 'table', 'tsv', 'yaml'):
                 cases.append(dict(input=name, format=fmt, query=query,
                                   **run(data, fmt, query=query, transformer=transformer)))
+    for query in QUIRK_QUERIES:
+        for fmt in ('json', 'tsv'):
+            cases.append(dict(input='account_list', format=fmt, query=query,
+                              **run(inputs['account_list'], fmt, query=query)))
+    for name in ('account_list', 'access_token', 'edge', 'root_scalars'):
+        for query in QUERIES[name][:12]:
+            for fmt in ('jsonc', 'yamlc'):
+                cases.append(dict(input=name, format=fmt, query=query,
+                                  **run(inputs[name], fmt, query=query)))
     for query in INVALID_QUERIES + RUNTIME_ERRORS:
         cases.append(dict(input='account_list', format='json', query=query,
                           **run(inputs['account_list'], 'json', query=query)))

@@ -392,12 +392,10 @@ impl Lexer {
         let p = self.pos;
         let n = self.spaces(p);
         let after = p + n;
-        if self.at(after) == Some(':')
-            && (self.at(after + 1) == Some(' ') || self.at_line_end(after + 1))
-        {
-            self.emit(Tok::Whitespace, n);
-            self.pop(1);
-        } else if n > 0 && self.at(after) == Some('#') {
+        let before_value_indicator = self.at(after) == Some(':')
+            && (self.at(after + 1) == Some(' ') || self.at_line_end(after + 1));
+        let before_comment = n > 0 && self.at(after) == Some('#');
+        if before_value_indicator || before_comment {
             self.emit(Tok::Whitespace, n);
             self.pop(1);
         } else if n > 0 && self.at_line_end(after) {

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use super::{Eval, SearchError, eval, is_py_space, py_equals, py_order};
+use super::{Eval, Evaluator, SearchError, is_py_space, py_equals, py_order};
 use crate::cli::output::value::{PyDict, PyValue, float_repr, py_str, str_repr};
 use crate::pyjson::{self, PyJsonStyle};
 
@@ -41,7 +41,7 @@ fn signature(name: &str) -> Option<Signature> {
 }
 
 /// `Functions.call_function`: arity, then types, then the function.
-pub(super) fn call(name: &str, args: Vec<PyValue>) -> Eval {
+pub(super) fn call(ev: &Evaluator<'_>, name: &str, args: Vec<PyValue>) -> Eval {
     let sig = signature(name)
         .ok_or_else(|| SearchError::JmesPath(format!("Unknown function: {name}()")))?;
     let expected = sig.params.len();
@@ -65,7 +65,7 @@ pub(super) fn call(name: &str, args: Vec<PyValue>) -> Eval {
             check_type(name, arg, types)?;
         }
     }
-    run(name, args)
+    run(ev, name, args)
 }
 
 fn plural(count: usize) -> &'static str {
@@ -148,7 +148,7 @@ fn check_type(function: &str, value: &PyValue, types: &[&str]) -> Result<(), Sea
     }
 }
 
-fn run(name: &str, mut args: Vec<PyValue>) -> Eval {
+fn run(ev: &Evaluator<'_>, name: &str, mut args: Vec<PyValue>) -> Eval {
     let first = if args.is_empty() {
         PyValue::Null
     } else {
@@ -209,7 +209,7 @@ fn run(name: &str, mut args: Vec<PyValue>) -> Eval {
             Some(PyValue::List(items)) => PyValue::List(
                 items
                     .iter()
-                    .map(|item| eval(&ast, item))
+                    .map(|item| ev.eval(&ast, item))
                     .collect::<Result<_, _>>()?,
             ),
             _ => PyValue::Null,
@@ -233,8 +233,8 @@ fn run(name: &str, mut args: Vec<PyValue>) -> Eval {
             PyValue::Expref(_) => PyValue::Null,
             other => PyValue::Str(other.jmespath_type().to_string()),
         },
-        ("sort_by", PyValue::List(items)) => sort_by(items, args.first())?,
-        ("min_by" | "max_by", PyValue::List(items)) => extreme_by(name, items, args.first())?,
+        ("sort_by", PyValue::List(items)) => sort_by(ev, items, args.first())?,
+        ("min_by" | "max_by", PyValue::List(items)) => extreme_by(ev, name, items, args.first())?,
         _ => PyValue::Null,
     })
 }
@@ -433,8 +433,14 @@ fn sort_values(items: &mut [PyValue]) -> Result<(), SearchError> {
 }
 
 /// The key an `&expr` gives an element, checked against `allowed` JMESPath types.
-fn key_of(function: &str, expref: &jmespath::ast::Ast, item: &PyValue, allowed: &[&str]) -> Eval {
-    let key = eval(expref, item)?;
+fn key_of(
+    ev: &Evaluator<'_>,
+    function: &str,
+    expref: &jmespath::ast::Ast,
+    item: &PyValue,
+    allowed: &[&str],
+) -> Eval {
+    let key = ev.eval(expref, item)?;
     let actual = key.jmespath_type();
     if allowed.contains(&actual) {
         Ok(key)
@@ -443,7 +449,7 @@ fn key_of(function: &str, expref: &jmespath::ast::Ast, item: &PyValue, allowed: 
     }
 }
 
-fn sort_by(items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
+fn sort_by(ev: &Evaluator<'_>, items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
     let Some(PyValue::Expref(ast)) = expref else {
         return Ok(PyValue::Null);
     };
@@ -451,7 +457,7 @@ fn sort_by(items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
         return Ok(PyValue::List(items));
     };
     // The first element's key decides whether keys are numbers or strings.
-    let required = eval(ast, first)?.jmespath_type();
+    let required = ev.eval(ast, first)?.jmespath_type();
     if required != "number" && required != "string" {
         return Err(type_error(
             "sort_by",
@@ -462,7 +468,7 @@ fn sort_by(items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
     }
     let mut keyed = Vec::with_capacity(items.len());
     for item in items {
-        let key = key_of("sort_by", ast, &item, &[required])?;
+        let key = key_of(ev, "sort_by", ast, &item, &[required])?;
         keyed.push((key, item));
     }
     let mut failure = None;
@@ -479,7 +485,12 @@ fn sort_by(items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
     Ok(PyValue::List(keyed.into_iter().map(|(_, v)| v).collect()))
 }
 
-fn extreme_by(name: &str, items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
+fn extreme_by(
+    ev: &Evaluator<'_>,
+    name: &str,
+    items: Vec<PyValue>,
+    expref: Option<&PyValue>,
+) -> Eval {
     let Some(PyValue::Expref(ast)) = expref else {
         return Ok(PyValue::Null);
     };
@@ -490,7 +501,7 @@ fn extreme_by(name: &str, items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval
     };
     let mut best: Option<(PyValue, PyValue)> = None;
     for item in items {
-        let key = key_of(name, ast, &item, &["number", "string"])?;
+        let key = key_of(ev, name, ast, &item, &["number", "string"])?;
         best = Some(match best {
             None => (key, item),
             Some((best_key, best_item)) => {
