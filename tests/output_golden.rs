@@ -95,6 +95,23 @@ fn every_golden_case_matches_az() {
 }
 
 #[test]
+fn queries_az_accepts_compile_and_the_others_fail() {
+    let cases = read_json("parse_cases.json");
+    let mut failures = Vec::new();
+    for case in cases.as_array().expect("case list") {
+        let query = case["query"].as_str().expect("query");
+        let valid = case["valid"].as_bool().expect("valid");
+        if Query::compile(query).is_ok() != valid {
+            failures.push(format!(
+                "{query:?}: az {}",
+                if valid { "accepts" } else { "rejects" }
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn account_list_files_match_az() {
     let accounts = &inputs()["account_list"];
     for (ext, format) in [

@@ -4,6 +4,7 @@
 //! ordering comparisons accept strings, and errors carry Python's wording.
 
 mod functions;
+mod strict;
 
 use jmespath::ast::{Ast, Comparator};
 
@@ -37,6 +38,9 @@ pub(crate) fn parse(expression: &str) -> Option<Compiled> {
     }
     let source = rewrite_legacy_literals(expression);
     let ast = jmespath::parse(&source).ok()?;
+    if strict::python_rejects(&source) {
+        return None;
+    }
     let ast = python_binding(ast, &source);
     Some(Compiled { ast, source })
 }

@@ -146,6 +146,24 @@ RUNTIME_ERRORS = ['length(`5`)', 'unknown(@)', 'length(@, @)', 'sum([].name)', '
                   'map(&name)', 'to_string(@, @)', 'sum([{a: name}])']
 
 
+# Whether az accepts an expression at all (argparse-time parsing), including Python lexer quirks.
+PARSE_ONLY = [
+    '[a b]', 'f(a b)', 'foo()', '[ ]', '{}', '{a: b, }', 'a.b.c', 'a[?b==`1`]', 'a[-1]', 'a[1:2:3]',
+    'a[::0]', 'a[:::]', '@.a', 'a.@', '*.a', 'a.*.b', 'a[*][*]', 'a[]', 'a[][]', '!a', '!!a',
+    'a || b && c', '(a)', 'a.(b)', 'a.[b]', 'a.{b: c}', '"quoted"', '"\\u00e9"', '"bad\\escape"', "'raw'",
+    "'raw\\'s'", '`"lit"`', '`1`', '`[1,2]`', '`{"a":1}`', '`foo bar`', '` foo`', '`"unterminated`', '&a',
+    'a.&b', 'map(&a, @)', 'a == b', 'a = b', 'a != b', 'a < b', 'a <= b', 'a > b', 'a >= b', 'a <> b',
+    'a ~ b', '$', 'a.1', 'a[1.5]', 'a["b"]', "a.'b'", 'a | b | c', '|a', 'a |', 'a.', '.a', 'a..b',
+    '[0][1]', '[0].a', 'length(@)', 'length()', '123', '-1', 'a[-]', 'foo[?bar]', 'foo[?]', 'foo[?bar]baz',
+    'a &&', 'a || ', '(', ')', '[', ']', '{', '}', 'a.{b}', '{a}', '{a:}', '{:a}', '{"a": b}', "{'a': b}",
+    "a[?b == 'c']", 'a[?b == `c`]', 'a[?b > `1`]', 'a[?(b)]', 'a[?!b]', 'a[?b && c || d]',
+    'foo.bar.baz[0].qux', '@', '@@', 'a@', 'a.b[0:-1:2].c', 'a[:]', 'a[1:]', 'a[:2]', 'a[::-1]', '``',
+    "'", "''", '""', ' a ', 'a\tb', 'a\nb', '日本', '"日本"', 'a.日', '`true`', '`tru`', '`nul l`', '`1 2`',
+    '`[1, 2`', '`"a\\`b"`', "'a\\'", '[?a==`b c`].d', '`{"b": 1, "a": [1, {"d": 2, "c": 3}]}`',
+    'a[0:10:-1]', 'a[10:0:-2]', 'not_null(a, b, c)', 'a.b.c.d.e.f', '[[a]]', '{a: {b: c}}', '*', '[*]',
+]
+
+
 def main():
     with open(os.path.join(HERE, 'inputs.json'), encoding='utf-8') as f:
         inputs = json.load(f)
@@ -173,6 +191,10 @@ def main():
     for query in INVALID_QUERIES + RUNTIME_ERRORS:
         cases.append(dict(input='account_list', format='json', query=query,
                           **run(inputs['account_list'], 'json', query=query)))
+    parse_cases = [{'query': q, 'valid': parse_query(q)[1] is None} for q in PARSE_ONLY]
+    with open(os.path.join(HERE, 'parse_cases.json'), 'w', encoding='utf-8', newline='\n') as f:
+        json.dump(parse_cases, f, ensure_ascii=False, indent=1)
+        f.write('\n')
     with open(os.path.join(HERE, 'cases.json'), 'w', encoding='utf-8', newline='\n') as f:
         json.dump(cases, f, ensure_ascii=False, indent=1)
         f.write('\n')
