@@ -200,3 +200,14 @@ fn invalid_output_values_are_reported_like_az() {
     );
     assert!(err.recommendations.is_empty());
 }
+
+#[test]
+fn recorded_az_login_output_round_trips() {
+    // stdout of a real `az login -u … -p …` (Azure CLI 2.91.0).
+    let recorded = std::fs::read_to_string(golden_dir().join("az_login.json")).expect("golden");
+    let value: Value = serde_json::from_str(&recorded).expect("JSON");
+    assert_eq!(
+        output::format(&value, OutputFormat::Json, None, false).as_deref(),
+        Ok(recorded.as_str())
+    );
+}
