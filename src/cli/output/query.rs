@@ -82,7 +82,7 @@ impl Evaluator<'_> {
             Ast::Slice {
                 start, stop, step, ..
             } => match value {
-                PyValue::List(items) => slice(items, *start, *stop, *step).map(PyValue::List),
+                PyValue::List(items) => slice(items, *start, *stop, *step).map(PyValue::list),
                 _ => Ok(PyValue::Null),
             },
             Ast::Literal {
@@ -94,28 +94,30 @@ impl Evaluator<'_> {
                     return Ok(PyValue::Null);
                 };
                 let mut collected = Vec::new();
-                for item in &items {
+                for item in items.iter() {
                     let current = eval(rhs, item)?;
                     if !matches!(current, PyValue::Null) {
                         collected.push(current);
                     }
                 }
-                Ok(PyValue::List(collected))
+                Ok(PyValue::list(collected))
             }
             Ast::ObjectValues { node, .. } => Ok(match eval(node, value)? {
-                PyValue::Dict(d) => PyValue::List(d.entries.into_iter().map(|(_, v)| v).collect()),
+                PyValue::Dict(d) => {
+                    PyValue::list(d.entries.iter().map(|(_, v)| v.clone()).collect())
+                }
                 _ => PyValue::Null,
             }),
             Ast::Flatten { node, .. } => Ok(match eval(node, value)? {
                 PyValue::List(items) => {
                     let mut merged = Vec::new();
-                    for item in items {
+                    for item in items.iter() {
                         match item {
-                            PyValue::List(inner) => merged.extend(inner),
-                            other => merged.push(other),
+                            PyValue::List(inner) => merged.extend(inner.iter().cloned()),
+                            other => merged.push(other.clone()),
                         }
                     }
-                    PyValue::List(merged)
+                    PyValue::list(merged)
                 }
                 _ => PyValue::Null,
             }),
@@ -142,7 +144,7 @@ impl Evaluator<'_> {
                     .iter()
                     .map(|e| eval(e, value))
                     .collect::<Result<_, _>>()?;
-                Ok(PyValue::List(items))
+                Ok(PyValue::list(items))
             }
             Ast::MultiHash { elements, .. } => {
                 if matches!(value, PyValue::Null) {
@@ -152,7 +154,7 @@ impl Evaluator<'_> {
                 for pair in elements {
                     dict.insert(pair.key.clone(), eval(&pair.value, value)?);
                 }
-                Ok(PyValue::Dict(dict))
+                Ok(PyValue::dict(dict))
             }
             Ast::And { lhs, rhs, .. } => {
                 let matched = eval(lhs, value)?;
@@ -349,7 +351,7 @@ pub(crate) fn py_equals(left: &PyValue, right: &PyValue) -> bool {
         (PyValue::Str(a), PyValue::Str(b)) => a == b,
         (PyValue::Int(a), PyValue::Int(b)) => a == b,
         (PyValue::List(a), PyValue::List(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| py_equals(x, y))
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| py_equals(x, y))
         }
         (PyValue::Dict(a), PyValue::Dict(b)) => {
             if a.entries.len() != b.entries.len() {
@@ -381,8 +383,8 @@ fn from_variable(variable: &jmespath::Variable) -> PyValue {
         Variable::Bool(b) => PyValue::Bool(*b),
         Variable::Number(n) => PyValue::from_json(&serde_json::Value::Number(n.clone())),
         Variable::String(s) => PyValue::Str(s.clone()),
-        Variable::Array(items) => PyValue::List(items.iter().map(|v| from_variable(v)).collect()),
-        Variable::Object(map) => PyValue::Dict(PyDict {
+        Variable::Array(items) => PyValue::list(items.iter().map(|v| from_variable(v)).collect()),
+        Variable::Object(map) => PyValue::dict(PyDict {
             entries: map
                 .iter()
                 .map(|(k, v)| (k.clone(), from_variable(v)))

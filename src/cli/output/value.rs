@@ -3,6 +3,8 @@
 //! orders the columns of the two differently, and Python's `str()`/`repr()` text shows up in
 //! table cells, TSV cells and error messages.
 
+use std::rc::Rc;
+
 use jmespath::ast::Ast;
 use serde_json::{Map, Number, Value};
 
@@ -16,8 +18,10 @@ pub(crate) enum PyValue {
     Int(i128),
     Float(f64),
     Str(String),
-    List(Vec<PyValue>),
-    Dict(PyDict),
+    /// A list; the `Rc` is the object's identity (PyYAML writes aliases for repeated objects).
+    List(Rc<Vec<PyValue>>),
+    /// A dict; the `Rc` is the object's identity.
+    Dict(Rc<PyDict>),
     /// A JMESPath `&expr` reference (Python's `_Expression`).
     Expref(Box<Ast>),
 }
@@ -59,6 +63,25 @@ impl PyDict {
 }
 
 impl PyValue {
+    /// A new list object.
+    pub fn list(items: Vec<PyValue>) -> PyValue {
+        PyValue::List(Rc::new(items))
+    }
+
+    /// A new dict object.
+    pub fn dict(dict: PyDict) -> PyValue {
+        PyValue::Dict(Rc::new(dict))
+    }
+
+    /// The identity of a list or dict object (Python's `id()`).
+    pub fn object_id(&self) -> Option<usize> {
+        match self {
+            PyValue::List(items) => Some(Rc::as_ptr(items) as usize),
+            PyValue::Dict(d) => Some(Rc::as_ptr(d) as usize),
+            _ => None,
+        }
+    }
+
     /// A command result: every object is a plain `dict`.
     pub fn from_json(value: &Value) -> PyValue {
         match value {
@@ -66,8 +89,8 @@ impl PyValue {
             Value::Bool(b) => PyValue::Bool(*b),
             Value::Number(n) => number(n),
             Value::String(s) => PyValue::Str(s.clone()),
-            Value::Array(items) => PyValue::List(items.iter().map(PyValue::from_json).collect()),
-            Value::Object(map) => PyValue::Dict(PyDict {
+            Value::Array(items) => PyValue::list(items.iter().map(PyValue::from_json).collect()),
+            Value::Object(map) => PyValue::dict(PyDict {
                 entries: map
                     .iter()
                     .map(|(k, v)| (k.clone(), PyValue::from_json(v)))
@@ -278,13 +301,13 @@ mod tests {
 
     #[test]
     fn repr_matches_python() {
-        let v = PyValue::List(vec![
+        let v = PyValue::list(vec![
             PyValue::Str("it's".into()),
             PyValue::Str("a'b\"c".into()),
             PyValue::Str("tab\t\u{7}é日\u{a0}".into()),
             PyValue::Null,
             PyValue::Bool(true),
-            PyValue::Dict(PyDict {
+            PyValue::dict(PyDict {
                 entries: vec![("a".into(), PyValue::Int(1))],
                 ordered: true,
             }),

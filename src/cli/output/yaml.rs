@@ -2,15 +2,15 @@
 //! the parts of PyYAML's emitter (`yaml/emitter.py`) that JSON-like data reaches: block
 //! collections with sorted keys, `[]`/`{}` for empty ones, and the plain / single-quoted /
 //! double-quoted choice and line folding at 80 columns for scalars.
-//!
-//! Not reproduced: anchors and aliases, which PyYAML writes when one Python object appears twice
-//! in a result (only a `--query` that repeats a sub-object without building any multi-select
-//! hash can do that).
+//! An object that appears twice in a result (only a `--query` such as `[0].[user, user]` can do
+//! that) is written once with an anchor and then as an alias, as PyYAML does.
 
 mod analyze;
 mod resolve;
 
 use analyze::{analyze, is_break};
+
+use std::collections::{HashMap, HashSet};
 
 use super::value::{PyValue, float_repr};
 
@@ -19,30 +19,10 @@ const BEST_WIDTH: usize = 80;
 /// `len(prepare_tag('tag:yaml.org,2002:str'))`: a key's tag counts towards the 128 limit.
 const STR_TAG_LEN: usize = 5;
 
-/// What a piece of the output is, for colouring.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Piece {
-    /// `-`, `:`, `?`, `[`, `]`, `{`, `}`, `...`.
-    Indicator,
-    /// Indentation and the blanks between tokens.
-    Space,
-    /// A line break.
-    Break,
-    /// A plain scalar (or a piece of one), `key` when it is a mapping key.
-    Plain { key: bool },
-    /// A quote mark or text inside a single- or double-quoted scalar.
-    Quoted { key: bool, double: bool },
-}
-
 /// Renders `value` as `yaml.safe_dump` does.
 pub(crate) fn render(value: &PyValue) -> String {
-    pieces(value).into_iter().map(|(_, text)| text).collect()
-}
-
-/// The output split into pieces.
-pub(crate) fn pieces(value: &PyValue) -> Vec<(Piece, String)> {
     let mut e = Emitter {
-        out: Vec::new(),
+        out: String::new(),
         column: 0,
         whitespace: true,
         indention: true,
@@ -50,7 +30,20 @@ pub(crate) fn pieces(value: &PyValue) -> Vec<(Piece, String)> {
         indent: None,
         indents: Vec::new(),
         flow_level: 0,
+        anchors: HashMap::new(),
+        emitted: HashSet::new(),
     };
+    // knack retries through a JSON round trip (fresh objects, so no aliases) when the result holds
+    // an `OrderedDict`, which `safe_dump` refuses.
+    if !has_ordered_dict(value) {
+        let mut counter = 0;
+        let mut seen = HashMap::new();
+        assign_anchors(value, &mut seen, &mut counter);
+        e.anchors = seen
+            .into_iter()
+            .filter_map(|(id, a)| Some((id, a?)))
+            .collect();
+    }
     e.node(value, Context::ROOT);
     e.write_indent();
     if e.open_ended {
@@ -58,6 +51,41 @@ pub(crate) fn pieces(value: &PyValue) -> Vec<(Piece, String)> {
         e.write_indent();
     }
     e.out
+}
+
+fn has_ordered_dict(value: &PyValue) -> bool {
+    match value {
+        PyValue::Dict(d) => d.ordered || d.entries.iter().any(|(_, v)| has_ordered_dict(v)),
+        PyValue::List(items) => items.iter().any(has_ordered_dict),
+        _ => false,
+    }
+}
+
+/// `Serializer.anchor_node`: an object met a second time (depth first, keys sorted) gets the next
+/// anchor name, `id001`, `id002`, ….
+fn assign_anchors(value: &PyValue, seen: &mut HashMap<usize, Option<String>>, counter: &mut usize) {
+    let Some(id) = value.object_id() else {
+        return;
+    };
+    if let Some(slot) = seen.get_mut(&id) {
+        if slot.is_none() {
+            *counter += 1;
+            *slot = Some(format!("id{counter:03}"));
+        }
+        return;
+    }
+    seen.insert(id, None);
+    match value {
+        PyValue::List(items) => items.iter().for_each(|i| assign_anchors(i, seen, counter)),
+        PyValue::Dict(d) => {
+            let mut entries: Vec<&(String, PyValue)> = d.entries.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries
+                .into_iter()
+                .for_each(|(_, v)| assign_anchors(v, seen, counter));
+        }
+        _ => {}
+    }
 }
 
 /// Where a node sits (`expect_node`'s flags).
@@ -92,7 +120,7 @@ impl Context {
 }
 
 struct Emitter {
-    out: Vec<(Piece, String)>,
+    out: String,
     column: usize,
     whitespace: bool,
     indention: bool,
@@ -100,12 +128,16 @@ struct Emitter {
     indent: Option<usize>,
     indents: Vec<Option<usize>>,
     flow_level: usize,
+    /// Anchor names of the objects that appear more than once.
+    anchors: HashMap<usize, String>,
+    /// Anchored objects already written (later ones become aliases).
+    emitted: HashSet<usize>,
 }
 
 impl Emitter {
-    fn write(&mut self, piece: Piece, text: &str) {
+    fn write(&mut self, text: &str) {
         self.column += text.chars().count();
-        self.out.push((piece, text.to_string()));
+        self.out.push_str(text);
     }
 
     fn increase_indent(&mut self, flow: bool, indentless: bool) {
@@ -122,6 +154,15 @@ impl Emitter {
     }
 
     fn node(&mut self, value: &PyValue, ctx: Context) {
+        if let Some(id) = value.object_id()
+            && let Some(anchor) = self.anchors.get(&id).cloned()
+        {
+            if !self.emitted.insert(id) {
+                self.write_indicator(&format!("*{anchor}"), true, false, false);
+                return;
+            }
+            self.write_indicator(&format!("&{anchor}"), true, false, false);
+        }
         match value {
             PyValue::List(items) if !items.is_empty() && self.flow_level == 0 => {
                 self.block_sequence(items, ctx)
@@ -198,9 +239,9 @@ impl Emitter {
         if implicit_plain && !(key && (analysis.empty || analysis.multiline)) && plain_allowed {
             self.write_plain(text, split, ctx);
         } else if analysis.allow_single_quoted && !(key && analysis.multiline) {
-            self.write_single_quoted(text, split, key);
+            self.write_single_quoted(text, split);
         } else {
-            self.write_double_quoted(text, split, key);
+            self.write_double_quoted(text, split);
         }
         self.pop_indent();
     }
@@ -213,12 +254,12 @@ impl Emitter {
         indention: bool,
     ) {
         if !self.whitespace && need_whitespace {
-            self.write(Piece::Space, " ");
+            self.write(" ");
         }
         self.whitespace = whitespace;
         self.indention = self.indention && indention;
         self.open_ended = false;
-        self.write(Piece::Indicator, indicator);
+        self.write(indicator);
     }
 
     fn write_indent(&mut self) {
@@ -229,14 +270,14 @@ impl Emitter {
         if self.column < indent {
             self.whitespace = true;
             let pad = " ".repeat(indent - self.column);
-            self.write(Piece::Space, &pad);
+            self.write(&pad);
         }
     }
 
     fn write_line_break(&mut self, text: &str) {
         self.whitespace = true;
         self.indention = true;
-        self.out.push((Piece::Break, text.to_string()));
+        self.out.push_str(text);
         self.column = 0;
     }
 
@@ -253,11 +294,8 @@ impl Emitter {
         if text.is_empty() {
             return;
         }
-        let piece = Piece::Plain {
-            key: ctx.simple_key,
-        };
         if !self.whitespace {
-            self.write(Piece::Space, " ");
+            self.write(" ");
         }
         self.whitespace = false;
         self.indention = false;
@@ -273,7 +311,7 @@ impl Emitter {
                         self.whitespace = false;
                         self.indention = false;
                     } else {
-                        self.write(piece, &collect(&chars[start..end]));
+                        self.write(&collect(&chars[start..end]));
                     }
                     start = end;
                 }
@@ -289,7 +327,7 @@ impl Emitter {
                     start = end;
                 }
             } else if ch.is_none_or(|c| c == ' ' || is_break(c)) {
-                self.write(piece, &collect(&chars[start..end]));
+                self.write(&collect(&chars[start..end]));
                 start = end;
             }
             if let Some(c) = ch {
@@ -299,9 +337,8 @@ impl Emitter {
         }
     }
 
-    fn write_single_quoted(&mut self, text: &str, split: bool, key: bool) {
-        let piece = Piece::Quoted { key, double: false };
-        self.write_quote("'", true, key, false);
+    fn write_single_quoted(&mut self, text: &str, split: bool) {
+        self.write_quote("'", true);
         let chars: Vec<char> = text.chars().collect();
         let (mut spaces, mut breaks) = (false, false);
         let mut start = 0;
@@ -317,7 +354,7 @@ impl Emitter {
                     {
                         self.write_indent();
                     } else {
-                        self.write(piece, &collect(&chars[start..end]));
+                        self.write(&collect(&chars[start..end]));
                     }
                     start = end;
                 }
@@ -331,11 +368,11 @@ impl Emitter {
                     start = end;
                 }
             } else if ch.is_none_or(|c| c == ' ' || c == '\'' || is_break(c)) && start < end {
-                self.write(piece, &collect(&chars[start..end]));
+                self.write(&collect(&chars[start..end]));
                 start = end;
             }
             if ch == Some('\'') {
-                self.write(piece, "''");
+                self.write("''");
                 start = end + 1;
             }
             if let Some(c) = ch {
@@ -343,12 +380,11 @@ impl Emitter {
                 breaks = is_break(c);
             }
         }
-        self.write_quote("'", false, key, false);
+        self.write_quote("'", false);
     }
 
-    fn write_double_quoted(&mut self, text: &str, split: bool, key: bool) {
-        let piece = Piece::Quoted { key, double: true };
-        self.write_quote("\"", true, key, true);
+    fn write_double_quoted(&mut self, text: &str, split: bool) {
+        self.write_quote("\"", true);
         let chars: Vec<char> = text.chars().collect();
         let mut start = 0;
         for end in 0..=chars.len() {
@@ -363,11 +399,11 @@ impl Emitter {
             });
             if needs_escape {
                 if start < end {
-                    self.write(piece, &collect(&chars[start..end]));
+                    self.write(&collect(&chars[start..end]));
                     start = end;
                 }
                 if let Some(c) = ch {
-                    self.write(piece, &escape(c));
+                    self.write(&escape(c));
                     start = end + 1;
                 }
             }
@@ -382,26 +418,26 @@ impl Emitter {
                 if start < end {
                     start = end;
                 }
-                self.write(piece, &data);
+                self.write(&data);
                 self.write_indent();
                 self.whitespace = false;
                 self.indention = false;
                 if chars.get(start) == Some(&' ') {
-                    self.write(piece, "\\");
+                    self.write("\\");
                 }
             }
         }
-        self.write_quote("\"", false, key, true);
+        self.write_quote("\"", false);
     }
 
-    fn write_quote(&mut self, quote: &str, opening: bool, key: bool, double: bool) {
+    fn write_quote(&mut self, quote: &str, opening: bool) {
         if opening && !self.whitespace {
-            self.write(Piece::Space, " ");
+            self.write(" ");
         }
         self.whitespace = false;
         self.indention = false;
         self.open_ended = false;
-        self.write(Piece::Quoted { key, double }, quote);
+        self.write(quote);
     }
 }
 

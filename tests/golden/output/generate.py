@@ -136,6 +136,11 @@ QUIRK_QUERIES = ['[].{n:name}.n', '[?isDefault].{n:name}[0]', '[].{n:name}[*].n'
                  '[].{n:name}[0].n', '[].{n:name} | [0]', '[].{n:name}[]', '[].{n:name}.*', '[].user.{a:name}',
                  '[].[name, id][0]', 'sort_by([].{n:name}, &n)[0]', '[].{a: name}[?a]']
 
+# Repeated objects: PyYAML writes anchors and aliases unless the result holds an OrderedDict.
+ALIAS_QUERIES = ['[[0].user, [0].user]', '[0].[user, user]', '[@[0], @[0]]', '[@[1], @[0], @[1], @[0]]',
+                 '[[1].managedByTenants, [1].managedByTenants]', '{a: [0].user, b: [0].user}',
+                 '[0].[managedByTenants, managedByTenants[0], managedByTenants[0]]', '[@, @]']
+
 INVALID_QUERIES = ['[?', '[].name[', 'foo bar', '', '`foo', "'unterminated", '[].{a}', 'a.b.', '&&',
                    "[?name=='x'", 'length(@', '"quoted', '[0', '{a: b', 'foo[?]', '\\', 'a | | b']
 
@@ -181,6 +186,10 @@ def main():
                                   **run(data, fmt, query=query, transformer=transformer)))
     for query in QUIRK_QUERIES:
         for fmt in ('json', 'tsv'):
+            cases.append(dict(input='account_list', format=fmt, query=query,
+                              **run(inputs['account_list'], fmt, query=query)))
+    for query in ALIAS_QUERIES:
+        for fmt in ('yaml', 'yamlc', 'json'):
             cases.append(dict(input='account_list', format=fmt, query=query,
                               **run(inputs['account_list'], fmt, query=query)))
     for name in ('account_list', 'access_token', 'edge', 'root_scalars'):

@@ -1,7 +1,7 @@
 //! A port of the parts of pygments' `YamlLexer` (an `ExtendedRegexLexer` with indentation
 //! callbacks) that PyYAML's block output reaches: keys, plain scalars (also folded ones), quoted
-//! scalars, empty flow collections and the `...` document end. Directives, tags, anchors and
-//! block scalars never occur in that output and are not lexed.
+//! scalars, empty flow collections, anchors and aliases, and the `...` document end. Directives,
+//! tags and block scalars never occur in that output and are not lexed.
 
 use super::Tok;
 use crate::cli::output::query::is_py_space;
@@ -252,6 +252,19 @@ impl Lexer {
         }
         let c = self.at(p);
         let next = self.at(p + 1);
+        // `descriptors`: anchors (`Name.Label`, no colour) and aliases (`Name.Variable`).
+        if let Some(marker @ ('&' | '*')) = c {
+            let n = self.count(p + 1, |d| d.is_alphanumeric() || d == '_' || d == '-');
+            if n > 0 {
+                let tok = if marker == '&' {
+                    Tok::Plain
+                } else {
+                    Tok::Variable
+                };
+                self.emit(tok, n + 1);
+                return true;
+            }
+        }
         if c == Some(':') && (next == Some(' ') || self.at_line_end(p + 1)) {
             self.set_indent(Tok::Plain, 1, true);
             return true;

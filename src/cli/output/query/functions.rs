@@ -2,6 +2,7 @@
 //! (`jmespath/functions.py`).
 
 use std::cmp::Ordering;
+use std::rc::Rc;
 
 use super::{Eval, Evaluator, SearchError, is_py_space, py_equals, py_order};
 use crate::cli::output::value::{PyDict, PyValue, float_repr, py_str, str_repr};
@@ -123,7 +124,7 @@ fn check_type(function: &str, value: &PyValue, types: &[&str]) -> Result<(), Sea
     match subtypes.as_slice() {
         [] => Ok(()),
         [only] => {
-            for item in items {
+            for item in items.iter() {
                 if !only.contains(&item.type_name()) {
                     return Err(type_error(function, item, item.type_name(), types));
                 }
@@ -138,7 +139,7 @@ fn check_type(function: &str, value: &PyValue, types: &[&str]) -> Result<(), Sea
             let Some(group) = groups.iter().find(|g| g.contains(&first.type_name())) else {
                 return Err(type_error(function, first, first.type_name(), types));
             };
-            for item in items {
+            for item in items.iter() {
                 if !group.contains(&item.type_name()) {
                     return Err(type_error(function, item, item.type_name(), types));
                 }
@@ -174,7 +175,7 @@ fn run(ev: &Evaluator<'_>, name: &str, mut args: Vec<PyValue>) -> Eval {
             .find(|v| !matches!(v, PyValue::Null))
             .unwrap_or(PyValue::Null),
         ("to_array", PyValue::List(items)) => PyValue::List(items),
-        ("to_array", other) => PyValue::List(vec![other]),
+        ("to_array", other) => PyValue::list(vec![other]),
         ("to_string", PyValue::Str(s)) => PyValue::Str(s),
         ("to_string", other) => PyValue::Str(compact_json(&other)),
         ("to_number", value) => to_number(value),
@@ -194,9 +195,10 @@ fn run(ev: &Evaluator<'_>, name: &str, mut args: Vec<PyValue>) -> Eval {
             })
         }
         ("reverse", PyValue::Str(s)) => PyValue::Str(s.chars().rev().collect()),
-        ("reverse", PyValue::List(mut items)) => {
+        ("reverse", PyValue::List(items)) => {
+            let mut items = Rc::unwrap_or_clone(items);
             items.reverse();
-            PyValue::List(items)
+            PyValue::list(items)
         }
         ("join", PyValue::Str(separator)) => {
             let parts: Vec<String> = match args.first() {
@@ -206,7 +208,7 @@ fn run(ev: &Evaluator<'_>, name: &str, mut args: Vec<PyValue>) -> Eval {
             PyValue::Str(parts.join(&separator))
         }
         ("map", PyValue::Expref(ast)) => match args.first() {
-            Some(PyValue::List(items)) => PyValue::List(
+            Some(PyValue::List(items)) => PyValue::list(
                 items
                     .iter()
                     .map(|item| ev.eval(&ast, item))
@@ -214,27 +216,28 @@ fn run(ev: &Evaluator<'_>, name: &str, mut args: Vec<PyValue>) -> Eval {
             ),
             _ => PyValue::Null,
         },
-        ("max" | "min", PyValue::List(items)) => extreme(name, items)?,
+        ("max" | "min", PyValue::List(items)) => extreme(name, &items)?,
         ("merge", first) => merge(first, args)?,
-        ("sort", PyValue::List(mut items)) => {
+        ("sort", PyValue::List(items)) => {
+            let mut items = Rc::unwrap_or_clone(items);
             sort_values(&mut items)?;
-            PyValue::List(items)
+            PyValue::list(items)
         }
-        ("keys", PyValue::Dict(d)) => PyValue::List(
+        ("keys", PyValue::Dict(d)) => PyValue::list(
             d.entries
-                .into_iter()
-                .map(|(k, _)| PyValue::Str(k))
+                .iter()
+                .map(|(k, _)| PyValue::Str(k.clone()))
                 .collect(),
         ),
         ("values", PyValue::Dict(d)) => {
-            PyValue::List(d.entries.into_iter().map(|(_, v)| v).collect())
+            PyValue::list(d.entries.iter().map(|(_, v)| v.clone()).collect())
         }
         ("type", value) => match value {
             PyValue::Expref(_) => PyValue::Null,
             other => PyValue::Str(other.jmespath_type().to_string()),
         },
-        ("sort_by", PyValue::List(items)) => sort_by(ev, items, args.first())?,
-        ("min_by" | "max_by", PyValue::List(items)) => extreme_by(ev, name, items, args.first())?,
+        ("sort_by", PyValue::List(items)) => sort_by(ev, &items, args.first())?,
+        ("min_by" | "max_by", PyValue::List(items)) => extreme_by(ev, name, &items, args.first())?,
         _ => PyValue::Null,
     })
 }
@@ -368,7 +371,7 @@ fn contains(subject: PyValue, search: &PyValue) -> Eval {
 }
 
 /// Python's `max()`/`min()` on numbers or strings: the first extreme element wins.
-fn extreme(name: &str, items: Vec<PyValue>) -> Eval {
+fn extreme(name: &str, items: &[PyValue]) -> Eval {
     let op = if name == "max" { ">" } else { "<" };
     let want = if name == "max" {
         Ordering::Greater
@@ -378,10 +381,10 @@ fn extreme(name: &str, items: Vec<PyValue>) -> Eval {
     let mut best: Option<PyValue> = None;
     for item in items {
         best = Some(match best {
-            None => item,
+            None => item.clone(),
             Some(current) => {
-                if py_order(op, &item, &current)? == want {
-                    item
+                if py_order(op, item, &current)? == want {
+                    item.clone()
                 } else {
                     current
                 }
@@ -397,8 +400,8 @@ fn merge(first: PyValue, rest: Vec<PyValue>) -> Eval {
     for arg in std::iter::once(first).chain(rest) {
         match arg {
             PyValue::Dict(d) => {
-                for (k, v) in d.entries {
-                    merged.insert(k, v);
+                for (k, v) in &d.entries {
+                    merged.insert(k.clone(), v.clone());
                 }
             }
             PyValue::Str(s) if s.is_empty() => {}
@@ -416,7 +419,7 @@ fn merge(first: PyValue, rest: Vec<PyValue>) -> Eval {
             }
         }
     }
-    Ok(PyValue::Dict(merged))
+    Ok(PyValue::dict(merged))
 }
 
 /// `sorted()` of numbers or strings (already checked to be one kind).
@@ -449,12 +452,13 @@ fn key_of(
     }
 }
 
-fn sort_by(ev: &Evaluator<'_>, items: Vec<PyValue>, expref: Option<&PyValue>) -> Eval {
+fn sort_by(ev: &Evaluator<'_>, items: &Rc<Vec<PyValue>>, expref: Option<&PyValue>) -> Eval {
     let Some(PyValue::Expref(ast)) = expref else {
         return Ok(PyValue::Null);
     };
     let Some(first) = items.first() else {
-        return Ok(PyValue::List(items));
+        // Python returns the (empty) list itself.
+        return Ok(PyValue::List(Rc::clone(items)));
     };
     // The first element's key decides whether keys are numbers or strings.
     let required = ev.eval(ast, first)?.jmespath_type();
@@ -467,7 +471,7 @@ fn sort_by(ev: &Evaluator<'_>, items: Vec<PyValue>, expref: Option<&PyValue>) ->
         ));
     }
     let mut keyed = Vec::with_capacity(items.len());
-    for item in items {
+    for item in items.iter() {
         let key = key_of(ev, "sort_by", ast, &item, &[required])?;
         keyed.push((key, item));
     }
@@ -482,15 +486,12 @@ fn sort_by(ev: &Evaluator<'_>, items: Vec<PyValue>, expref: Option<&PyValue>) ->
     if let Some(e) = failure {
         return Err(e);
     }
-    Ok(PyValue::List(keyed.into_iter().map(|(_, v)| v).collect()))
+    Ok(PyValue::list(
+        keyed.into_iter().map(|(_, v)| v.clone()).collect(),
+    ))
 }
 
-fn extreme_by(
-    ev: &Evaluator<'_>,
-    name: &str,
-    items: Vec<PyValue>,
-    expref: Option<&PyValue>,
-) -> Eval {
+fn extreme_by(ev: &Evaluator<'_>, name: &str, items: &[PyValue], expref: Option<&PyValue>) -> Eval {
     let Some(PyValue::Expref(ast)) = expref else {
         return Ok(PyValue::Null);
     };
@@ -503,10 +504,10 @@ fn extreme_by(
     for item in items {
         let key = key_of(ev, name, ast, &item, &["number", "string"])?;
         best = Some(match best {
-            None => (key, item),
+            None => (key, item.clone()),
             Some((best_key, best_item)) => {
                 if py_order(op, &key, &best_key)? == want {
-                    (key, item)
+                    (key, item.clone())
                 } else {
                     (best_key, best_item)
                 }
