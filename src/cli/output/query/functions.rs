@@ -472,7 +472,7 @@ fn sort_by(ev: &Evaluator<'_>, items: &Rc<Vec<PyValue>>, expref: Option<&PyValue
     }
     let mut keyed = Vec::with_capacity(items.len());
     for item in items.iter() {
-        let key = key_of(ev, "sort_by", ast, &item, &[required])?;
+        let key = key_of(ev, "sort_by", ast, item, &[required])?;
         keyed.push((key, item));
     }
     let mut failure = None;
@@ -502,7 +502,7 @@ fn extreme_by(ev: &Evaluator<'_>, name: &str, items: &[PyValue], expref: Option<
     };
     let mut best: Option<(PyValue, PyValue)> = None;
     for item in items {
-        let key = key_of(ev, name, ast, &item, &["number", "string"])?;
+        let key = key_of(ev, name, ast, item, &["number", "string"])?;
         best = Some(match best {
             None => (key, item.clone()),
             Some((best_key, best_item)) => {
