@@ -6,6 +6,26 @@
 //! table transformer. With `--query` the transformer is skipped, table columns keep the order the
 //! query (or the command) gave them, and TSV keeps the order of multi-select hashes. So the
 //! `serde_json::Value` given here must hold each object's keys in the order az builds them.
+//!
+//! az checks `--query` while parsing arguments (exit code 2), runs the command, applies the query
+//! (exit code 1 on failure) and prints the result; a `null` result prints nothing:
+//!
+//! ```
+//! use azlogin::cli::output::{self, OutputFormat, Query};
+//!
+//! let accounts = serde_json::json!([
+//!     {"id": "1", "name": "Dev", "state": "Enabled", "isDefault": true, "cloudName": "AzureCloud",
+//!      "tenantId": "t"},
+//! ]);
+//! let query = Query::compile("[?isDefault].{name: name, id: id}").expect("valid");
+//! let result = query.search(&accounts).expect("evaluates");
+//! assert_eq!(result.format(OutputFormat::Tsv, false).as_deref(), Ok("Dev\t1\n"));
+//!
+//! let table = output::format(&accounts, OutputFormat::Table, Some(&output::account_list_table), false);
+//! assert_eq!(table.as_deref().map(|t| t.lines().next()), Ok(Some(
+//!     "Name    CloudName    SubscriptionId    TenantId    State    IsDefault"
+//! )));
+//! ```
 
 mod color;
 mod query;
