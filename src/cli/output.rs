@@ -40,7 +40,6 @@ use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
-use crate::pyjson::{self, PyJsonStyle};
 use value::PyValue;
 
 /// az's `--query` help link, printed after any `--query` error.
@@ -308,8 +307,10 @@ fn render(
     }
     match format {
         OutputFormat::Json | OutputFormat::Jsonc => {
-            let json = value.to_json().ok_or_else(not_serializable)?;
-            let text = pyjson::to_string(&json, PyJsonStyle::OUTPUT) + "\n";
+            if contains_expref(value) {
+                return Err(not_serializable());
+            }
+            let text = value::to_output_json(value) + "\n";
             Ok(if color && format == OutputFormat::Jsonc {
                 color::json(&text)
             } else {

@@ -8,6 +8,8 @@ use std::rc::Rc;
 use jmespath::ast::Ast;
 use serde_json::{Map, Number, Value};
 
+use crate::pyjson::{self, PyJsonStyle};
+
 pub(crate) use crate::pyjson::float_repr;
 
 /// A Python value as az's formatters and JMESPath see it.
@@ -181,6 +183,61 @@ fn int_number(i: i128) -> Option<Number> {
         Some(Number::from(v))
     } else {
         Number::from_f64(i as f64)
+    }
+}
+
+/// `json.dumps(v, ensure_ascii=False, indent=2, sort_keys=True)` (knack's `-o json`), which
+/// also writes the non-finite floats a query can make (`NaN`, `Infinity`).
+pub(crate) fn to_output_json(value: &PyValue) -> String {
+    let mut out = String::new();
+    write_json(&mut out, value, 0);
+    out
+}
+
+fn write_json(out: &mut String, value: &PyValue, depth: usize) {
+    let indent = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', 2 * depth));
+    };
+    match value {
+        PyValue::Float(f) if f.is_nan() => out.push_str("NaN"),
+        PyValue::Float(f) if f.is_infinite() => {
+            out.push_str(if *f > 0.0 { "Infinity" } else { "-Infinity" })
+        }
+        PyValue::List(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                indent(out, depth + 1);
+                write_json(out, item, depth + 1);
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        PyValue::Dict(d) if !d.entries.is_empty() => {
+            out.push('{');
+            for (i, (key, item)) in d.sorted().into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                indent(out, depth + 1);
+                out.push_str(&pyjson::to_string(
+                    &Value::String(key.clone()),
+                    PyJsonStyle::OUTPUT,
+                ));
+                out.push_str(": ");
+                write_json(out, item, depth + 1);
+            }
+            indent(out, depth);
+            out.push('}');
+        }
+        // Scalars and empty containers are written as Python's json module writes them.
+        other => match other.to_json() {
+            Some(json) => out.push_str(&pyjson::to_string(&json, PyJsonStyle::OUTPUT)),
+            None => out.push_str("null"),
+        },
     }
 }
 

@@ -151,6 +151,42 @@ RUNTIME_ERRORS = ['length(`5`)', 'unknown(@)', 'length(@, @)', 'sum([].name)', '
                   'map(&name)', 'to_string(@, @)', 'sum([{a: name}])']
 
 
+def generated_queries():
+    """A broad, deterministic sweep of fields, literals and functions over `account list`."""
+    fields = ['name', 'id', 'isDefault', 'user', 'user.name', 'managedByTenants', 'tenantDefaultDomain',
+              'nope', '@', '`1`', '`1.5`', '`-2`', '`true`', '`null`', "'x'", '`[]`', '`{}`', '`[1, 2]`']
+    functions = ['length', 'type', 'to_string', 'to_number', 'keys', 'values', 'reverse', 'sort', 'max', 'min',
+                 'sum', 'avg', 'abs', 'ceil', 'floor', 'to_array', 'not_null']
+    queries = []
+    for f in fields:
+        queries += ['[].{}'.format(f) if not f.startswith(('`', "'", '@')) else '[].[{}]'.format(f),
+                    '[?{}].id'.format(f), '[?!{}].id'.format(f), '[0].{}'.format(f) if f[0].isalpha() else f]
+        for fn in functions:
+            queries.append('{}({})'.format(fn, f if not f[0].isalpha() else '[0].' + f))
+        for op in ('==', '!=', '<', '>='):
+            queries.append('[?{} {} `1`].name'.format(f, op))
+            queries.append("[?{} {} 'Contoso Dev'].name".format(f, op))
+    for a, b in (('`1`', '`true`'), ('`0`', '`false`'), ('`1.0`', '`1`'), ('`[1]`', '`[true]`'),
+                 ('`{"a": 1}`', '`{"a": 1.0}`'), ('@', '@'), ('[0]', '[1]'), ("'a'", "'a'")):
+        queries += ['{} == {}'.format(a, b), '{} != {}'.format(a, b), 'contains([{}], {})'.format(a, b)]
+    queries += ['join(`-`, [].name)', "join('', [].id)", 'map(&user.name, @)', 'map(&`1`, @)', 'map(&nope, @)',
+                'sort_by(@, &id)[].id', 'sort_by(@, &isDefault)', 'max_by(@, &id).id', 'min_by(@, &name).name',
+                'merge(`{"a": 1}`, `{"b": 2}`, `{"a": 3}`)', 'merge(@[0].user, `{"type": "x"}`)',
+                'not_null(`null`, `null`)', 'not_null(nope, [0].nope, `2`)', 'sum(`[]`)', 'avg(`[]`)',
+                'max(`[]`)', 'max(`["b", "a"]`)', 'min(`[3, 1.5, 2]`)', 'sort(`[3, 1.5, 2]`)', 'abs(`-1.5`)',
+                'to_number(`"1e3"`)', 'to_number(`" 12 "`)', 'to_number(`"1_000"`)', 'to_number(`"0x1"`)',
+                'to_number(`"nan"`)', 'to_number(`"-inf"`)', 'to_string(`1.0`)', 'to_string(`[1, "é", null]`)',
+                'reverse(`"日本語"`)', 'length(`"日本語"`)', "starts_with('abc', 'ab')", "ends_with('abc', '')",
+                '`[1, 2, 3, 4, 5]`[1:4:2]', '`[1, 2, 3, 4, 5]`[::-2]', '`[1, 2, 3]`[-5:10]', '`[[1], [2, [3]]]`[]',
+                '`[[1], [2, [3]]]`[][]', '`{"a": {"b": 1}, "c": {"b": 2}}`.*.b', '`{"a": 1}`.*', '[0].user.*',
+                '[?user.type == `"user"` && isDefault].id', '[?isDefault || state == `"Enabled"`].id',
+                '[0] | user', '[].user | [0]', '@.length(@)', '[].managedByTenants[].tenantId | [0]',
+                'to_array(`null`)', 'type(`1.0`)', 'ceil(`-1.5`)', 'floor(`2`)', '`1` < `1.5`', "'a' < 'b'",
+                "'b' >= 'a'", '`null` < `1`', '`true` < `false`', '[0].isDefault == `true`', '!`0`', '!`""`',
+                '!`[0]`', '`0` || `1`', '`""` || `"x"`', '`[]` && `1`', '`{}` || `{"a": 1}`']
+    return queries
+
+
 # Whether az accepts an expression at all (argparse-time parsing), including Python lexer quirks.
 PARSE_ONLY = [
     '[a b]', 'f(a b)', 'foo()', '[ ]', '{}', '{a: b, }', 'a.b.c', 'a[?b==`1`]', 'a[-1]', 'a[1:2:3]',
@@ -185,6 +221,10 @@ def main():
                 cases.append(dict(input=name, format=fmt, query=query,
                                   **run(data, fmt, query=query, transformer=transformer)))
     for query in QUIRK_QUERIES:
+        for fmt in ('json', 'tsv'):
+            cases.append(dict(input='account_list', format=fmt, query=query,
+                              **run(inputs['account_list'], fmt, query=query)))
+    for query in generated_queries():
         for fmt in ('json', 'tsv'):
             cases.append(dict(input='account_list', format=fmt, query=query,
                               **run(inputs['account_list'], fmt, query=query)))
