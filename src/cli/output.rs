@@ -130,6 +130,13 @@ impl OutputFormat {
     }
 }
 
+impl Default for OutputFormat {
+    /// az's default when `core.output` is not configured.
+    fn default() -> OutputFormat {
+        OutputFormat::Json
+    }
+}
+
 impl fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
