@@ -42,11 +42,67 @@ pub fn to_string(value: &Value, style: PyJsonStyle) -> String {
     out
 }
 
+/// Python's `repr(float)`: the shortest text that reads back, in fixed notation for exponents
+/// from -4 to 15 and as `1e+16` / `1.5e-07` outside.
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+    }
+    // Rust's `{:e}` already gives the shortest round-tripping digits, e.g. "-1.2345e3".
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        if exp < 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
+            out.push_str(&digits);
+        } else {
+            let point = exp as usize + 1;
+            if digits.len() <= point {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', point - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..point]);
+                out.push('.');
+                out.push_str(&digits[point..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exp.abs()));
+    }
+    out
+}
+
 fn write_value(out: &mut String, value: &Value, style: PyJsonStyle, depth: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => match n.as_f64() {
+            // Python writes floats with `float.__repr__` (`1e-07`, `1e+16`), integers as they are.
+            Some(f) if n.is_f64() => out.push_str(&float_repr(f)),
+            _ => out.push_str(&n.to_string()),
+        },
         Value::String(s) => write_string(out, s, style.ensure_ascii),
         Value::Array(items) => {
             if items.is_empty() {
@@ -162,6 +218,27 @@ mod tests {
             to_string(&v, PyJsonStyle::OUTPUT),
             "\"Contoso Café — 日本 😀 \u{7f} \\u0001 \\\"q\\\" \\\\ /\""
         );
+    }
+
+    #[test]
+    fn floats_are_written_as_python_repr() {
+        let cases = [
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (100.0, "100.0"),
+            (1e16, "1e+16"),
+            (1e-7, "1e-07"),
+            (1.5e-7, "1.5e-07"),
+            (0.0001, "0.0001"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (-2.5, "-2.5"),
+            (1e15, "1000000000000000.0"),
+            (-0.0, "-0.0"),
+        ];
+        for (f, text) in cases {
+            assert_eq!(float_repr(f), text, "{f}");
+            assert_eq!(to_string(&serde_json::json!(f), PyJsonStyle::OUTPUT), text);
+        }
     }
 
     #[test]
