@@ -70,9 +70,15 @@ async fn run(cli: Cli) -> i32 {
         .clone()
         .or_else(|| config.get("core", "output"))
         .unwrap_or_else(|| "json".to_string());
-    let format = match output::OutputFormat::parse(&format_name) {
+    let prog = command_path(&cli.command);
+    let format = match output::OutputFormat::parse_arg(&format_name, &prog) {
         Ok(f) => f,
-        Err(e) => return report_usage(e, console),
+        Err(e) => return report_output_error(&e, console),
+    };
+    // A query that does not parse is an argument error, found before the command runs.
+    let query = match cli.query.as_deref().map(output::Query::compile).transpose() {
+        Ok(q) => q,
+        Err(e) => return report_output_error(&e, console),
     };
     let printed: Result<account_cmd::Printed> = match cli.command {
         Command::Login(args) => login_cmd::login(&session, args, console)
@@ -84,28 +90,70 @@ async fn run(cli: Cli) -> i32 {
         Command::Cloud(c) => cloud_cmd::run(&session, c).await.map(|v| (v, None)),
         Command::Emulator(_) | Command::Demo => Ok((None, None)),
     };
-    match printed {
-        Ok((Some(value), table)) => {
-            let value = match &cli.query {
-                Some(q) => match output::apply_query(&value, q) {
-                    Ok(v) => v,
-                    Err(e) => return report_usage(e, console),
-                },
-                None => value,
-            };
+    let (value, table) = match printed {
+        Ok((Some(value), table)) => (value, table),
+        Ok((None, _)) => return 0,
+        Err(e) => return report(Err(e), console),
+    };
+    let text = match &query {
+        Some(q) => q
+            .search(&value)
+            .and_then(|r| r.format(format, console.color)),
+        None => {
             let transformer = table.map(|f| Box::new(f) as Box<dyn Fn(&Value) -> Value>);
-            let text = output::format(&value, format, transformer.as_deref(), console.color);
+            output::format(&value, format, transformer.as_deref(), console.color)
+        }
+    };
+    match text {
+        Ok(text) => {
             let _ = std::io::stdout().write_all(text.as_bytes());
             0
         }
-        Ok((None, _)) => 0,
-        Err(e) => report(Err(e), console),
+        Err(e) => report_output_error(&e, console),
     }
 }
 
-fn report_usage(e: Error, console: Console) -> i32 {
-    console.error(&e.to_string());
-    2
+/// The command's name as az prints it in argument errors (`az account list`).
+fn command_path(command: &Command) -> String {
+    use args::{AccountCommand as A, CloudCommand as C, ConfigCommand as G};
+    let path = match command {
+        Command::Login(_) => "login",
+        Command::Logout(_) => "logout",
+        Command::Account(a) => match a {
+            A::List { .. } => "account list",
+            A::Show { .. } => "account show",
+            A::Set { .. } => "account set",
+            A::Clear => "account clear",
+            A::GetAccessToken(_) => "account get-access-token",
+        },
+        Command::Config(c) => match c {
+            G::Get { .. } => "config get",
+            G::Set { .. } => "config set",
+            G::Unset { .. } => "config unset",
+        },
+        Command::Cloud(c) => match c {
+            C::List => "cloud list",
+            C::Show { .. } => "cloud show",
+            C::Set { .. } => "cloud set",
+            C::Register(_) => "cloud register",
+            C::Unregister { .. } => "cloud unregister",
+        },
+        Command::Emulator(_) => "emulator",
+        Command::Demo => "demo",
+    };
+    format!("az {path}")
+}
+
+/// Prints an output or query error as az does: the message, then each recommendation line.
+fn report_output_error(e: &output::OutputError, console: Console) -> i32 {
+    console.error(&e.message);
+    if let Some(detail) = &e.detail {
+        console.error(detail);
+    }
+    for line in &e.recommendations {
+        console.plain_err(line);
+    }
+    e.exit_code
 }
 
 /// Prints an error az's way (message, then the recommendation) and gives the exit code.
