@@ -53,6 +53,18 @@ fn check_usage(a: &LoginArgs) -> Result<()> {
     Ok(())
 }
 
+/// az's warning before a username/password login: the public cloud names MFA enforcement.
+fn password_warning(login_endpoint: &str) -> &'static str {
+    if login_endpoint
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
+    {
+        MFA_ENFORCED_WARNING
+    } else {
+        PASSWORD_DISCOURAGED_WARNING
+    }
+}
+
 struct CliEvents {
     console: Console,
 }
@@ -206,6 +218,22 @@ mod tests {
             assert_eq!(err.code(), "usage_error");
         }
         assert!(check_usage(&args(&["--use-device-code", "-t", "contoso.example"])).is_ok());
+    }
+
+    #[test]
+    fn password_warning_depends_on_the_cloud() {
+        assert!(
+            password_warning("https://login.microsoftonline.com/")
+                .starts_with("Starting September 1, 2025, MFA")
+        );
+        assert!(
+            password_warning("https://login.chinacloudapi.cn")
+                .starts_with("Using authentication with username")
+        );
+        assert!(
+            password_warning("http://127.0.0.1:5000")
+                .starts_with("Using authentication with username")
+        );
     }
 
     #[test]

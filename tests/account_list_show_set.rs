@@ -1,4 +1,4 @@
-//! `account list/show/set/clear`, `logout`.
+//! `account list`, `account show`, `account set`: az's selection rules and messages.
 
 mod common;
 
@@ -53,41 +53,37 @@ async fn list_show_set_follow_az() {
         .await
         .ok();
     assert_eq!(queried.stdout, "Contoso Production\nContoso Dev\n");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn logout_removes_the_user_and_its_tokens() {
-    let env = TestEnv::start().await;
-    env.login_password().await;
-    env.run(&["logout"]).await.ok();
-    let profile = env.read_json("azureProfile.json");
-    assert_eq!(profile["subscriptions"], serde_json::json!([]));
-    let cache = env.read_json("msal_token_cache.json");
-    for section in ["AccessToken", "RefreshToken", "IdToken", "Account"] {
-        assert_eq!(
-            cache[section].as_object().map(|m| m.len()),
-            Some(0),
-            "{section}"
-        );
-    }
-    let again = env.run(&["logout"]).await;
+    let table = env.run(&["account", "list", "-o", "table"]).await.ok();
+    let lines: Vec<&str> = table.stdout.lines().collect();
     assert_eq!(
-        (again.code, again.stderr.as_str()),
-        (1, "ERROR: There are no active accounts.\n")
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        [
+            "Name",
+            "CloudName",
+            "SubscriptionId",
+            "TenantId",
+            "State",
+            "IsDefault"
+        ]
     );
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn clear_empties_the_profile_and_deletes_the_cache() {
-    let env = TestEnv::start().await;
-    env.login_password().await;
-    env.run(&["account", "clear"]).await.ok();
-    let text = String::from_utf8(env.read("azureProfile.json")).expect("utf8");
     assert!(
-        text.starts_with("\u{feff}{\"subscriptions\": [], \"installationId\": \""),
-        "{text}"
+        lines[1].starts_with("------------------  -----------  "),
+        "{}",
+        table.stdout
     );
-    let profile = env.read_json("azureProfile.json");
-    assert_eq!(profile["subscriptions"], serde_json::json!([]));
-    assert!(!env.path("msal_token_cache.json").exists());
+    assert!(
+        lines[2]
+            .starts_with("Contoso Production  FakeCloud    c0000001-0000-4000-8000-000000000001"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        lines[2].trim_end().ends_with("Enabled  True"),
+        "{}",
+        table.stdout
+    );
+    let none = env.run(&["account", "list", "-o", "none"]).await.ok();
+    assert_eq!(none.stdout, "");
+    let bad = env.run(&["account", "list", "-o", "xml"]).await;
+    assert_eq!(bad.code, 2);
 }
