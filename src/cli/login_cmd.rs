@@ -103,16 +103,7 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
     }
     let method = match &args.username {
         Some(username) => {
-            let warning = if session
-                .cloud()
-                .login_endpoint()?
-                .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
-            {
-                MFA_ENFORCED_WARNING
-            } else {
-                PASSWORD_DISCOURAGED_WARNING
-            };
-            console.warning(warning);
+            console.warning(password_warning(session.cloud().login_endpoint()?));
             let password = match &args.password {
                 Some(p) => Password::new(p.clone()),
                 None if std::io::stdin().is_terminal() => Password::new(
