@@ -78,8 +78,18 @@ async fn list_show_set_follow_az() {
         table.stdout
     );
     assert!(
-        lines[2].trim_end().ends_with("Enabled  True"),
+        lines[2].trim_end().ends_with("Enabled  False"),
         "{}",
+        table.stdout
+    );
+    assert!(
+        lines[3].starts_with("Contoso Dev         FakeCloud"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        lines[3].trim_end().ends_with("Enabled  True"),
+        "the default after `account set`: {}",
         table.stdout
     );
     let none = env.run(&["account", "list", "-o", "none"]).await.ok();
