@@ -140,6 +140,8 @@ pub struct Found {
 pub struct Assembled {
     /// Subscriptions in discovery order, duplicates dropped (first tenant wins).
     pub found: Vec<Found>,
+    /// Tenants whose listing succeeded, in tenant order.
+    pub listed_tenants: Vec<Tenant>,
     /// Tenants whose listing succeeded and was empty.
     pub empty_tenants: Vec<Tenant>,
     /// Tenants that failed.
@@ -171,6 +173,7 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
                 out.failed_tenants.push(tenant);
             }
             TenantResult::Listed(subs) => {
+                out.listed_tenants.push(tenant.clone());
                 if subs.is_empty() {
                     out.empty_tenants.push(tenant.clone());
                 }

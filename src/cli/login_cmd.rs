@@ -31,7 +31,9 @@ fn check_usage(a: &LoginArgs) -> Result<()> {
             "Passing the managed identity ID with --username is no longer supported. Use --client-id, --object-id or --resource-id instead.",
         );
     }
-    if a.use_device_code && (a.service_principal || a.username.is_some()) {
+    if a.use_device_code
+        && (a.password.is_some() || a.service_principal || a.username.is_some() || a.identity)
+    {
         return usage("usage error: '--use-device-code' is not applicable with other arguments");
     }
     if a.use_cert_sn_issuer && !a.service_principal {

@@ -181,6 +181,16 @@ pub struct TokenResponse {
     pub foci: Option<String>,
 }
 
+impl TokenResponse {
+    /// The access token's lifetime from `now` (epoch seconds): `expires_in`, else `expires_on -
+    /// now`, else MSAL's default of 600 seconds.
+    pub fn lifetime_secs(&self, now: u64) -> u64 {
+        self.expires_in
+            .or_else(|| self.expires_on.map(|on| on.saturating_sub(now)))
+            .unwrap_or(600)
+    }
+}
+
 /// Numbers arrive as JSON numbers or as strings ("3599"), depending on the endpoint.
 fn number(v: Option<&Value>) -> Option<u64> {
     match v? {

@@ -65,7 +65,7 @@ impl Subscription {
     fn base(
         id: &str,
         name: Option<&str>,
-        state: &str,
+        state: Option<&str>,
         user: &str,
         user_type: UserType,
         tenant_id: &str,
@@ -74,7 +74,7 @@ impl Subscription {
         let mut m = Map::new();
         m.insert("id".into(), s(id));
         m.insert("name".into(), opt(name));
-        m.insert("state".into(), s(state));
+        m.insert("state".into(), opt(state));
         let mut u = Map::new();
         u.insert("name".into(), s(user));
         u.insert("type".into(), s(user_type.as_str()));
@@ -97,7 +97,7 @@ impl Subscription {
         let mut m = Self::base(
             &arm.subscription_id,
             arm.display_name.as_deref(),
-            arm.state.as_deref().unwrap_or("Enabled"),
+            arm.state.as_deref(),
             user,
             user_type,
             token_tenant,
@@ -131,7 +131,7 @@ impl Subscription {
         Self(Self::base(
             tenant_id,
             Some(TENANT_LEVEL_ACCOUNT_NAME),
-            "Enabled",
+            Some("Enabled"),
             user,
             user_type,
             tenant_id,
@@ -208,6 +208,13 @@ impl Subscription {
     /// Sets `isDefault` (in place, keeping its position).
     pub fn set_default(&mut self, default: bool) {
         self.0.insert("isDefault".into(), Value::Bool(default));
+    }
+
+    /// Whether `wanted` names this entry: its id or its name, case-insensitively (az's rule).
+    pub fn matches(&self, wanted: &str) -> bool {
+        let wanted = wanted.to_lowercase();
+        self.id().to_lowercase() == wanted
+            || self.name().is_some_and(|n| n.to_lowercase() == wanted)
     }
 
     /// The entry as commands print it: `environmentName` renamed `cloudName`.

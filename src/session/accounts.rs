@@ -35,16 +35,16 @@ impl Session {
     pub fn list_accounts(&self, options: AccountListOptions) -> Result<(Vec<Value>, Vec<String>)> {
         let profile = load_profile(self.dir.path())?;
         let mut warnings = Vec::new();
-        if profile.subscriptions().is_empty() {
-            warnings.push("Please run \"az login\" to access your accounts.".to_string());
-            return Ok((Vec::new(), warnings));
-        }
         let cloud = &self.cloud.name;
         let listed: Vec<&Subscription> = profile
             .subscriptions()
             .iter()
             .filter(|s| options.all || s.environment_name() == Some(cloud.as_str()))
             .collect();
+        if listed.is_empty() {
+            warnings.push("Please run \"az login\" to access your accounts.".to_string());
+            return Ok((Vec::new(), warnings));
+        }
         let enabled: Vec<&Subscription> = listed
             .iter()
             .copied()
@@ -114,7 +114,7 @@ impl Session {
                     "The subscription of '{wanted}' has more than one match in cloud '{cloud}'."
                 ))),
             }
-        })??;
+        })?;
         crate::store::set_cloud_subscription(&self.dir, &cloud, Some(chosen.id()))?;
         Ok(chosen)
     }
@@ -142,7 +142,7 @@ impl Session {
             // The service-principal half of az's logout: app-only tokens of a client id.
             n + c.remove_app_tokens(&username, &environment)
         })?;
-        let entries_removed = modify_profile(self.dir.path(), |p| p.remove_user(&username))?;
+        let entries_removed = modify_profile(self.dir.path(), |p| Ok(p.remove_user(&username)))?;
         remove_file(&self.dir.path().join(ADAL_CACHE_FILE))?;
         Ok(LogoutOutcome {
             username,
@@ -153,7 +153,10 @@ impl Session {
 
     /// `az account clear`: empties the profile and deletes the token and secret stores.
     pub fn clear_accounts(&self) -> Result<()> {
-        modify_profile(self.dir.path(), |p| p.clear())?;
+        modify_profile(self.dir.path(), |p| {
+            p.clear();
+            Ok(())
+        })?;
         let dir = self.dir.path();
         for name in [
             TOKEN_CACHE_FILE,
@@ -168,41 +171,30 @@ impl Session {
     }
 }
 
-/// az's `get_subscription`: by id or name (case-insensitive), else the default.
+/// az's `get_subscription`: the entries named by id or name (case-insensitive), else the
+/// default; more than one match is an error.
 fn find_in(entries: Vec<Subscription>, subscription: Option<&str>) -> Result<Subscription> {
     if entries.is_empty() {
         return Err(Error::NoAccount(PLEASE_LOGIN.into()));
     }
-    match subscription {
-        None => entries
-            .into_iter()
-            .find(Subscription::is_default)
-            .ok_or_else(|| {
-                Error::NoAccount(
-                    "No subscription found. Run 'az account set' to select a subscription.".into(),
-                )
-            }),
-        Some(x) => {
-            let lower = x.to_lowercase();
-            if let Some(by_id) = entries.iter().find(|s| s.id().to_lowercase() == lower) {
-                return Ok(by_id.clone());
-            }
-            let by_name: Vec<Subscription> = entries
-                .into_iter()
-                .filter(|s| s.name().is_some_and(|n| n.to_lowercase() == lower))
-                .collect();
-            match by_name.len() {
-                0 => Err(Error::NotFound(format!(
-                    "Subscription '{x}' not found. Check the spelling and casing and try again."
-                ))),
-                1 => by_name
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| Error::NotFound(x.to_string())),
-                _ => Err(Error::NotFound(format!(
-                    "Multiple subscriptions with the name '{x}' found. Specify the subscription ID."
-                ))),
-            }
-        }
+    let mut found: Vec<Subscription> = entries
+        .into_iter()
+        .filter(|s| match subscription {
+            Some(x) => s.matches(x),
+            None => s.is_default(),
+        })
+        .collect();
+    match (found.len(), subscription) {
+        (0, Some(x)) => Err(Error::NotFound(format!(
+            "Subscription '{x}' not found. Check the spelling and casing and try again."
+        ))),
+        (0, None) => Err(Error::NoAccount(
+            "No subscription found. Run 'az account set' to select a subscription.".into(),
+        )),
+        (1, _) => Ok(found.remove(0)),
+        (_, x) => Err(Error::NotFound(format!(
+            "Multiple subscriptions with the name '{}' found. Specify the subscription ID.",
+            x.unwrap_or_default()
+        ))),
     }
 }

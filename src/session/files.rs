@@ -69,13 +69,21 @@ pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
     }
 }
 
-/// Reloads the profile under its lock, applies `change`, and writes it atomically.
-pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> T) -> Result<T> {
+/// Reloads the profile under its lock, applies `change`, and writes it atomically when the
+/// change succeeded and altered the bytes.
+pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> Result<T>) -> Result<T> {
     let path = dir.join(PROFILE_FILE);
     let _lock = FileLock::acquire(&path)?;
-    let mut profile = load_profile(dir)?;
-    let out = change(&mut profile);
-    atomic_write(&path, &profile.to_bytes(), PROFILE_MODE)?;
+    let before = read_optional(&path)?;
+    let mut profile = match &before {
+        None => Profile::new(),
+        Some(bytes) => parse_or_report(&path, bytes, Profile::parse)?,
+    };
+    let out = change(&mut profile)?;
+    let after = profile.to_bytes();
+    if before.as_deref() != Some(after.as_slice()) {
+        atomic_write(&path, &after, PROFILE_MODE)?;
+    }
     Ok(out)
 }
 

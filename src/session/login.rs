@@ -106,6 +106,24 @@ struct DiscoveryTokens<'a> {
     scopes: &'a [String],
     memory: Mutex<crate::token_cache::TokenCache>,
     recorded: Mutex<Vec<RecordedAnswer>>,
+    /// ARM's tenant order, so the cache is written in the order az's sequential loop writes it.
+    tenant_order: Mutex<Vec<String>>,
+}
+
+impl DiscoveryTokens<'_> {
+    /// The recorded answers, in tenant order (answers not tied to a listed tenant first).
+    fn take_in_tenant_order(&self) -> Result<Vec<RecordedAnswer>> {
+        let mut answers = std::mem::take(&mut *self.recorded.lock().map_err(|_| poisoned())?);
+        let order = self.tenant_order.lock().map_err(|_| poisoned())?;
+        let rank = |a: &RecordedAnswer| {
+            order
+                .iter()
+                .position(|t| t.eq_ignore_ascii_case(a.authority.realm()))
+                .map_or(0, |i| i + 1)
+        };
+        answers.sort_by_key(rank);
+        Ok(answers)
+    }
 }
 
 impl DiscoveryTokens<'_> {
@@ -128,16 +146,7 @@ impl DiscoveryTokens<'_> {
                 let token = response.access_token.clone().ok_or_else(|| {
                     Error::invalid_response(ctx.authority.token_endpoint(), "no access_token")
                 })?;
-                let answer = RecordedAnswer {
-                    response: *response,
-                    client_id: ctx.client_id.clone(),
-                    authority: ctx.authority.clone(),
-                    requested_scopes: self.scopes.to_vec(),
-                    grant_type: "refresh_token",
-                    username_hint: None,
-                    refreshed_rt_key: Some(rt_key),
-                    now,
-                };
+                let answer = RecordedAnswer::refresh(*response, &ctx, self.scopes, rt_key, now);
                 answer.apply(&mut *self.memory.lock().map_err(|_| poisoned())?);
                 self.recorded.lock().map_err(|_| poisoned())?.push(answer);
                 Ok(token)
@@ -194,10 +203,18 @@ impl Session {
             Some(t) => Some(self.resolve_tenant(t).await?),
             None => None,
         };
+        // Fail on a bad config or profile now, not after the user has signed in.
+        let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
+        super::files::load_profile(self.dir.path())?;
+        // az passes a claims challenge to the browser and device-code flows, not to ROPC.
+        let challenge = match request.method {
+            LoginMethod::DeviceCode => request.claims_challenge.as_deref(),
+            LoginMethod::Password { .. } => None,
+        };
         let ctx = TokenContext {
             authority: Authority::new(self.endpoints.login.as_str(), tenant.as_deref()),
             client_id: self.client_id.clone(),
-            claims: merge_claims(request.claims_challenge.as_deref(), self.cp1())?,
+            claims: merge_claims(challenge, self.cp1())?,
         };
         let arm_scopes = vec![self.endpoints.default_scope.clone()];
         let login_scopes = request.scopes.clone().unwrap_or_else(|| arm_scopes.clone());
@@ -224,6 +241,7 @@ impl Session {
             hint,
             &arm_scopes,
             &login_scopes,
+            telemetry,
             events,
         )
         .await
@@ -240,6 +258,7 @@ impl Session {
         username_hint: Option<String>,
         arm_scopes: &[String],
         login_scopes: &[String],
+        telemetry: bool,
         events: &dyn LoginEvents,
     ) -> Result<LoginOutcome> {
         let endpoint = ctx.authority.token_endpoint();
@@ -286,6 +305,7 @@ impl Session {
             scopes: arm_scopes,
             memory: Mutex::new(memory),
             recorded: Mutex::new(Vec::new()),
+            tenant_order: Mutex::new(Vec::new()),
         };
         // The login's own token serves ARM when it was asked for ARM; else refresh for it.
         let arm_token = match login_token.filter(|_| login_scopes == arm_scopes) {
@@ -312,7 +332,7 @@ impl Session {
             },
         };
         // Tokens got so far are kept even when discovery fails, as az keeps them.
-        let recorded = std::mem::take(&mut *tokens.recorded.lock().map_err(|_| poisoned())?);
+        let recorded = tokens.take_in_tenant_order()?;
         if !recorded.is_empty() {
             modify_token_cache(self.dir.path(), |c| {
                 recorded.iter().for_each(|r| r.apply(c))
@@ -334,13 +354,12 @@ impl Session {
                 })
                 .map(|e| e.id().to_string())
         });
-        let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
         let default_id = modify_profile(self.dir.path(), |p| {
             let d = p.merge(&mut entries, preferred.as_deref());
             if telemetry {
                 p.ensure_installation_id(|| uuid::Uuid::new_v4().to_string());
             }
-            d
+            Ok(d)
         })?;
         if let Some(id) = &default_id {
             crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
@@ -408,6 +427,8 @@ impl Session {
     ) -> Result<(Vec<Subscription>, Vec<String>)> {
         let arm = self.endpoints.arm.as_str();
         let tenants: Vec<Tenant> = discovery::list_tenants(&self.http, arm, arm_token).await?;
+        *tokens.tenant_order.lock().map_err(|_| poisoned())? =
+            tenants.iter().map(|t| t.tenant_id.clone()).collect();
         let outcomes = discovery::discover(
             &self.http,
             tokens,

@@ -102,6 +102,8 @@ impl Session {
             Some(p) => ConfigDir::new(p),
             None => ConfigDir::from_env_with(|k| env(k).map(Into::into))?,
         };
+        // knack creates the config dir on every start; 0700 keeps the tokens in it private.
+        dir.ensure()?;
         let config_env = env.clone();
         let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
         let cloud = crate::store::active_cloud(&dir, &config)?;

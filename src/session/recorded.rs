@@ -2,7 +2,7 @@
 //! its lock, so concurrent writers (az, other azlogin processes) lose nothing.
 
 use crate::oauth::Authority;
-use crate::oauth::token::TokenResponse;
+use crate::oauth::token::{TokenContext, TokenResponse};
 use crate::token_cache::{TokenCache, TokenEvent};
 
 /// One answer and its context, owned.
@@ -19,6 +19,26 @@ pub struct RecordedAnswer {
 }
 
 impl RecordedAnswer {
+    /// A silent refresh's answer: no Account entry, the RT used updated in place.
+    pub fn refresh(
+        response: TokenResponse,
+        ctx: &TokenContext,
+        scopes: &[String],
+        rt_key: String,
+        now: u64,
+    ) -> Self {
+        Self {
+            response,
+            client_id: ctx.client_id.clone(),
+            authority: ctx.authority.clone(),
+            requested_scopes: scopes.to_vec(),
+            grant_type: "refresh_token",
+            username_hint: None,
+            refreshed_rt_key: Some(rt_key),
+            now,
+        }
+    }
+
     /// Adds the answer to `cache`.
     pub fn apply(&self, cache: &mut TokenCache) {
         let environment = self.authority.environment();

@@ -152,28 +152,15 @@ impl Session {
                 let access_token = response.access_token.clone().ok_or_else(|| {
                     Error::invalid_response(&endpoint, "the answer has no access_token")
                 })?;
-                let expires_in = response.expires_in.unwrap_or(3600);
-                let token_type = response
-                    .token_type
-                    .clone()
-                    .unwrap_or_else(|| "Bearer".into());
-                let answer = RecordedAnswer {
-                    response: *response,
-                    client_id: ctx.client_id.clone(),
-                    authority: ctx.authority.clone(),
-                    requested_scopes: scopes.clone(),
-                    grant_type: "refresh_token",
-                    username_hint: None,
-                    refreshed_rt_key: Some(rt_key),
-                    now,
-                };
+                let expires_on = now.saturating_add(response.lifetime_secs(now));
+                let answer = RecordedAnswer::refresh(*response, &ctx, &scopes, rt_key, now);
                 modify_token_cache(self.dir.path(), |c| answer.apply(c))?;
                 Ok(AccessTokenResult {
                     access_token,
-                    expires_on: now + expires_in,
+                    expires_on,
                     subscription,
                     tenant,
-                    token_type,
+                    token_type: "Bearer".into(),
                 })
             }
         }

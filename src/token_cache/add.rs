@@ -6,9 +6,6 @@ use super::{TokenCache, cache_key, section};
 use crate::oauth::claims::{ClientInfo, claim_str, decode_jwt_claims};
 use crate::oauth::token::TokenResponse;
 
-/// MSAL's default access-token lifetime when an answer names none.
-const DEFAULT_EXPIRES_IN: u64 = 600;
-
 /// One answer and where it came from.
 #[derive(Debug)]
 pub struct TokenEvent<'a> {
@@ -70,10 +67,7 @@ impl TokenCache {
         let mut at_key = None;
 
         if let Some(at) = &r.access_token {
-            let expires_in = r
-                .expires_in
-                .or_else(|| r.expires_on.map(|on| on.saturating_sub(now)))
-                .unwrap_or(DEFAULT_EXPIRES_IN);
+            let expires_in = r.lifetime_secs(now);
             let ext_expires_in = r.ext_expires_in.unwrap_or(expires_in);
             let key = cache_key(&[
                 &hid,
@@ -96,13 +90,19 @@ impl TokenCache {
                 s(r.token_type.clone().unwrap_or_else(|| "Bearer".into())),
             );
             e.insert("cached_at".into(), s(now.to_string()));
-            e.insert("expires_on".into(), s((now + expires_in).to_string()));
+            e.insert(
+                "expires_on".into(),
+                s(now.saturating_add(expires_in).to_string()),
+            );
             e.insert(
                 "extended_expires_on".into(),
                 s((now + ext_expires_in).to_string()),
             );
             if let Some(refresh_in) = r.refresh_in {
-                e.insert("refresh_on".into(), s((now + refresh_in).to_string()));
+                e.insert(
+                    "refresh_on".into(),
+                    s(now.saturating_add(refresh_in).to_string()),
+                );
             }
             self.put(section::ACCESS_TOKEN, key.clone(), e);
             at_key = Some(key);
