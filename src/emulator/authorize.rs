@@ -80,8 +80,7 @@ impl Responder {
             return self.answer_redirect(ctx, &params, Err(&f));
         }
         if let Some(spec) = &self.scenario.authorize.error {
-            let f = Failure::new(&spec.error, spec.code, spec.description.clone());
-            return self.answer_redirect(ctx, &params, Err(&f));
+            return self.answer_redirect(ctx, &params, Err(&Failure::injected(spec)));
         }
         // A test may ask for any error by name: `emulator_error=access_denied`.
         if let Some(error) = params.non_empty("emulator_error") {
@@ -108,16 +107,8 @@ impl Responder {
         }
         let username = params.get("username").unwrap_or("");
         let password = params.get("password").unwrap_or("");
-        let user = match self.scenario.user(username) {
-            Some(u) if constant_time_eq(u.password.as_bytes(), password.as_bytes()) => u,
-            _ => {
-                return self.sign_in_page(
-                    segment,
-                    &params,
-                    Some("Your account or password is incorrect. If you don't remember your password, reset it now."),
-                    400,
-                );
-            }
+        let Some(user) = self.user_with_credentials(username, password) else {
+            return self.sign_in_page(segment, &params, Some(pages::BAD_CREDENTIALS), 400);
         };
         self.sign_in_complete(ctx, segment, &params, user)
     }
@@ -261,12 +252,8 @@ impl Responder {
         client_id: &str,
         ctx: &Ctx,
     ) -> Result<EmuResponse, Failure> {
-        let code = form
-            .non_empty("code")
-            .ok_or_else(|| Failure::missing_parameter("code"))?;
-        let redirect_uri = form
-            .non_empty("redirect_uri")
-            .ok_or_else(|| Failure::missing_parameter("redirect_uri"))?;
+        let code = form.required("code")?;
+        let redirect_uri = form.required("redirect_uri")?;
         let (oid, mfa_done, scope, nonce, claims) = {
             let mut st = self.lock();
             let Some(pending) = st.auth_codes.get_mut(code) else {
@@ -315,14 +302,10 @@ impl Responder {
             ctx,
             segment,
             Issue {
-                user,
-                client_id,
-                scope: &scope,
                 claims: form.non_empty("claims").or(claims.as_deref()),
-                client_info: form.get("client_info") == Some("1"),
                 mfa_done,
                 nonce: nonce.as_deref(),
-                auth_time: ctx.now(),
+                ..Issue::new(form, user, client_id, &scope, ctx.now())
             },
         )
     }
@@ -360,15 +343,17 @@ mod tests {
         q.finish()
     }
 
+    /// `GET /organizations/oauth2/v2.0/authorize?{query}` at `T0`.
+    fn get_authorize(r: &Responder, query: &str) -> EmuResponse {
+        r.handle(
+            EmuRequest::get(&format!("/organizations/oauth2/v2.0/authorize?{query}")),
+            T0,
+        )
+    }
+
     /// Plays the browser: loads the page, posts its form (hidden fields plus credentials).
     fn sign_in(r: &Responder, mode: &str, password: &str) -> EmuResponse {
-        let page = r.handle(
-            EmuRequest::get(&format!(
-                "/organizations/oauth2/v2.0/authorize?{}",
-                authorize_query(mode)
-            )),
-            T0,
-        );
+        let page = get_authorize(r, &authorize_query(mode));
         assert_eq!(page.status, 200);
         let html = page.text();
         assert!(html.contains("<button id=\"signin\""), "{html}");
@@ -510,22 +495,14 @@ mod tests {
             "{html}"
         );
 
-        let forced = r.handle(
-            EmuRequest::get(&format!(
-                "/organizations/oauth2/v2.0/authorize?{}&emulator_error=server_error",
-                authorize_query("query")
-            )),
-            T0,
+        let forced = get_authorize(
+            &r,
+            &format!("{}&emulator_error=server_error", authorize_query("query")),
         );
         let location = forced.header("location").unwrap_or_default();
         assert!(location.contains("error=server_error"), "{location}");
 
-        let no_redirect = r.handle(
-            EmuRequest::get(&format!(
-                "/organizations/oauth2/v2.0/authorize?client_id={CLI}&response_type=code"
-            )),
-            T0,
-        );
+        let no_redirect = get_authorize(&r, &format!("client_id={CLI}&response_type=code"));
         assert_eq!(no_redirect.status, 400);
     }
 
@@ -534,13 +511,7 @@ mod tests {
         let mut s = Scenario::default_scenario();
         s.authorize.auto_approve = Some("user@contoso.example".into());
         let r = Responder::with_seed(s, BASE, 13);
-        let answer = r.handle(
-            EmuRequest::get(&format!(
-                "/organizations/oauth2/v2.0/authorize?{}",
-                authorize_query("form_post")
-            )),
-            T0,
-        );
+        let answer = get_authorize(&r, &authorize_query("form_post"));
         let code = hidden_value(&answer.text(), "code");
         assert_eq!(redeem(&r, &code, VERIFIER, REDIRECT).status, 200);
 
@@ -551,13 +522,7 @@ mod tests {
             description: "Your administrator has configured the application to block users.".into(),
         });
         let r = Responder::with_seed(s, BASE, 14);
-        let answer = r.handle(
-            EmuRequest::get(&format!(
-                "/organizations/oauth2/v2.0/authorize?{}",
-                authorize_query("query")
-            )),
-            T0,
-        );
+        let answer = get_authorize(&r, &authorize_query("query"));
         let location = answer.header("location").unwrap_or_default();
         assert!(
             location.contains("error=access_denied") && location.contains("AADSTS50105"),

@@ -71,13 +71,9 @@ impl Responder {
         if self.authority(segment).is_none() {
             return Err(Failure::tenant_not_found("invalid_request", segment));
         }
-        let client_id = form
-            .non_empty("client_id")
-            .ok_or_else(|| Failure::missing_parameter("client_id"))?;
+        let client_id = form.required("client_id")?;
         self.check_client(client_id, &self.directory_label(segment))?;
-        let scope = form
-            .non_empty("scope")
-            .ok_or_else(|| Failure::missing_parameter("scope"))?;
+        let scope = form.required("scope")?;
         super::scope::parse(scope)?;
         let settings = &self.scenario.device_code;
         let verification_uri = format!("{}/devicelogin", self.base_url);
@@ -164,10 +160,7 @@ impl Responder {
                 if let Some(user) = auto_user
                     && grant.polls > self.scenario.device_code.pending_polls
                 {
-                    grant.status = DeviceStatus::Approved {
-                        oid: user.oid.clone(),
-                        mfa_done: vec![self.sign_in_tenant(&grant.segment, user)],
-                    };
+                    grant.status = self.approved(&grant.segment, user);
                 }
             }
             match grant.status.clone() {
@@ -192,14 +185,9 @@ impl Responder {
             ctx,
             segment,
             Issue {
-                user,
-                client_id,
-                scope: &scope,
                 claims: form.non_empty("claims").or(claims.as_deref()),
-                client_info: form.get("client_info") == Some("1"),
                 mfa_done,
-                nonce: None,
-                auth_time: ctx.now(),
+                ..Issue::new(form, user, client_id, &scope, ctx.now())
             },
         )
     }
@@ -209,6 +197,14 @@ impl Responder {
         match self.authority(segment) {
             Some(Authority::Tenant(t)) => t.id.clone(),
             _ => user.home_tenant.clone(),
+        }
+    }
+
+    /// `user` approved a code issued at `segment`, completing whatever MFA that tenant asks for.
+    fn approved(&self, segment: &str, user: &User) -> DeviceStatus {
+        DeviceStatus::Approved {
+            oid: user.oid.clone(),
+            mfa_done: vec![self.sign_in_tenant(segment, user)],
         }
     }
 
@@ -236,10 +232,7 @@ impl Responder {
             return Err(CodeProblem::Used);
         }
         grant.status = match approve_as {
-            Some(user) => DeviceStatus::Approved {
-                oid: user.oid.clone(),
-                mfa_done: vec![self.sign_in_tenant(&grant.segment, user)],
-            },
+            Some(user) => self.approved(&grant.segment, user),
             None => DeviceStatus::Declined,
         };
         Ok(())
@@ -268,14 +261,9 @@ impl Responder {
         let user = if decline {
             None
         } else {
-            match self.scenario.user(username) {
-                Some(u) if constant_time_eq(u.password.as_bytes(), password.as_bytes()) => Some(u),
-                _ => {
-                    return again(
-                        400,
-                        "Your account or password is incorrect. If you don't remember your password, reset it now.",
-                    );
-                }
+            match self.user_with_credentials(username, password) {
+                Some(u) => Some(u),
+                None => return again(400, pages::BAD_CREDENTIALS),
             }
         };
         match self.settle_user_code(code, user, ctx.now_ms) {
@@ -342,6 +330,13 @@ impl Responder {
                 &json!({"error": "already_settled", "message": "This user code was already approved or declined."}),
             ),
         }
+    }
+
+    /// The scenario user these sign-in form credentials name, if the password is right.
+    pub(super) fn user_with_credentials(&self, username: &str, password: &str) -> Option<&User> {
+        self.scenario
+            .user(username)
+            .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()))
     }
 
     /// The first user's credentials, pre-filled in sign-in forms so browser tests only click.

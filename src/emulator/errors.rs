@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::message::EmuResponse;
+use super::scenario::ErrorSpec;
 
 /// The app id of "Windows Azure Service Management API", which Entra names in MFA errors for
 /// ARM tokens (as in the reference example's AADSTS50076 text).
@@ -39,6 +40,11 @@ impl Failure {
             suberror: None,
             claims: None,
         }
+    }
+
+    /// The error a scenario injects.
+    pub(crate) fn injected(spec: &ErrorSpec) -> Self {
+        Self::new(&spec.error, spec.code, spec.description.clone())
     }
 
     fn with_status(mut self, status: u16) -> Self {
@@ -336,6 +342,7 @@ pub(crate) fn arm_error(status: u16, code: &str, message: &str) -> EmuResponse {
 
 #[cfg(test)]
 mod tests {
+    use super::super::message::object_keys;
     use super::*;
 
     #[test]
@@ -356,12 +363,8 @@ mod tests {
              Correlation ID: f15c2f66-ff2c-467b-9d6d-738d2876ae5a Timestamp: 2026-11-25 02:03:54Z"
         );
         let body = f.body(&stamp);
-        let keys: Vec<&str> = body
-            .as_object()
-            .map(|o| o.keys().map(String::as_str).collect())
-            .unwrap_or_default();
         assert_eq!(
-            keys,
+            object_keys(&body),
             [
                 "error",
                 "error_description",

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::message::EmuRequest;
 use super::responder::Responder;
+use super::server::unix_millis;
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpRequest, HttpResponse, Method};
 
@@ -44,10 +44,7 @@ impl MemoryClient {
     fn now_ms(&self) -> u64 {
         match &self.clock {
             Some(c) => c.load(Ordering::SeqCst),
-            None => SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-                .unwrap_or(0),
+            None => unix_millis(),
         }
     }
 }

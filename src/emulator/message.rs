@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::errors::Failure;
+use crate::http::header_value;
+
 /// One HTTP request as the responder sees it. `Debug` hides the body and query: they carry
 /// passwords, codes and tokens.
 #[derive(Clone, Default)]
@@ -46,12 +49,11 @@ impl EmuRequest {
         target: &str,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Self {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs {
-            form.append_pair(k, v);
-        }
         let mut r = Self::new("POST", target);
-        r.body = form.finish().into_bytes();
+        r.body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+            .into_bytes();
         r.header("content-type", "application/x-www-form-urlencoded")
     }
 
@@ -70,10 +72,7 @@ impl EmuRequest {
 
     /// The first header named `name` (case-insensitive).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header_value(&self.headers, name)
     }
 
     /// The decoded query parameters.
@@ -111,10 +110,7 @@ pub struct EmuResponse {
 impl EmuResponse {
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header_value(&self.headers, name)
     }
 
     /// The body as text, lossily.
@@ -207,6 +203,12 @@ impl Params {
         self.get(name).filter(|v| !v.is_empty())
     }
 
+    /// The first non-empty value of `name`, else Entra's error for a missing parameter.
+    pub(crate) fn required(&self, name: &str) -> Result<&str, Failure> {
+        self.non_empty(name)
+            .ok_or_else(|| Failure::missing_parameter(name))
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
@@ -226,6 +228,15 @@ pub(crate) fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The keys of a JSON object, in order (empty for anything else): tests compare them with
+/// the reference answers' key order.
+#[cfg(test)]
+pub(crate) fn object_keys(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -8,6 +8,10 @@ const STYLE: &str = "body{font-family:sans-serif;max-width:28em;margin:3em auto;
 label{display:block;margin-top:1em}input{width:100%;padding:.4em;box-sizing:border-box}\
 button{margin-top:1.2em;margin-right:.6em;padding:.5em 1.4em}.error{color:#a80000}";
 
+/// What Entra's sign-in pages say to wrong credentials.
+pub(crate) const BAD_CREDENTIALS: &str =
+    "Your account or password is incorrect. If you don't remember your password, reset it now.";
+
 fn shell(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\

@@ -26,6 +26,7 @@ use super::responder::{LoggedRequest, Responder};
 use super::scenario::Scenario;
 use super::tls;
 use crate::error::{Error, Result};
+use crate::http::header_pairs;
 
 /// The largest request body read; token requests are a few kilobytes.
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -290,16 +291,7 @@ async fn answer(
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
-    let headers = req
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = header_pairs(req.headers());
     let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
         .collect()
         .await
@@ -342,7 +334,8 @@ fn plain(status: u16, text: &'static str) -> Response<Full<Bytes>> {
     r
 }
 
-fn unix_millis() -> u64 {
+/// The system clock in milliseconds since the Unix epoch.
+pub(super) fn unix_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))

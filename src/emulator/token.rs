@@ -35,6 +35,29 @@ pub(super) struct Issue<'a> {
     pub(super) auth_time: u64,
 }
 
+impl<'a> Issue<'a> {
+    /// A grant for `user` carrying what the token request itself says (`claims`,
+    /// `client_info`), signed in at `auth_time`, with no MFA done and no nonce.
+    pub(super) fn new(
+        form: &'a Params,
+        user: &'a User,
+        client_id: &'a str,
+        scope: &'a str,
+        auth_time: u64,
+    ) -> Self {
+        Self {
+            user,
+            client_id,
+            scope,
+            claims: form.non_empty("claims"),
+            client_info: form.get("client_info") == Some("1"),
+            mfa_done: Vec::new(),
+            nonce: None,
+            auth_time,
+        }
+    }
+}
+
 impl Responder {
     pub(super) fn token(&self, req: &EmuRequest, segment: &str, ctx: &mut Ctx) -> EmuResponse {
         let form = req.form_params();
@@ -50,12 +73,8 @@ impl Responder {
         if self.authority(segment).is_none() {
             return Err(Failure::tenant_not_found("invalid_request", segment));
         }
-        let grant = form
-            .non_empty("grant_type")
-            .ok_or_else(|| Failure::missing_parameter("grant_type"))?;
-        let client_id = form
-            .non_empty("client_id")
-            .ok_or_else(|| Failure::missing_parameter("client_id"))?;
+        let grant = form.required("grant_type")?;
+        let client_id = form.required("client_id")?;
         match grant {
             "password" => self.password_grant(form, segment, client_id, ctx),
             "refresh_token" => self.refresh_grant(form, segment, client_id, ctx),
@@ -74,13 +93,12 @@ impl Responder {
         client_id: &str,
         ctx: &Ctx,
     ) -> Result<EmuResponse, Failure> {
-        let username = form
-            .non_empty("username")
-            .ok_or_else(|| Failure::missing_parameter("username"))?;
+        let username = form.required("username")?;
+        // An empty password is a wrong one, not a missing one.
         let password = form
             .get("password")
             .ok_or_else(|| Failure::missing_parameter("password"))?;
-        let scope = required_scope(form)?;
+        let scope = form.required("scope")?;
         let user = self
             .scenario
             .user(username)
@@ -91,16 +109,7 @@ impl Responder {
         self.issue_user_tokens(
             ctx,
             segment,
-            Issue {
-                user,
-                client_id,
-                scope,
-                claims: form.non_empty("claims"),
-                client_info: form.get("client_info") == Some("1"),
-                mfa_done: Vec::new(),
-                nonce: None,
-                auth_time: ctx.now(),
-            },
+            Issue::new(form, user, client_id, scope, ctx.now()),
         )
     }
 
@@ -112,10 +121,8 @@ impl Responder {
         client_id: &str,
         ctx: &Ctx,
     ) -> Result<EmuResponse, Failure> {
-        let token = form
-            .non_empty("refresh_token")
-            .ok_or_else(|| Failure::missing_parameter("refresh_token"))?;
-        let scope = required_scope(form)?;
+        let token = form.required("refresh_token")?;
+        let scope = form.required("scope")?;
         let grant = self
             .key
             .open_refresh_token(token)
@@ -128,14 +135,8 @@ impl Responder {
             ctx,
             segment,
             Issue {
-                user,
-                client_id,
-                scope,
-                claims: form.non_empty("claims"),
-                client_info: form.get("client_info") == Some("1"),
                 mfa_done: grant.mfa,
-                nonce: None,
-                auth_time: grant.iat,
+                ..Issue::new(form, user, client_id, scope, grant.iat)
             },
         )
     }
@@ -163,7 +164,7 @@ impl Responder {
         if !constant_time_eq(sp.secret.as_bytes(), secret.as_bytes()) {
             return Err(Failure::bad_client_secret(client_id));
         }
-        let scope = required_scope(form)?;
+        let scope = form.required("scope")?;
         let requested: Vec<&str> = scope.split_whitespace().collect();
         // `https://host//.default` names the resource `https://host/`.
         let resource = match requested.as_slice() {
@@ -172,9 +173,7 @@ impl Responder {
                 .ok_or_else(|| Failure::client_credentials_scope(scope))?,
             _ => return Err(Failure::client_credentials_scope(scope)),
         };
-        if let Some(f) = &tenant.fail_token {
-            return Err(Failure::new(&f.error, f.code, f.description.clone()));
-        }
+        injected_failure(tenant)?;
         let now = ctx.now();
         let lifetime = self.scenario.access_token_lifetime_secs;
         let oid = sp
@@ -184,14 +183,14 @@ impl Responder {
         let (aio, uti) = self.token_nonces();
         let claims = json!({
             "aud": resource,
-            "iss": format!("https://sts.windows.net/{}/", tenant.id),
+            "iss": sts(&tenant.id),
             "iat": now,
             "nbf": now,
             "exp": now + lifetime,
             "aio": aio,
             "appid": sp.client_id,
             "appidacr": "1",
-            "idp": format!("https://sts.windows.net/{}/", tenant.id),
+            "idp": sts(&tenant.id),
             "idtyp": "app",
             "oid": oid,
             "rh": "0.emulator.",
@@ -220,9 +219,7 @@ impl Responder {
         let user = issue.user;
         let tenant = self.token_tenant(segment, user, issue.client_id)?;
         self.check_client(issue.client_id, &tenant_label(tenant))?;
-        if let Some(f) = &tenant.fail_token {
-            return Err(Failure::new(&f.error, f.code, f.description.clone()));
-        }
+        injected_failure(tenant)?;
         let scopes = scope::parse(issue.scope)?;
         let mfa_here = issue
             .mfa_done
@@ -289,7 +286,7 @@ impl Responder {
         };
         let mut claims = json!({
             "aud": scopes.resource,
-            "iss": format!("https://sts.windows.net/{}/", tenant.id),
+            "iss": sts(&tenant.id),
             "iat": now,
             "nbf": now,
             "exp": now + self.scenario.access_token_lifetime_secs,
@@ -320,10 +317,7 @@ impl Responder {
             }
             // A guest's token names the home directory as the identity provider.
             if !tenant.id.eq_ignore_ascii_case(&user.home_tenant) {
-                obj.insert(
-                    "idp".into(),
-                    json!(format!("https://sts.windows.net/{}/", user.home_tenant)),
-                );
+                obj.insert("idp".into(), json!(sts(&user.home_tenant)));
                 obj.insert("altsecid".into(), json!(format!("5::{}", puid(&user.oid))));
             }
         }
@@ -399,9 +393,17 @@ fn tenant_label(t: &Tenant) -> String {
     t.display_name.clone().unwrap_or_else(|| t.id.clone())
 }
 
-fn required_scope(form: &Params) -> Result<&str, Failure> {
-    form.non_empty("scope")
-        .ok_or_else(|| Failure::missing_parameter("scope"))
+/// The error a scenario injects into every token request at `tenant`, if any.
+fn injected_failure(tenant: &Tenant) -> Result<(), Failure> {
+    match &tenant.fail_token {
+        Some(spec) => Err(Failure::injected(spec)),
+        None => Ok(()),
+    }
+}
+
+/// The v1 token issuer (and identity provider) URL of a tenant.
+fn sts(tenant_id: &str) -> String {
+    format!("https://sts.windows.net/{tenant_id}/")
 }
 
 /// Whether the `claims` parameter asks for the CP1 client capability (CAE).
@@ -420,6 +422,7 @@ pub(super) fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::message::object_keys;
     use super::super::scenario::{Scenario, ServicePrincipal};
     use super::super::tokens::jwt_claims;
     use super::*;
@@ -484,12 +487,8 @@ mod tests {
         let resp = password(&r, "organizations", "Passw0rd!");
         assert_eq!(resp.status, 200, "{}", resp.text());
         let body = resp.json();
-        let keys: Vec<&str> = body
-            .as_object()
-            .map(|o| o.keys().map(String::as_str).collect())
-            .unwrap_or_default();
         assert_eq!(
-            keys,
+            object_keys(&body),
             [
                 "token_type",
                 "scope",
@@ -522,13 +521,9 @@ mod tests {
         assert_eq!(at["family_name"], "User");
         assert_eq!(at["appid"], CLI);
         assert!(at.get("idp").is_none());
-        let at_keys: Vec<&str> = at
-            .as_object()
-            .map(|o| o.keys().map(String::as_str).collect())
-            .unwrap_or_default();
         // The reference example's claim order.
         assert_eq!(
-            at_keys,
+            object_keys(&at),
             [
                 "aud",
                 "iss",
@@ -648,12 +643,17 @@ mod tests {
 
     #[test]
     fn failing_tenants_and_membership() {
-        let mut s = Scenario::default_scenario();
-        s.tenants[1].fail_token = Some(super::super::scenario::ErrorSpec {
-            error: "invalid_grant".into(),
-            code: 50173,
-            description: "The provided grant has expired due to it being revoked.".into(),
-        });
+        // Fabrikam fails every token request with a revoked grant.
+        let revoking = || {
+            let mut s = Scenario::default_scenario();
+            s.tenants[1].fail_token = Some(super::super::scenario::ErrorSpec {
+                error: "invalid_grant".into(),
+                code: 50173,
+                description: "The provided grant has expired due to it being revoked.".into(),
+            });
+            s
+        };
+        let mut s = revoking();
         s.members = Some(vec![]);
         let r = Responder::with_seed(s, BASE, 1);
         let first = password(&r, "organizations", "Passw0rd!").json();
@@ -661,13 +661,7 @@ mod tests {
         let fab = refresh(&r, FABRIKAM, rt).json();
         // Not a member any more: membership is checked before the injected failure.
         assert_eq!(fab["error_codes"], json!([50020]));
-        let mut s = Scenario::default_scenario();
-        s.tenants[1].fail_token = Some(super::super::scenario::ErrorSpec {
-            error: "invalid_grant".into(),
-            code: 50173,
-            description: "The provided grant has expired due to it being revoked.".into(),
-        });
-        let r = Responder::with_seed(s, BASE, 1);
+        let r = Responder::with_seed(revoking(), BASE, 1);
         let first = password(&r, "organizations", "Passw0rd!").json();
         let rt = first["refresh_token"].as_str().unwrap_or_default();
         let fab = refresh(&r, FABRIKAM, rt).json();
