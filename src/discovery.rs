@@ -51,12 +51,20 @@ pub async fn list_all<C: HttpClient, T>(
 ) -> Result<Vec<T>> {
     let mut items = Vec::new();
     let mut request = first;
+    // A server that links back to a page it already sent would page forever.
+    let mut seen = std::collections::HashSet::new();
     loop {
         let url = request.url.clone();
         let response = client.send(request).await?;
         let page = parse(&response, &url)?;
         items.extend(page.items);
         match page.next_link {
+            Some(next) if !seen.insert(next.clone()) || next == url => {
+                return Err(crate::Error::invalid_response(
+                    crate::http::endpoint_of(&url),
+                    "the nextLink points back to a page already read",
+                ));
+            }
             Some(next) => request = arm::next_page_request(&next, token),
             None => return Ok(items),
         }

@@ -120,7 +120,7 @@ pub enum Error {
     #[error("{0}")]
     NotFound(String),
     /// A file in the config dir could not be parsed; it was left untouched.
-    #[error("Failed to parse file '{}': {message}. The file was left unchanged; fix or remove it, then run the command again.", path.display())]
+    #[error("Failed to parse file '{}': {}. The file was left unchanged; fix or remove it, then run the command again.", path.display(), message.trim_end_matches('.'))]
     CorruptFile {
         /// The file.
         path: PathBuf,
@@ -209,12 +209,70 @@ impl Error {
     }
 }
 
+impl Error {
+    /// What az prints after the error (its recommendation block), when it prints one: the
+    /// login command for anything Entra refused.
+    pub fn recommendation(&self) -> Option<String> {
+        match self {
+            Error::InteractionRequired { recommendation, .. } => Some(recommendation.clone()),
+            e if e.server_error().is_some() => Some(login_recommendation(None, &[], None)),
+            _ => None,
+        }
+    }
+}
+
+/// az's recommendation after a silent failure that needs a person.
+pub fn login_recommendation(
+    tenant: Option<&str>,
+    scopes: &[String],
+    claims_challenge: Option<&str>,
+) -> String {
+    let mut command = String::from("az login");
+    if let Some(t) = tenant {
+        command.push_str(&format!(" --tenant \"{t}\""));
+    }
+    if !scopes.is_empty() {
+        command.push_str(" --scope");
+        for s in scopes {
+            command.push_str(&format!(" \"{s}\""));
+        }
+    }
+    if let Some(c) = claims_challenge {
+        command.push_str(&format!(" --claims-challenge \"{c}\""));
+    }
+    format!(
+        "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\n{command}"
+    )
+}
+
 /// The result type of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recommendation_names_tenant_scope_and_claims() {
+        assert_eq!(
+            login_recommendation(Some("t1"), &["https://m//.default".to_string()], None),
+            "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\naz login --tenant \"t1\" --scope \"https://m//.default\""
+        );
+        assert!(
+            login_recommendation(None, &[], Some("e30="))
+                .ends_with("\naz login --claims-challenge \"e30=\"")
+        );
+        let server = Error::from_server(ServerError {
+            error: "invalid_grant".into(),
+            ..ServerError::default()
+        });
+        assert!(
+            server
+                .recommendation()
+                .is_some_and(|r| r.ends_with("\naz logout\naz login"))
+        );
+        assert_eq!(Error::Cancelled.recommendation(), None);
+    }
 
     #[test]
     fn mfa_answers_become_mfa_required() {

@@ -252,7 +252,7 @@ impl HttpClient for ReqwestClient {
         }
         let transport = |e: reqwest::Error| Error::Transport {
             endpoint: endpoint.clone(),
-            message: describe_reqwest_error(&e),
+            message: describe_reqwest_error(e),
         };
         #[allow(unused_mut)]
         let mut response = builder.send().await.map_err(transport)?;
@@ -294,9 +294,11 @@ impl HttpClient for ReqwestClient {
 }
 
 /// reqwest's Display hides the cause; users need it ("certificate unknown", "connection refused").
-fn describe_reqwest_error(e: &reqwest::Error) -> String {
+fn describe_reqwest_error(e: reqwest::Error) -> String {
+    // reqwest's text names the URL, query included; callers name the endpoint themselves.
+    let e = e.without_url();
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         let part = s.to_string();
         if !text.contains(&part) {
@@ -305,7 +307,6 @@ fn describe_reqwest_error(e: &reqwest::Error) -> String {
         }
         source = s.source();
     }
-    // reqwest includes the URL, which may carry a query; keep only what precedes it.
     text
 }
 

@@ -2,6 +2,13 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::secret::Password;
+
+/// Secrets from the command line go straight into a redacting type, so no `Debug` shows them.
+fn parse_password(value: &str) -> Result<Password, String> {
+    Ok(Password::new(value))
+}
+
 /// `azlogin`: the `az login` experience, fast.
 #[derive(Debug, Parser)]
 #[command(
@@ -59,8 +66,8 @@ pub struct LoginArgs {
     #[arg(long, short = 'u')]
     pub username: Option<String>,
     /// Credentials like user password, or for a service principal, provide client secret.
-    #[arg(long, short = 'p')]
-    pub password: Option<String>,
+    #[arg(long, short = 'p', value_parser = parse_password)]
+    pub password: Option<Password>,
     /// The Microsoft Entra tenant, must be provided when using a service principal.
     #[arg(long, short = 't')]
     pub tenant: Option<String>,
@@ -86,8 +93,8 @@ pub struct LoginArgs {
     #[arg(long, alias = "use-sn-issuer")]
     pub use_cert_sn_issuer: bool,
     /// Federated token for service principal login.
-    #[arg(long)]
-    pub federated_token: Option<String>,
+    #[arg(long, value_parser = parse_password)]
+    pub federated_token: Option<Password>,
     /// Log in using managed identity.
     #[arg(long, short = 'i')]
     pub identity: bool,
@@ -153,7 +160,7 @@ pub struct GetAccessTokenArgs {
     #[arg(long)]
     pub resource: Option<String>,
     /// Type of well-known resource.
-    #[arg(long)]
+    #[arg(long, value_parser = ["oss-rdbms", "arm", "aad-graph", "ms-graph", "batch", "media", "data-lake"])]
     pub resource_type: Option<String>,
     /// Space-separated scopes in Microsoft Entra ID v2.0.
     #[arg(long, num_args = 0..)]

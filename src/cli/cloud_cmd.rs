@@ -6,7 +6,7 @@ use super::args::{CloudCommand, CloudRegisterArgs};
 use crate::cloud::{self, Cloud};
 use crate::error::{Error, Result};
 use crate::http::{ClientOptions, HttpClient, ReqwestClient};
-use crate::session::Session;
+use crate::session::{SessionOptions, extra_ca_bundles};
 use crate::store::{self, AzConfig, ConfigDir};
 
 /// `endpoint_resource_manager` → `resourceManager`, as `az cloud show` names them.
@@ -48,18 +48,21 @@ fn cloud_json(c: &Cloud, active: &str) -> Value {
 }
 
 /// Runs a `cloud` subcommand.
-pub async fn run(session: &Session, command: CloudCommand) -> Result<Option<Value>> {
-    let dir = ConfigDir::new(session.config_dir());
-    let active = session.cloud().name.clone();
+pub async fn run(
+    dir: &ConfigDir,
+    options: &SessionOptions,
+    command: CloudCommand,
+) -> Result<Option<Value>> {
+    let active = AzConfig::load(dir)?.cloud_name();
     match command {
         CloudCommand::List => {
-            let clouds = store::load_clouds(&dir)?;
+            let clouds = store::load_clouds(dir)?;
             Ok(Some(Value::Array(
                 clouds.iter().map(|c| cloud_json(c, &active)).collect(),
             )))
         }
         CloudCommand::Show { name } => {
-            let clouds = store::load_clouds(&dir)?;
+            let clouds = store::load_clouds(dir)?;
             let name = name.unwrap_or_else(|| active.clone());
             let found = cloud::resolve_cloud_name(&clouds, &name)
                 .and_then(|n| cloud::find_cloud(&clouds, n))
@@ -67,24 +70,28 @@ pub async fn run(session: &Session, command: CloudCommand) -> Result<Option<Valu
             Ok(Some(cloud_json(found, &active)))
         }
         CloudCommand::Set { name } => {
-            let mut config = AzConfig::load(&dir)?;
-            store::set_active_cloud(&dir, &mut config, &name)?;
+            let mut config = AzConfig::load(dir)?;
+            store::set_active_cloud(dir, &mut config, &name)?;
             Ok(None)
         }
         CloudCommand::Unregister { name } => {
-            let config = AzConfig::load(&dir)?;
-            store::unregister_cloud(&dir, &config, &name)?;
+            let config = AzConfig::load(dir)?;
+            store::unregister_cloud(dir, &config, &name)?;
             Ok(None)
         }
         CloudCommand::Register(args) => {
-            register(&dir, args).await?;
+            register(dir, options, args).await?;
             Ok(None)
         }
     }
 }
 
 /// Registers a cloud, filling the endpoints not given from the ARM metadata document, as az does.
-async fn register(dir: &ConfigDir, args: CloudRegisterArgs) -> Result<()> {
+async fn register(
+    dir: &ConfigDir,
+    options: &SessionOptions,
+    args: CloudRegisterArgs,
+) -> Result<()> {
     let mut given = Cloud::new(args.name.clone());
     let pairs = [
         ("active_directory", &args.endpoint_active_directory),
@@ -108,18 +115,8 @@ async fn register(dir: &ConfigDir, args: CloudRegisterArgs) -> Result<()> {
     given.profile = args.profile.clone();
     let discovered = match &args.endpoint_resource_manager {
         Some(arm) => {
-            let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-            let mut roots = Vec::new();
-            for var in ["REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"] {
-                if let Some(path) = env(var) {
-                    roots.push(
-                        std::fs::read(&path)
-                            .map_err(|e| Error::Config(format!("{var} ('{path}'): {e}")))?,
-                    );
-                }
-            }
             let client = ReqwestClient::new(ClientOptions {
-                extra_root_pem: roots,
+                extra_root_pem: extra_ca_bundles(&options.env)?,
                 allowed_authorities: Vec::new(),
             })?;
             let request = cloud::metadata_request(arm);

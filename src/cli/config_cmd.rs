@@ -4,7 +4,6 @@ use serde_json::{Map, Value, json};
 
 use super::args::ConfigCommand;
 use crate::error::{Error, Result};
-use crate::session::Session;
 use crate::store::{AzConfig, ConfigDir, read_ini};
 
 fn split_key(key: &str) -> Result<(&str, &str)> {
@@ -22,9 +21,8 @@ fn item(name: &str, value: &str, source: &str) -> Value {
 }
 
 /// Runs a `config` subcommand.
-pub fn run(session: &Session, command: ConfigCommand) -> Result<Option<Value>> {
-    let dir = ConfigDir::new(session.config_dir());
-    let mut config = AzConfig::load(&dir)?;
+pub fn run(dir: &ConfigDir, command: ConfigCommand) -> Result<Option<Value>> {
+    let mut config = AzConfig::load(dir)?;
     let source = config.path().display().to_string();
     match command {
         ConfigCommand::Get { key } => {

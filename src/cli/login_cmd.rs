@@ -107,7 +107,7 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
         Some(username) => {
             console.warning(password_warning(session.cloud().login_endpoint()?));
             let password = match &args.password {
-                Some(p) => Password::new(p.clone()),
+                Some(p) => p.clone(),
                 None if std::io::stdin().is_terminal() => Password::new(
                     rpassword::prompt_password("Password: ")
                         .map_err(|e| Error::Usage(format!("Could not read the password: {e}")))?,

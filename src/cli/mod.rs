@@ -18,8 +18,9 @@ use serde_json::Value;
 
 use self::args::{Cli, Command};
 use self::console::Console;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::session::{Session, SessionOptions};
+use crate::store::{AzConfig, ConfigDir};
 
 /// Parses `args` (program name first), runs the command, and returns the exit code.
 pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
@@ -54,11 +55,16 @@ async fn run(cli: Cli) -> i32 {
         Command::Demo => return report(demo::run().await, Console::detect(false, false)),
         _ => {}
     }
-    let session = match Session::open(SessionOptions::default()) {
-        Ok(s) => s,
+    let options = SessionOptions::default();
+    // `config` and `cloud` need only the config dir: they must work when the active cloud is
+    // broken, since they are how a user repairs it.
+    let loaded = ConfigDir::from_env_with(|k| (options.env)(k).map(Into::into))
+        .and_then(|dir| dir.ensure().map(|_| dir))
+        .and_then(|dir| AzConfig::load(&dir).map(|config| (dir, config)));
+    let (dir, config) = match loaded {
+        Ok(v) => v,
         Err(e) => return report(Err(e), Console::detect(false, cli.only_show_errors)),
     };
-    let config = session.config();
     let no_color = config.get_bool("core", "no_color", false).unwrap_or(false);
     let only_errors = cli.only_show_errors
         || config
@@ -81,14 +87,19 @@ async fn run(cli: Cli) -> i32 {
         Err(e) => return report_output_error(&e, console),
     };
     let printed: Result<account_cmd::Printed> = match cli.command {
-        Command::Login(args) => login_cmd::login(&session, args, console)
-            .await
-            .map(|v| (v, None)),
-        Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
-        Command::Account(c) => account_cmd::run(&session, c, console).await,
-        Command::Config(c) => config_cmd::run(&session, c).map(|v| (v, None)),
-        Command::Cloud(c) => cloud_cmd::run(&session, c).await.map(|v| (v, None)),
-        Command::Emulator(_) | Command::Demo => Ok((None, None)),
+        Command::Config(c) => config_cmd::run(&dir, c).map(|v| (v, None)),
+        Command::Cloud(c) => cloud_cmd::run(&dir, &options, c).await.map(|v| (v, None)),
+        other => match Session::open(options.clone()) {
+            Err(e) => Err(e),
+            Ok(session) => match other {
+                Command::Login(args) => login_cmd::login(&session, args, console)
+                    .await
+                    .map(|v| (v, None)),
+                Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
+                Command::Account(c) => account_cmd::run(&session, c, console).await,
+                _ => Ok((None, None)),
+            },
+        },
     };
     let (value, table) = match printed {
         Ok((Some(value), table)) => (value, table),
@@ -162,15 +173,8 @@ fn report(result: Result<()>, console: Console) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             console.error(&e.to_string());
-            match &e {
-                Error::InteractionRequired { recommendation, .. } => {
-                    console.plain_err(recommendation)
-                }
-                // az attaches its login recommendation to every Entra error (check_result).
-                e if e.server_error().is_some() => {
-                    console.plain_err(&crate::session::login_recommendation(None, &[], None))
-                }
-                _ => {}
+            if let Some(recommendation) = e.recommendation() {
+                console.plain_err(&recommendation);
             }
             1
         }

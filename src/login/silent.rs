@@ -63,22 +63,34 @@ pub async fn acquire<C: HttpClient>(
     request: &SilentRequest<'_>,
     now: u64,
 ) -> Result<SilentToken> {
-    if let Some(cached) = from_cache(cache, request, now) {
-        return Ok(SilentToken::Cached(cached));
+    let cached = from_cache(cache, request, now);
+    match cached {
+        // Past `refresh_on` MSAL refreshes early, but keeps the cached token if that fails.
+        Some(c) if c.refresh_on.is_some_and(|on| on < now) => {
+            return match refresh(client, cache, request).await {
+                Ok(refreshed) => Ok(refreshed),
+                Err(_) => Ok(SilentToken::Cached(c)),
+            };
+        }
+        Some(c) => return Ok(SilentToken::Cached(c)),
+        None => {}
     }
+    refresh(client, cache, request).await
+}
+
+/// Tries each candidate refresh token until one works.
+async fn refresh<C: HttpClient>(
+    client: &C,
+    cache: &TokenCache,
+    request: &SilentRequest<'_>,
+) -> Result<SilentToken> {
     let environment = request.ctx.authority.environment();
     let candidates = cache.refresh_token_candidates(
         request.home_account_id,
         &environment,
         &request.ctx.client_id,
     );
-    let anchor = request
-        .home_account_id
-        .split_once('.')
-        .map(|(uid, utid)| ClientInfo {
-            uid: uid.to_string(),
-            utid: utid.to_string(),
-        });
+    let anchor = ClientInfo::from_home_account_id(request.home_account_id);
     let mut last_error = None;
     for candidate in candidates {
         let http = request

@@ -39,6 +39,11 @@ pub fn decode_jwt_claims(jwt: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// The sign-in name in ID-token claims: `preferred_username`, else `upn`.
+pub fn username(claims: &Map<String, Value>) -> Option<&str> {
+    claim_str(claims, "preferred_username").or_else(|| claim_str(claims, "upn"))
+}
+
 /// A string claim.
 pub fn claim_str<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     claims.get(name).and_then(Value::as_str)
@@ -68,6 +73,15 @@ impl ClientInfo {
         Ok(ClientInfo {
             uid: field("uid")?,
             utid: field("utid")?,
+        })
+    }
+
+    /// The account behind a `home_account_id` (`<uid>.<utid>`), for `X-AnchorMailbox`.
+    pub fn from_home_account_id(home_account_id: &str) -> Option<ClientInfo> {
+        let (uid, utid) = home_account_id.split_once('.')?;
+        Some(ClientInfo {
+            uid: uid.to_string(),
+            utid: utid.to_string(),
         })
     }
 

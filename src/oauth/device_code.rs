@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ServerError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::oauth::token::{TokenContext, TokenResponse, parse_server_error, parse_token_response};
 use crate::oauth::{Authority, decorate_scopes};
@@ -76,19 +76,20 @@ pub fn parse_device_authorization(
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     };
-    let (Some(user_code), Some(device_code)) = (text("user_code"), text("device_code")) else {
-        if let Some(server) = parse_server_error(response) {
-            // Keep az's wording while still classifying the error.
-            let flow = pyjson::to_string(&value, PyJsonStyle::TOKEN_CACHE);
-            let mut server = server;
-            server.error_description = format!("Fail to create device flow. Err: {flow}");
-            return Err(Error::from_server(server));
-        }
-        return Err(Error::invalid_response(
-            endpoint,
-            "the answer has no user_code",
-        ));
+    // az checks only `user_code`; without it the whole answer is the error text.
+    let Some(user_code) = text("user_code") else {
+        let flow = pyjson::to_string(&value, PyJsonStyle::TOKEN_CACHE);
+        let description = format!("Fail to create device flow. Err: {flow}");
+        return Err(match parse_server_error(response) {
+            Some(server) => Error::from_server(ServerError {
+                error_description: description,
+                ..server
+            }),
+            None => Error::invalid_response(endpoint, description),
+        });
     };
+    let device_code = text("device_code")
+        .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no device_code"))?;
     let verification_uri = text("verification_uri")
         .or_else(|| text("verification_url"))
         .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no verification_uri"))?;
@@ -129,7 +130,8 @@ impl DeviceCodePoller {
     pub fn new(authorization: &DeviceAuthorization, now_ms: u64) -> Self {
         Self {
             device_code: authorization.device_code.clone(),
-            interval: Duration::from_secs(authorization.interval),
+            // A zero interval would poll in a tight loop; one second is the floor.
+            interval: Duration::from_secs(authorization.interval.max(1)),
             deadline_ms: now_ms.saturating_add(authorization.expires_in.saturating_mul(1000)),
         }
     }
@@ -162,7 +164,7 @@ impl DeviceCodePoller {
                 };
                 match server.error.as_str() {
                     "authorization_pending" => {}
-                    "slow_down" => self.interval += SLOW_DOWN_STEP,
+                    "slow_down" => self.interval = self.interval.saturating_add(SLOW_DOWN_STEP),
                     "authorization_declined" | "access_denied" => {
                         return Err(Error::AuthorizationDeclined(Box::new(server)));
                     }

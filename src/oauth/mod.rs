@@ -6,6 +6,7 @@ pub mod claims;
 pub mod device_code;
 pub mod metadata;
 pub mod token;
+pub mod user_realm;
 
 pub use authority::Authority;
 

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::login::silent::{self, SilentRequest, SilentToken};
 use crate::login::{device_code, password};
 use crate::oauth::Authority;
-use crate::oauth::claims::{ClientInfo, claim_str, decode_jwt_claims};
+use crate::oauth::claims::{ClientInfo, decode_jwt_claims};
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
 use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
@@ -278,8 +278,7 @@ impl Session {
                 Error::invalid_response(&endpoint, format!("the ID token is unreadable: {e}"))
             })?
             .unwrap_or_default();
-        let username = claim_str(&id_claims, "preferred_username")
-            .or_else(|| claim_str(&id_claims, "upn"))
+        let username = crate::oauth::claims::username(&id_claims)
             .map(str::to_string)
             .or_else(|| username_hint.clone())
             .unwrap_or_default();

@@ -17,8 +17,9 @@ use crate::runtime::TokioRuntime;
 use crate::store::{AzConfig, ConfigDir};
 
 pub use accounts::{AccountListOptions, LogoutOutcome};
+pub use files::extra_ca_bundles;
 pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents};
-pub use token::{AccessTokenRequest, AccessTokenResult, login_recommendation};
+pub use token::{AccessTokenRequest, AccessTokenResult};
 
 /// Reads environment variables; tests pass their own so they never race on the process env.
 pub type EnvLookup = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;

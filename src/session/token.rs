@@ -3,7 +3,7 @@
 use super::Session;
 use super::files::{load_token_cache, modify_token_cache};
 use super::recorded::RecordedAnswer;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, login_recommendation};
 use crate::login::silent::{self, SilentRequest, SilentToken};
 use crate::oauth::token::{TokenContext, merge_claims};
 use crate::oauth::{Authority, resource_to_scope};
@@ -37,30 +37,6 @@ pub struct AccessTokenResult {
     pub tenant: String,
     /// `Bearer`.
     pub token_type: String,
-}
-
-/// az's recommendation after a silent failure that needs a person.
-pub fn login_recommendation(
-    tenant: Option<&str>,
-    scopes: &[String],
-    claims_challenge: Option<&str>,
-) -> String {
-    let mut command = String::from("az login");
-    if let Some(t) = tenant {
-        command.push_str(&format!(" --tenant \"{t}\""));
-    }
-    if !scopes.is_empty() {
-        command.push_str(" --scope");
-        for s in scopes {
-            command.push_str(&format!(" \"{s}\""));
-        }
-    }
-    if let Some(c) = claims_challenge {
-        command.push_str(&format!(" --claims-challenge \"{c}\""));
-    }
-    format!(
-        "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\n{command}"
-    )
 }
 
 impl Session {
@@ -164,22 +140,5 @@ impl Session {
                 })
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recommendation_names_tenant_scope_and_claims() {
-        assert_eq!(
-            login_recommendation(Some("t1"), &["https://m//.default".to_string()], None),
-            "Run the command below to authenticate interactively; additional arguments may be added as needed:\naz logout\naz login --tenant \"t1\" --scope \"https://m//.default\""
-        );
-        assert!(
-            login_recommendation(None, &[], Some("e30="))
-                .ends_with("\naz login --claims-challenge \"e30=\"")
-        );
     }
 }

@@ -110,8 +110,7 @@ impl TokenCache {
 
         if client_info.is_some() && !event.skip_account_creation {
             let key = cache_key(&[&hid, env, event.realm]);
-            let username = claim_str(&id_claims, "preferred_username")
-                .or_else(|| claim_str(&id_claims, "upn"))
+            let username = crate::oauth::claims::username(&id_claims)
                 .or(event.username_hint)
                 .unwrap_or_default();
             let local_account_id = claim_str(&id_claims, "oid")

@@ -33,9 +33,20 @@ pub mod section {
 }
 
 /// The whole cache file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct TokenCache {
     root: Map<String, Value>,
+}
+
+/// Only section sizes: the entries hold tokens.
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("TokenCache");
+        for (name, section) in &self.root {
+            d.field(name, &section.as_object().map_or(0, Map::len));
+        }
+        d.finish()
+    }
 }
 
 impl TokenCache {

@@ -238,3 +238,13 @@ fn logout_removes_every_token_of_the_account_and_nothing_else() {
     );
     assert_eq!(cache.remove_app_tokens("sp-app", "localhost"), 1);
 }
+
+#[test]
+fn debug_shows_no_secret() {
+    let cache = replay_example_login();
+    let debug = format!("{cache:?}");
+    assert_eq!(
+        debug,
+        "TokenCache { AccessToken: 3, Account: 1, IdToken: 3, RefreshToken: 1, AppMetadata: 1 }"
+    );
+}
