@@ -107,3 +107,47 @@ async fn password_without_a_terminal_is_refused_after_the_warning() {
         "WARNING: Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314\nERROR: Please specify both username and password in non-interactive mode.\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn password_is_prompted_for_on_a_terminal() {
+    use std::io::Write;
+    let env = TestEnv::start().await;
+    // `script` runs azlogin on a pseudo-terminal and feeds it our stdin.
+    let line = format!("{} login -u {USER}", env!("CARGO_BIN_EXE_azlogin"));
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .envs(env.vars())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("type the password");
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    let warning = screen
+        .find("Using authentication with username and password")
+        .expect("the warning");
+    let prompt = screen.find("Password: ").expect("the prompt");
+    assert!(
+        warning < prompt,
+        "the warning comes before the prompt: {screen}"
+    );
+    assert!(
+        screen.contains("\u{1b}[93mUsing authentication"),
+        "colour on a terminal: {screen}"
+    );
+    assert!(
+        screen.contains("\"name\": \"Contoso Production\""),
+        "{screen}"
+    );
+}

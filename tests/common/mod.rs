@@ -123,15 +123,23 @@ impl TestEnv {
         serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("json")
     }
 
-    /// The command with this env's config dir and HOME, and nothing else from the outside.
+    /// The environment commands run with: this env's config dir and HOME, and nothing else
+    /// from the outside.
+    pub fn vars(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("AZURE_CONFIG_DIR", self.config_dir.path().into()),
+            ("HOME", self.home.path().into()),
+            ("TZ", "UTC".into()),
+        ]
+    }
+
+    /// `azlogin args…` in this env.
     pub fn command(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_azlogin"));
         cmd.args(args)
             .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("AZURE_CONFIG_DIR", self.config_dir.path())
-            .env("HOME", self.home.path())
-            .env("TZ", "UTC")
+            .envs(self.vars())
             .stdin(Stdio::null());
         cmd
     }
