@@ -171,3 +171,73 @@ async fn a_config_dir_prepared_by_az_is_read_as_is() {
         "reading writes nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cloud_register_set_then_login_without_az() {
+    let env = TestEnv::start().await;
+    std::fs::remove_file(env.path("clouds.config")).expect("start without clouds.config");
+    std::fs::remove_file(env.path("config")).expect("start without config");
+    let url = env.url();
+    env.run(&[
+        "cloud",
+        "register",
+        "-n",
+        "MyEmulator",
+        "--endpoint-resource-manager",
+        &format!("{url}/"),
+        "--endpoint-active-directory",
+        &url,
+        "--endpoint-active-directory-resource-id",
+        &format!("{url}/"),
+    ])
+    .await
+    .ok();
+    let clouds = String::from_utf8(env.read("clouds.config")).expect("utf8");
+    assert!(clouds.starts_with("[MyEmulator]\n"), "{clouds}");
+    assert!(
+        clouds.contains(&format!("endpoint_resource_manager = {url}/\n")),
+        "{clouds}"
+    );
+    assert!(
+        clouds.contains("endpoint_gallery = "),
+        "filled from the ARM metadata: {clouds}"
+    );
+    let again = env
+        .run(&[
+            "cloud",
+            "register",
+            "-n",
+            "MyEmulator",
+            "--endpoint-resource-manager",
+            &url,
+        ])
+        .await;
+    assert_eq!(again.code, 1, "{again:?}");
+    let before_set = env.run(&["cloud", "show"]).await.ok().json();
+    assert_eq!(before_set["name"], "AzureCloud");
+    env.run(&["cloud", "set", "-n", "myemulator"]).await.ok();
+    let config = String::from_utf8(env.read("config")).expect("utf8");
+    assert!(config.contains("[cloud]\nname = MyEmulator\n"), "{config}");
+    let listed = env.run(&["cloud", "list"]).await.ok().json();
+    let active: Vec<&str> = listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|c| c["isActive"] == true)
+        .map(|c| c["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(active, ["MyEmulator"]);
+    let login = env.run(&["login", "-u", USER, "-p", PASSWORD]).await.ok();
+    assert_eq!(login.json()[0]["cloudName"], "MyEmulator");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_active_cloud_can_be_repaired_with_cloud_set() {
+    let env = TestEnv::start().await;
+    std::fs::write(env.path("config"), "[cloud]\nname = Gone\n\n").expect("write");
+    let list = env.run(&["account", "list"]).await;
+    assert_eq!(list.code, 1);
+    assert!(list.stderr.contains("'Gone'"), "{list:?}");
+    env.run(&["cloud", "set", "-n", CLOUD]).await.ok();
+    env.run(&["account", "list"]).await.ok();
+}
