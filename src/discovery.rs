@@ -226,8 +226,11 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
     use super::*;
     use crate::error::ServerError;
+    use crate::http::{HttpClient, HttpRequest, HttpResponse};
 
     fn tenant(id: &str, name: Option<&str>) -> Tenant {
         Tenant {
@@ -291,5 +294,237 @@ mod tests {
                 "t3 'Woodgrove MFA'",
             ]
         );
+    }
+
+    const ARM: &str = "https://arm.example/";
+
+    fn arm_sub(id: &str, tenant: &str) -> serde_json::Value {
+        serde_json::json!({
+            "id": format!("/subscriptions/{id}"),
+            "subscriptionId": id,
+            "displayName": id,
+            "state": "Enabled",
+            "tenantId": tenant,
+        })
+    }
+
+    /// ARM in memory. The token `tok-<tenant>` lists `<tenant>-s1`; "t2" has a second page
+    /// with `t2-s2`; the token of "t4" gets an HTTP 500.
+    #[derive(Default)]
+    struct FakeArm {
+        urls: Mutex<Vec<String>>,
+    }
+
+    impl HttpClient for FakeArm {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+            let tenant = request
+                .headers
+                .iter()
+                .find(|(k, _)| k == "Authorization")
+                .and_then(|(_, v)| v.strip_prefix("Bearer tok-"))
+                .unwrap_or_default()
+                .to_string();
+            self.urls
+                .lock()
+                .map_err(|_| Error::Config("poisoned".into()))?
+                .push(request.url.clone());
+            let (status, body) = if tenant == "t4" {
+                (
+                    500,
+                    serde_json::json!({"error": {"code": "InternalServerError", "message": "boom"}}),
+                )
+            } else if request.url.ends_with("&page=2") {
+                (
+                    200,
+                    serde_json::json!({"value": [arm_sub(&format!("{tenant}-s2"), &tenant)]}),
+                )
+            } else if tenant == "t2" {
+                (
+                    200,
+                    serde_json::json!({
+                        "value": [arm_sub("t2-s1", "t2")],
+                        "nextLink": "https://arm.example/subscriptions?api-version=2022-12-01&page=2",
+                    }),
+                )
+            } else {
+                (
+                    200,
+                    serde_json::json!({"value": [arm_sub(&format!("{tenant}-s1"), &tenant)]}),
+                )
+            };
+            Ok(HttpResponse {
+                status,
+                headers: vec![],
+                body: body.to_string().into_bytes(),
+            })
+        }
+    }
+
+    /// Tokens that are handed out in reverse tenant order: tenant `i` waits until tenant
+    /// `i + 1` has had its token, so the last tenant's work finishes first.
+    struct ReverseTokens {
+        order: Vec<String>,
+        turn: tokio::sync::watch::Sender<usize>,
+        finished: Mutex<Vec<String>>,
+        fail: &'static str,
+    }
+
+    impl ReverseTokens {
+        fn new(order: &[&str], fail: &'static str) -> Self {
+            Self {
+                order: order.iter().map(|t| t.to_string()).collect(),
+                turn: tokio::sync::watch::Sender::new(order.len().saturating_sub(1)),
+                finished: Mutex::new(Vec::new()),
+                fail,
+            }
+        }
+    }
+
+    impl TenantTokens for ReverseTokens {
+        async fn token_for_tenant(&self, tenant_id: &str) -> Result<AccessToken> {
+            let i = self
+                .order
+                .iter()
+                .position(|t| t == tenant_id)
+                .ok_or_else(|| Error::Config(format!("unknown tenant {tenant_id}")))?;
+            let mut turn = self.turn.subscribe();
+            turn.wait_for(|t| *t == i)
+                .await
+                .map_err(|_| Error::Config("closed".into()))?;
+            self.finished
+                .lock()
+                .map_err(|_| Error::Config("poisoned".into()))?
+                .push(tenant_id.to_string());
+            self.turn.send_replace(i.wrapping_sub(1));
+            if tenant_id == self.fail {
+                return Err(Error::from_server(ServerError {
+                    error: "invalid_grant".into(),
+                    error_description: "AADSTS50076: MFA needed.".into(),
+                    error_codes: vec![50076],
+                    ..ServerError::default()
+                }));
+            }
+            Ok(AccessToken::new(format!("tok-{tenant_id}")))
+        }
+    }
+
+    fn listed_ids(result: &TenantResult) -> Option<Vec<&str>> {
+        match result {
+            TenantResult::Listed(subs) => {
+                Some(subs.iter().map(|s| s.subscription_id.as_str()).collect())
+            }
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn discover_returns_outcomes_in_tenant_order_when_they_finish_in_reverse() {
+        let order = ["t1", "t2", "t3", "t4", "t5", "t6"];
+        let tenants: Vec<Tenant> = order
+            .iter()
+            .map(|t| tenant(t, Some(&t.to_uppercase())))
+            .collect();
+        let arm = FakeArm::default();
+        let tokens = ReverseTokens::new(&order, "t3");
+        let progress = Mutex::new(Vec::new());
+        let outcomes = discover(&arm, &tokens, ARM, tenants.clone(), order.len(), |d, t| {
+            if let Ok(mut p) = progress.lock() {
+                p.push((d, t));
+            }
+        })
+        .await;
+
+        // The work really finished last tenant first...
+        let finished = tokens
+            .finished
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default();
+        assert_eq!(finished, ["t6", "t5", "t4", "t3", "t2", "t1"]);
+        // ...and the outcomes still come back in tenant order, each with its own result.
+        let got: Vec<&Tenant> = outcomes.iter().map(|o| &o.tenant).collect();
+        assert_eq!(got, tenants.iter().collect::<Vec<_>>());
+        assert_eq!(listed_ids(&outcomes[0].result), Some(vec!["t1-s1"]));
+        assert_eq!(
+            listed_ids(&outcomes[1].result),
+            Some(vec!["t2-s1", "t2-s2"]),
+            "both pages of t2, in order"
+        );
+        assert!(
+            matches!(&outcomes[2].result, TenantResult::AuthenticationFailed(e) if e.to_string() == "AADSTS50076: MFA needed."),
+            "{:?}",
+            outcomes[2].result
+        );
+        assert!(
+            matches!(&outcomes[3].result, TenantResult::ListingFailed(e) if e.to_string() == "(InternalServerError) boom"),
+            "{:?}",
+            outcomes[3].result
+        );
+        assert_eq!(listed_ids(&outcomes[4].result), Some(vec!["t5-s1"]));
+        assert_eq!(listed_ids(&outcomes[5].result), Some(vec!["t6-s1"]));
+        let p = progress.lock().map(|p| p.clone()).unwrap_or_default();
+        assert_eq!(p, [(1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]);
+        // t3 never reached ARM; every other tenant did, t2 twice.
+        let urls = arm.urls.lock().map(|u| u.len()).unwrap_or_default();
+        assert_eq!(urls, 6);
+
+        // So az's warnings come out in az's order too.
+        let warnings = assemble(outcomes).warnings;
+        assert_eq!(
+            warnings[..2],
+            [
+                "Authentication failed against tenant t3 'T3': AADSTS50076: MFA needed.",
+                "Failed to list subscriptions of tenant t4 'T4': (InternalServerError) boom",
+            ]
+        );
+    }
+
+    /// Counts tokens being worked on at once; each one yields a few times so the others can run.
+    #[derive(Default)]
+    struct CountingTokens {
+        now: Mutex<(usize, usize)>,
+    }
+
+    impl TenantTokens for CountingTokens {
+        async fn token_for_tenant(&self, tenant_id: &str) -> Result<AccessToken> {
+            let bump = |delta: isize| -> Result<()> {
+                let mut g = self
+                    .now
+                    .lock()
+                    .map_err(|_| Error::Config("poisoned".into()))?;
+                g.0 = g.0.saturating_add_signed(delta);
+                g.1 = g.1.max(g.0);
+                Ok(())
+            };
+            bump(1)?;
+            for _ in 0..5 {
+                tokio::task::yield_now().await;
+            }
+            bump(-1)?;
+            Ok(AccessToken::new(format!("tok-{tenant_id}")))
+        }
+    }
+
+    #[tokio::test]
+    async fn discover_keeps_to_the_concurrency_bound() {
+        let tenants: Vec<Tenant> = ["t1", "t2", "t3", "t5", "t6", "t7"]
+            .iter()
+            .map(|t| tenant(t, None))
+            .collect();
+        for (bound, expected_peak) in [(1, 1), (2, 2), (0, 1), (64, 6)] {
+            let tokens = CountingTokens::default();
+            let outcomes = discover(
+                &FakeArm::default(),
+                &tokens,
+                ARM,
+                tenants.clone(),
+                bound,
+                |_, _| {},
+            )
+            .await;
+            assert_eq!(outcomes.len(), 6);
+            let peak = tokens.now.lock().map(|g| g.1).unwrap_or_default();
+            assert_eq!(peak, expected_peak, "concurrency {bound}");
+        }
     }
 }

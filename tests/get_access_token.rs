@@ -60,12 +60,63 @@ async fn expired_token_is_refreshed_and_the_rt_kept() {
         at["expires_on"] = serde_json::Value::String((now + 200).to_string());
     }
     std::fs::write(&path, serde_json::to_string_pretty(&cache).expect("json")).expect("write");
+    let (rt_key, rt_before) = cache["RefreshToken"]
+        .as_object()
+        .and_then(|m| m.iter().next())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .expect("one RT after login");
+    let at_count = cache["AccessToken"].as_object().map(|m| m.len());
     let refreshes = env.grants(REFRESH);
     let out = env.run(&["account", "get-access-token"]).await.ok().json();
     assert_eq!(env.grants(REFRESH), refreshes + 1);
     assert!(out["expires_on"].as_u64().expect("int") > now + 3000);
     let after = env.read_json("msal_token_cache.json");
     assert_eq!(after["RefreshToken"].as_object().map(|m| m.len()), Some(1));
+    // The rotated RT replaced the old one in place: same key, same target, new secret, and a
+    // modification time no older than before.
+    let rt_after = &after["RefreshToken"][&rt_key];
+    assert!(
+        rt_after.is_object(),
+        "the RT kept its key {rt_key}: {after}"
+    );
+    assert_ne!(rt_after["secret"], rt_before["secret"], "the RT rotated");
+    assert_eq!(rt_after["target"], rt_before["target"]);
+    assert_eq!(rt_after["family_id"], rt_before["family_id"]);
+    let modified = |rt: &serde_json::Value| -> u64 {
+        rt["last_modification_time"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .expect("last_modification_time is a decimal string")
+    };
+    assert!(
+        modified(rt_after) >= modified(&rt_before),
+        "{rt_after} vs {rt_before}"
+    );
+    // The new AT is the one printed, for the account's tenant and the ARM scope; it replaced the
+    // expired one under the same key rather than adding another.
+    let ats = after["AccessToken"].as_object().expect("ats");
+    assert_eq!(Some(ats.len()), at_count);
+    let (at_key, at) = ats
+        .iter()
+        .find(|(_, at)| at["secret"] == out["accessToken"])
+        .expect("the printed token is cached");
+    assert_eq!(at["realm"], CONTOSO, "{at}");
+    let arm_default = format!("{}//.default", env.url());
+    let target: Vec<&str> = at["target"].as_str().unwrap_or("").split(' ').collect();
+    assert!(target.contains(&arm_default.as_str()), "{at}");
+    assert!(
+        at_key.ends_with(
+            &format!("-{CONTOSO}-{}", at["target"].as_str().unwrap_or("")).to_lowercase()
+        ),
+        "{at_key}"
+    );
+    assert_eq!(
+        at["expires_on"]
+            .as_str()
+            .and_then(|t| t.parse::<u64>().ok()),
+        out["expires_on"].as_u64(),
+        "{at}"
+    );
     // A second call is a cache hit again.
     env.run(&["account", "get-access-token"]).await.ok();
     assert_eq!(env.grants(REFRESH), refreshes + 1);

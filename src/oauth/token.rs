@@ -379,15 +379,65 @@ mod tests {
     fn authorization_code_request_carries_the_verifier() {
         let r = ctx(None).authorization_code_request(
             &arm(),
-            &crate::secret::AuthorizationCode::new("c0de"),
+            &crate::secret::AuthorizationCode::new("c0de/+="),
             "http://localhost:5000",
-            crate::secret::PkceVerifier::new("v3rifier"),
+            crate::secret::PkceVerifier::new("v3rifier-._"),
             None,
         );
-        let form = r.form.unwrap_or_default();
-        assert!(form.starts_with(
-            "grant_type=authorization_code&code=c0de&redirect_uri=http%3A%2F%2Flocalhost%3A5000&code_verifier=v3rifier&scope="
-        ), "{form}");
+        assert_eq!(
+            r.url,
+            "https://login.microsoftonline.com/organizations/oauth2/v2.0/token"
+        );
+        assert_eq!(r.method, crate::http::Method::Post);
+        // Every parameter, in MSAL's order, each encoded exactly once.
+        assert_eq!(
+            r.form.as_deref(),
+            Some(
+                format!(
+                    "grant_type=authorization_code&code=c0de%2F%2B%3D&redirect_uri=http%3A%2F%2Flocalhost%3A5000&code_verifier=v3rifier-._&scope={SCOPE_ENC}&client_id={AZURE_CLI_CLIENT_ID}&client_info=1&claims={CLAIMS_ENC}"
+                )
+                .as_str()
+            )
+        );
+        // Without a known account there is nothing to anchor to: no extra headers at all.
+        assert_eq!(r.headers, Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn authorization_code_request_is_anchored_to_the_account() {
+        let ci = ClientInfo {
+            uid: "0b1d".into(),
+            utid: "7e4a".into(),
+        };
+        let r = TokenContext {
+            claims: None,
+            ..ctx(Some("Contoso.Example"))
+        }
+        .authorization_code_request(
+            &["https://vault.azure.net/user_impersonation".to_string()],
+            &crate::secret::AuthorizationCode::new("code"),
+            "http://localhost:43123",
+            crate::secret::PkceVerifier::new("abc"),
+            Some(&ci),
+        );
+        assert_eq!(
+            r.url,
+            "https://login.microsoftonline.com/contoso.example/oauth2/v2.0/token"
+        );
+        // No claims parameter when none is configured (AZURE_IDENTITY_DISABLE_CP1).
+        assert_eq!(
+            r.form.as_deref(),
+            Some(
+                format!(
+                    "grant_type=authorization_code&code=code&redirect_uri=http%3A%2F%2Flocalhost%3A43123&code_verifier=abc&scope=https%3A%2F%2Fvault.azure.net%2Fuser_impersonation+openid+profile+offline_access&client_id={AZURE_CLI_CLIENT_ID}&client_info=1"
+                )
+                .as_str()
+            )
+        );
+        assert_eq!(
+            r.headers,
+            vec![("X-AnchorMailbox".to_string(), "Oid:0b1d@7e4a".to_string())]
+        );
     }
 
     #[test]

@@ -249,21 +249,115 @@ mod tests {
         Ok(())
     }
 
+    const PERMISSION_ADVICE: &str = "; check the owner and mode of the file and its directory, or set AZURE_CONFIG_DIR to a directory you own";
+
     #[test]
     fn permission_denied_says_what_to_do() -> Result<()> {
-        // Root reads anything, so only an unprivileged run can see the error.
         let t = tmp();
         let path = t.path().join("config");
         fs::write(&path, b"[core]\n").map_err(|e| Error::store(&path, e))?;
         fs::set_permissions(&path, fs::Permissions::from_mode(0o000))
             .map_err(|e| Error::store(&path, e))?;
         if fs::read(&path).is_ok() {
+            // Root reads anything, so the file system cannot refuse it here; the same error is
+            // made to happen on the write path instead, which is where a root-owned config dir
+            // under a user's HOME really bites (the rename is refused).
+            let result = write_with(&path, b"x", Mode::KeepOr(0o600), |_, _| {
+                Err(std::io::Error::from_raw_os_error(libc::EACCES))
+            });
+            let Err(e) = result else {
+                panic!("a refused rename was not reported")
+            };
+            assert_eq!(e.code(), "store_error");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "{}: cannot write the file: {}{PERMISSION_ADVICE}",
+                    path.display(),
+                    std::io::Error::from_raw_os_error(libc::EACCES)
+                )
+            );
+            assert_eq!(entries(t.path()), ["config"], "no temp file is left");
             return Ok(());
         }
         let Err(e) = read_optional(&path) else {
             panic!("an unreadable file was read")
         };
-        assert!(e.to_string().contains("check the owner and mode"), "{e}");
+        assert_eq!(e.code(), "store_error");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: cannot read the file: {}{PERMISSION_ADVICE}",
+                path.display(),
+                std::io::Error::from_raw_os_error(libc::EACCES)
+            )
+        );
+        Ok(())
+    }
+
+    /// Root-proof: the advice for each usual cause, on the real write path (the failure is
+    /// injected at the rename, so no privilege can make it succeed), with the old file intact.
+    #[test]
+    fn each_usual_failure_says_what_to_do_even_as_root() -> Result<()> {
+        let cases = [
+            (libc::EACCES, PERMISSION_ADVICE),
+            (libc::EPERM, PERMISSION_ADVICE),
+            (libc::ENOSPC, "; free some disk space and try again"),
+            (
+                libc::EROFS,
+                "; the file system is read-only: set AZURE_CONFIG_DIR to a writable directory",
+            ),
+            (
+                libc::EISDIR,
+                "; a directory is where a file belongs: move it away",
+            ),
+            // No advice for causes with no usual remedy: just the OS's words.
+            (libc::EIO, ""),
+        ];
+        for (errno, advice) in cases {
+            let t = tmp();
+            let path = t.path().join("azureProfile.json");
+            atomic_write(&path, b"old", 0o644)?;
+            let result = write_with(&path, b"new", Mode::KeepOr(0o644), |_, _| {
+                Err(std::io::Error::from_raw_os_error(errno))
+            });
+            let Err(e) = result else {
+                panic!("errno {errno} was not reported")
+            };
+            assert_eq!(e.code(), "store_error");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "{}: cannot write the file: {}{advice}",
+                    path.display(),
+                    std::io::Error::from_raw_os_error(errno)
+                ),
+                "errno {errno}"
+            );
+            assert_eq!(read_optional(&path)?.as_deref(), Some(&b"old"[..]));
+            assert_eq!(entries(t.path()), ["azureProfile.json"]);
+        }
+        Ok(())
+    }
+
+    /// Root-proof on the real file system: reading where a directory sits in the file's place
+    /// fails for every user, and the message says what to do.
+    #[test]
+    fn reading_a_directory_says_to_move_it_even_as_root() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("config");
+        fs::create_dir(&path).map_err(|e| Error::store(&path, e))?;
+        let Err(e) = read_optional(&path) else {
+            panic!("a directory was read as a file")
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: cannot read the file: {}; a directory is where a file belongs: move it away",
+                path.display(),
+                std::io::Error::from_raw_os_error(libc::EISDIR)
+            )
+        );
         Ok(())
     }
 }

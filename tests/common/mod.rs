@@ -2,6 +2,8 @@
 //! registered with a custom cloud pointing at it, and the real `azlogin` binary run against it.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
