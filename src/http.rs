@@ -96,6 +96,15 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
+    /// An answer with no headers (hosts that do their own I/O hand answers in this way).
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header_value(&self.headers, name)

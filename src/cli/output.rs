@@ -28,6 +28,7 @@
 //! ```
 
 mod color;
+mod pystr;
 mod query;
 mod suggest;
 mod table;

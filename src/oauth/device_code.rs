@@ -192,11 +192,7 @@ mod tests {
     use crate::oauth::{AZURE_CLI_CLIENT_ID, CP1_CLAIMS};
 
     fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![],
-            body: body.as_bytes().to_vec(),
-        }
+        HttpResponse::new(status, body)
     }
 
     fn entra_error(error: &str, code: u64) -> HttpResponse {

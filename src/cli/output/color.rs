@@ -46,7 +46,7 @@ const RESET: &str = "\x1b[39;49;00m";
 fn format(tokens: &[(Tok, String)]) -> String {
     let mut out = String::new();
     for (tok, text) in tokens {
-        for line in split_lines_keep_ends(text) {
+        for line in super::pystr::split_lines(text, true) {
             let body = line.trim_end_matches('\n');
             match tok.codes() {
                 Some(codes) => {
@@ -62,43 +62,6 @@ fn format(tokens: &[(Tok, String)]) -> String {
         }
     }
     out
-}
-
-/// Python's `str.splitlines(keepends=True)`.
-fn split_lines_keep_ends(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let is_break = matches!(
-            c,
-            '\n' | '\r'
-                | '\u{0b}'
-                | '\u{0c}'
-                | '\u{1c}'
-                | '\u{1d}'
-                | '\u{1e}'
-                | '\u{85}'
-                | '\u{2028}'
-                | '\u{2029}'
-        );
-        if !is_break {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        if c == '\r'
-            && let Some((j, '\n')) = iter.peek().copied()
-        {
-            iter.next();
-            end = j + 1;
-        }
-        lines.push(&text[start..end]);
-        start = end;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
 }
 
 /// pygments' input preparation: line ends normalised, outer newlines stripped, one added.

@@ -127,7 +127,7 @@ fn has_line_break(text: &str) -> bool {
 
 fn width(text: &str, multiline: bool) -> usize {
     if multiline {
-        split_lines(text)
+        super::pystr::split_lines(text, false)
             .iter()
             .map(|l| l.chars().count())
             .max()
@@ -144,7 +144,10 @@ fn push_row(lines: &mut Vec<String>, cells: &[String], widths: &[usize], multili
         lines.push(padded.join("  ").trim_end().to_string());
         return;
     }
-    let split: Vec<Vec<&str>> = cells.iter().map(|c| split_lines(c)).collect();
+    let split: Vec<Vec<&str>> = cells
+        .iter()
+        .map(|c| super::pystr::split_lines(c, false))
+        .collect();
     let height = split.iter().map(Vec::len).max().unwrap_or(0);
     for n in 0..height {
         let padded: Vec<String> = split
@@ -161,41 +164,4 @@ fn pad(text: &str, width: usize) -> String {
     let mut out = text.to_string();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
     out
-}
-
-/// Python's `str.splitlines()`.
-fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let is_break = matches!(
-            c,
-            '\n' | '\r'
-                | '\u{0b}'
-                | '\u{0c}'
-                | '\u{1c}'
-                | '\u{1d}'
-                | '\u{1e}'
-                | '\u{85}'
-                | '\u{2028}'
-                | '\u{2029}'
-        );
-        if !is_break {
-            continue;
-        }
-        lines.push(&text[start..i]);
-        let mut end = i + c.len_utf8();
-        if c == '\r'
-            && let Some((j, '\n')) = chars.peek().copied()
-        {
-            chars.next();
-            end = j + 1;
-        }
-        start = end;
-    }
-    if start < text.len() {
-        lines.push(&text[start..]);
-    }
-    lines
 }
