@@ -12,14 +12,6 @@ use crate::oauth::metadata::is_guid;
 use crate::secret::Password;
 use crate::session::{LoginEvents, LoginMethod, LoginRequest, Session};
 
-/// The public cloud's login host, which gets the MFA-enforcement wording.
-const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
-
-/// The password warning for the public cloud.
-const MFA_ENFORCED_WARNING: &str = "Starting September 1, 2025, MFA will be gradually enforced for Azure public cloud. The authentication with username and password in the command line is not supported with MFA. Consider using one of the compatible authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
-/// The password warning for every other cloud.
-const PASSWORD_DISCOURAGED_WARNING: &str = "Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
-
 /// az's usage errors, in az's order.
 fn check_usage(a: &LoginArgs) -> Result<()> {
     let usage = |m: &str| Err(Error::Usage(m.to_string()));
@@ -53,18 +45,6 @@ fn check_usage(a: &LoginArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// az's warning before a username/password login: the public cloud names MFA enforcement.
-fn password_warning(login_endpoint: &str) -> &'static str {
-    if login_endpoint
-        .trim_end_matches('/')
-        .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
-    {
-        MFA_ENFORCED_WARNING
-    } else {
-        PASSWORD_DISCOURAGED_WARNING
-    }
 }
 
 struct CliEvents {
@@ -105,7 +85,9 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
     }
     let method = match &args.username {
         Some(username) => {
-            console.warning(password_warning(session.cloud().login_endpoint()?));
+            console.warning(crate::session::password_warning(
+                session.cloud().login_endpoint()?,
+            ));
             let password = match &args.password {
                 Some(p) => p.clone(),
                 None if std::io::stdin().is_terminal() => Password::new(
@@ -211,22 +193,6 @@ mod tests {
             assert_eq!(err.code(), "usage_error");
         }
         assert!(check_usage(&args(&["--use-device-code", "-t", "contoso.example"])).is_ok());
-    }
-
-    #[test]
-    fn password_warning_depends_on_the_cloud() {
-        assert!(
-            password_warning("https://login.microsoftonline.com/")
-                .starts_with("Starting September 1, 2025, MFA")
-        );
-        assert!(
-            password_warning("https://login.chinacloudapi.cn")
-                .starts_with("Using authentication with username")
-        );
-        assert!(
-            password_warning("http://127.0.0.1:5000")
-                .starts_with("Using authentication with username")
-        );
     }
 
     #[test]

@@ -18,6 +18,26 @@ use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_
 use crate::profile::{Subscription, SubscriptionSource, UserType};
 use crate::secret::{AccessToken, Password};
 
+/// The public cloud's login host, which gets the MFA-enforcement wording.
+const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
+
+/// The password warning for the public cloud.
+const MFA_ENFORCED_WARNING: &str = "Starting September 1, 2025, MFA will be gradually enforced for Azure public cloud. The authentication with username and password in the command line is not supported with MFA. Consider using one of the compatible authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
+/// The password warning for every other cloud.
+const PASSWORD_DISCOURAGED_WARNING: &str = "Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
+
+/// az's warning before a username/password login: the public cloud names MFA enforcement.
+pub fn password_warning(login_endpoint: &str) -> &'static str {
+    if login_endpoint
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
+    {
+        MFA_ENFORCED_WARNING
+    } else {
+        PASSWORD_DISCOURAGED_WARNING
+    }
+}
+
 /// How the user proves who they are.
 #[derive(Debug)]
 pub enum LoginMethod {
@@ -459,5 +479,26 @@ impl Session {
             }));
         }
         Ok((entries, assembled.warnings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_warning_depends_on_the_cloud() {
+        assert!(
+            password_warning("https://login.microsoftonline.com/")
+                .starts_with("Starting September 1, 2025, MFA")
+        );
+        assert!(
+            password_warning("https://login.chinacloudapi.cn")
+                .starts_with("Using authentication with username")
+        );
+        assert!(
+            password_warning("http://127.0.0.1:5000")
+                .starts_with("Using authentication with username")
+        );
     }
 }

@@ -18,7 +18,7 @@ use crate::store::{AzConfig, ConfigDir};
 
 pub use accounts::{AccountListOptions, LogoutOutcome};
 pub use files::extra_ca_bundles;
-pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents};
+pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents, password_warning};
 pub use token::{AccessTokenRequest, AccessTokenResult};
 
 /// Reads environment variables; tests pass their own so they never race on the process env.
