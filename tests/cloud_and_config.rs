@@ -40,13 +40,18 @@ async fn https_emulator_is_trusted_through_requests_ca_bundle() {
 #[tokio::test(flavor = "multi_thread")]
 async fn proxies_are_used_and_no_proxy_reaches_loopback_directly() {
     let env = TestEnv::start().await;
-    // A proxy that refuses every connection: a port that was just free.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    // A proxy that hangs up on every connection. It stays bound for the whole test, so no
+    // other test's server can take its port.
+    let hangup = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let proxy = format!(
         "http://127.0.0.1:{}",
-        dead.local_addr().expect("addr").port()
+        hangup.local_addr().expect("addr").port()
     );
-    drop(dead);
+    std::thread::spawn(move || {
+        for connection in hangup.incoming() {
+            drop(connection);
+        }
+    });
     let mut through_proxy = env.command(&["login", "-u", USER, "-p", PASSWORD]);
     through_proxy
         .env("HTTP_PROXY", &proxy)
