@@ -8,7 +8,7 @@ use common::*;
 async fn https_emulator_is_trusted_through_requests_ca_bundle() {
     let env = TestEnv::with_options(azlogin::emulator::Scenario::default_scenario(), true).await;
     assert!(env.url().starts_with("https://localhost:"), "{}", env.url());
-    let untrusted = env.run(&["login", "-u", USER, "-p", PASSWORD]).await;
+    let untrusted = env.login_password_with(&[]).await;
     assert_eq!(untrusted.code, 1, "{untrusted:?}");
     assert!(
         untrusted
@@ -232,7 +232,7 @@ async fn cloud_register_set_then_login_without_az() {
         .map(|c| c["name"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(active, ["MyEmulator"]);
-    let login = env.run(&["login", "-u", USER, "-p", PASSWORD]).await.ok();
+    let login = env.login_password_with(&[]).await.ok();
     assert_eq!(login.json()[0]["cloudName"], "MyEmulator");
 }
 

@@ -8,14 +8,7 @@ use common::*;
 async fn empty_tenant_becomes_a_tenant_level_account_when_allowed() {
     let env = TestEnv::start().await;
     let run = env
-        .run(&[
-            "login",
-            "-u",
-            USER,
-            "-p",
-            PASSWORD,
-            "--allow-no-subscriptions",
-        ])
+        .login_password_with(&["--allow-no-subscriptions"])
         .await
         .ok();
     let list = run.json();
@@ -33,9 +26,7 @@ async fn empty_tenant_becomes_a_tenant_level_account_when_allowed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn empty_tenant_alone_is_no_subscriptions() {
     let env = TestEnv::start().await;
-    let run = env
-        .run(&["login", "-u", USER, "-p", PASSWORD, "--tenant", FABRIKAM])
-        .await;
+    let run = env.login_password_with(&["--tenant", FABRIKAM]).await;
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
@@ -51,16 +42,7 @@ async fn empty_tenant_alone_is_no_subscriptions() {
         "the tokens stay cached"
     );
     let allowed = env
-        .run(&[
-            "login",
-            "-u",
-            USER,
-            "-p",
-            PASSWORD,
-            "--tenant",
-            FABRIKAM,
-            "--allow-no-subscriptions",
-        ])
+        .login_password_with(&["--tenant", FABRIKAM, "--allow-no-subscriptions"])
         .await
         .ok();
     assert_eq!(allowed.json()[0]["id"], FABRIKAM);

@@ -65,10 +65,7 @@ async fn duplicates_are_kept_once_with_az_warning() {
 async fn concurrency_one_gives_the_same_result() {
     let env = TestEnv::with_scenario(load_scenario("duplicates.json")).await;
     let parallel = env.login_password().await;
-    let sequential = env
-        .run(&["login", "-u", USER, "-p", PASSWORD, "--concurrency", "1"])
-        .await
-        .ok();
+    let sequential = env.login_password_with(&["--concurrency", "1"]).await.ok();
     assert_eq!(parallel.stdout, sequential.stdout);
     assert_eq!(
         normalize_aadsts(&parallel.stderr),

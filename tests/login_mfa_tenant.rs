@@ -7,9 +7,7 @@ use common::*;
 #[tokio::test(flavor = "multi_thread")]
 async fn mfa_tenant_login_fails_with_the_aadsts_text() {
     let env = TestEnv::start().await;
-    let run = env
-        .run(&["login", "-u", USER, "-p", PASSWORD, "--tenant", WOODGROVE])
-        .await;
+    let run = env.login_password_with(&["--tenant", WOODGROVE]).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains(

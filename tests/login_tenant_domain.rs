@@ -8,15 +8,7 @@ use common::*;
 async fn tenant_by_domain_is_resolved_and_skips_the_tenant_loop() {
     let env = TestEnv::start().await;
     let run = env
-        .run(&[
-            "login",
-            "-u",
-            USER,
-            "-p",
-            PASSWORD,
-            "--tenant",
-            "contoso.example",
-        ])
+        .login_password_with(&["--tenant", "contoso.example"])
         .await
         .ok();
     let list = run.json();
@@ -45,15 +37,7 @@ async fn tenant_by_domain_is_resolved_and_skips_the_tenant_loop() {
 async fn unknown_domain_fails_with_az_message() {
     let env = TestEnv::start().await;
     let run = env
-        .run(&[
-            "login",
-            "-u",
-            USER,
-            "-p",
-            PASSWORD,
-            "--tenant",
-            "nowhere.example",
-        ])
+        .login_password_with(&["--tenant", "nowhere.example"])
         .await;
     assert_eq!(run.code, 1);
     assert!(

@@ -162,7 +162,14 @@ impl TestEnv {
 
     /// Logs in with the password flow and asserts success.
     pub async fn login_password(&self) -> Run {
-        self.run(&["login", "-u", USER, "-p", PASSWORD]).await.ok()
+        self.login_password_with(&[]).await.ok()
+    }
+
+    /// `azlogin login -u USER -p PASSWORD extra…`, whatever its outcome.
+    pub async fn login_password_with(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["login", "-u", USER, "-p", PASSWORD];
+        args.extend_from_slice(extra);
+        self.run(&args).await
     }
 
     /// How many token requests with this grant type the emulator saw.
