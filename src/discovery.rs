@@ -7,7 +7,7 @@
 use futures::StreamExt;
 
 use crate::arm::{self, ArmSubscription, Tenant};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ServerError};
 use crate::http::HttpClient;
 use crate::secret::AccessToken;
 
@@ -101,6 +101,19 @@ pub async fn list_subscriptions<C: HttpClient>(
     .await
 }
 
+/// Fetches one subscription by id (`--skip-subscription-discovery --subscription <id>`).
+pub async fn get_subscription<C: HttpClient>(
+    client: &C,
+    arm_endpoint: &str,
+    subscription_id: &str,
+    token: &AccessToken,
+) -> Result<ArmSubscription> {
+    let request = arm::subscription_request(arm_endpoint, subscription_id, token);
+    let url = request.url.clone();
+    let response = client.send(request).await?;
+    arm::parse_subscription_response(&response, &url)
+}
+
 /// Fetches every tenant's subscriptions, at most `concurrency` tenants at once, calling
 /// `on_tenant_done(done, total)` as each finishes. Outcomes come back in tenant order.
 pub async fn discover<C: HttpClient, T: TenantTokens>(
@@ -154,6 +167,8 @@ pub struct Assembled {
     pub empty_tenants: Vec<Tenant>,
     /// Tenants that failed.
     pub failed_tenants: Vec<Tenant>,
+    /// The failed tenants that need multi-factor authentication: a `--tenant` login fixes them.
+    pub mfa_tenants: Vec<Tenant>,
     /// az's warnings, in az's order (per-tenant ones first, then the two closing blocks).
     pub warnings: Vec<String>,
 }
@@ -170,6 +185,9 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
                     tenant.id_and_name(),
                     e
                 ));
+                if e.server_error().is_some_and(ServerError::is_mfa) {
+                    out.mfa_tenants.push(tenant.clone());
+                }
                 out.failed_tenants.push(tenant);
             }
             TenantResult::ListingFailed(e) => {
@@ -221,7 +239,19 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
         out.warnings
             .extend(out.failed_tenants.iter().map(Tenant::id_and_name));
     }
+    // azlogin: az's block above says `TENANT_ID`; a tenant that needs MFA gets the exact command.
+    out.warnings
+        .extend(out.mfa_tenants.iter().map(mfa_guidance));
     out
+}
+
+/// The command that signs in to a tenant whose policy needs multi-factor authentication.
+fn mfa_guidance(tenant: &Tenant) -> String {
+    format!(
+        "Tenant {} requires multi-factor authentication. To use its subscriptions, run: azlogin login --tenant {}",
+        tenant.id_and_name(),
+        tenant.tenant_id
+    )
 }
 
 #[cfg(test)]
@@ -292,8 +322,26 @@ mod tests {
                 "t2 'Fabrikam Empty'",
                 "If you need to access subscriptions in the following tenants, please use `az login --tenant TENANT_ID`.",
                 "t3 'Woodgrove MFA'",
+                "Tenant t3 'Woodgrove MFA' requires multi-factor authentication. To use its subscriptions, run: azlogin login --tenant t3",
             ]
         );
+        assert_eq!(a.mfa_tenants, [tenant("t3", Some("Woodgrove MFA"))]);
+    }
+
+    #[test]
+    fn only_mfa_failures_get_the_tenant_command() {
+        let disabled = Error::from_server(ServerError {
+            error: "invalid_grant".into(),
+            error_description: "AADSTS50057: The user account is disabled.".into(),
+            error_codes: vec![50057],
+            ..ServerError::default()
+        });
+        let a = assemble(vec![TenantOutcome {
+            tenant: tenant("t1", None),
+            result: TenantResult::AuthenticationFailed(disabled),
+        }]);
+        assert!(a.mfa_tenants.is_empty());
+        assert!(!a.warnings.iter().any(|w| w.contains("azlogin login")));
     }
 
     const ARM: &str = "https://arm.example/";

@@ -194,7 +194,8 @@ async fn concurrency_changes_nothing_but_speed() {
              WARNING: Authentication failed against tenant {echo} 'Echo MFA': AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '797f4846-ba00-4fd7-ba43-dac1f8f63013'. Trace ID: <trace> Correlation ID: <corr> Timestamp: <time>\n\
              WARNING: Subscription e0000003-0000-4000-8000-000000000002 'Charlie Sub 2' can be accessed from tenants {charlie}(default) and {foxtrot}. To select a specific tenant when accessing this subscription, use 'az login --tenant TENANT_ID'.\n\
              WARNING: If you need to access subscriptions in the following tenants, please use `az login --tenant TENANT_ID`.\n\
-             WARNING: {echo} 'Echo MFA'\n"
+             WARNING: {echo} 'Echo MFA'\n\
+             WARNING: Tenant {echo} 'Echo MFA' requires multi-factor authentication. To use its subscriptions, run: azlogin login --tenant {echo}\n"
         )
     );
 

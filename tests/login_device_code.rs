@@ -118,7 +118,12 @@ async fn device_code_message_is_the_servers_and_survives_only_show_errors() {
                 ),
                 "{stderr}"
             );
-            assert_eq!(rest.len(), 5, "{stderr}");
+            assert_eq!(rest.len(), 6, "{stderr}");
+            assert!(
+                rest[5]
+                    .ends_with("run: azlogin login --tenant 33333333-3333-4333-8333-333333333333"),
+                "{stderr}"
+            );
             assert!(rest.iter().all(|l| l.starts_with("WARNING: ")), "{stderr}");
         }
         lists.push(stdout);

@@ -7,6 +7,9 @@ use common::*;
 const GOLDEN_STDOUT: &str = include_str!("golden/az-password-login/stdout.txt");
 const GOLDEN_STDERR: &str = include_str!("golden/az-password-login/stderr.txt");
 
+/// The one line azlogin adds to az's stderr on purpose: the exact command for the MFA tenant.
+const MFA_GUIDANCE: &str = "WARNING: Tenant 33333333-3333-4333-8333-333333333333 'Woodgrove MFA' requires multi-factor authentication. To use its subscriptions, run: azlogin login --tenant 33333333-3333-4333-8333-333333333333\n";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn password_login_prints_what_az_prints() {
     let env = TestEnv::start().await;
@@ -14,7 +17,7 @@ async fn password_login_prints_what_az_prints() {
     assert_eq!(run.stdout, GOLDEN_STDOUT);
     assert_eq!(
         normalize_aadsts(&run.stderr),
-        normalize_aadsts(GOLDEN_STDERR)
+        normalize_aadsts(&format!("{GOLDEN_STDERR}{MFA_GUIDANCE}"))
     );
 }
 

@@ -78,11 +78,6 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
             "Service principal and managed identity logins are not available in this version of azlogin. Use `azlogin login --use-device-code` or `-u/-p` for a user.".into(),
         ));
     }
-    if args.skip_subscription_discovery {
-        return Err(Error::Usage(
-            "'--skip-subscription-discovery' is not available in this version of azlogin.".into(),
-        ));
-    }
     let method = match &args.username {
         Some(username) => {
             console.warning(crate::session::password_warning(
@@ -124,6 +119,7 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
         .as_deref()
         .map(decode_claims_challenge)
         .transpose()?;
+    request.skip_subscription_discovery = args.skip_subscription_discovery;
     request.concurrency = usize::from(args.concurrency);
     let outcome = session.login(request, &CliEvents { console }).await?;
     Ok(Some(Value::Array(

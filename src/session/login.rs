@@ -67,6 +67,9 @@ pub struct LoginRequest {
     pub subscription: Option<String>,
     /// `--claims-challenge`, already base64-decoded.
     pub claims_challenge: Option<String>,
+    /// `--skip-subscription-discovery`: needs `tenant`; with `subscription` (a GUID) one ARM GET,
+    /// alone a tenant-level account.
+    pub skip_subscription_discovery: bool,
     /// How many tenants to work on at once.
     pub concurrency: usize,
 }
@@ -81,6 +84,7 @@ impl LoginRequest {
             allow_no_subscriptions: false,
             subscription: None,
             claims_challenge: None,
+            skip_subscription_discovery: false,
             concurrency: discovery::DEFAULT_CONCURRENCY,
         }
     }
@@ -326,29 +330,46 @@ impl Session {
             recorded: Mutex::new(Vec::new()),
             tenant_order: Mutex::new(Vec::new()),
         };
-        // The login's own token serves ARM when it was asked for ARM; else refresh for it.
-        let arm_token = match login_token.filter(|_| login_scopes == arm_scopes) {
-            Some(t) => Ok(t),
-            None => tokens.token(ctx.authority.clone()).await,
-        };
         let cloud = self.cloud.name.clone();
-        let discovered = match arm_token {
-            Err(e) => Err(e),
-            Ok(arm_token) => match &tenant {
-                Some(tid) => self
-                    .specific_tenant_entries(
-                        &arm_token,
-                        tid,
-                        &username,
-                        request.allow_no_subscriptions,
-                    )
-                    .await
-                    .map(|entries| (entries, Vec::new())),
-                None => {
-                    self.tenant_loop_entries(&tokens, &arm_token, &username, request, events)
-                        .await
+        let discovered = match (&tenant, &request.subscription) {
+            // A bare `--skip-subscription-discovery` makes no ARM call, so it needs no ARM token.
+            (Some(tid), None) if request.skip_subscription_discovery => {
+                let entry = Subscription::tenant_level(tid, &username, UserType::User, &cloud);
+                Ok((vec![entry], Vec::new()))
+            }
+            _ => {
+                // The login's own token serves ARM when it was asked for ARM; else refresh for it.
+                let arm_token = match login_token.filter(|_| login_scopes == arm_scopes) {
+                    Some(t) => Ok(t),
+                    None => tokens.token(ctx.authority.clone()).await,
+                };
+                match arm_token {
+                    Err(e) => Err(e),
+                    Ok(arm_token) => match (&tenant, &request.subscription) {
+                        (Some(tid), Some(id)) if request.skip_subscription_discovery => self
+                            .one_subscription_entries(
+                                &arm_token, tid, id, &username, request, events,
+                            )
+                            .await
+                            .map(|entries| (entries, Vec::new())),
+                        (Some(tid), _) => self
+                            .specific_tenant_entries(
+                                &arm_token,
+                                tid,
+                                &username,
+                                request.allow_no_subscriptions,
+                            )
+                            .await
+                            .map(|entries| (entries, Vec::new())),
+                        (None, _) => {
+                            self.tenant_loop_entries(
+                                &tokens, &arm_token, &username, request, events,
+                            )
+                            .await
+                        }
+                    },
                 }
-            },
+            }
         };
         // Tokens got so far are kept even when discovery fails, as az keeps them.
         let recorded = tokens.take_in_tenant_order()?;
@@ -384,11 +405,18 @@ impl Session {
             crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
         }
         if let Some(s) = &request.subscription {
+            let all_entries = entries.clone();
             entries.retain(|e| {
                 e.id().eq_ignore_ascii_case(s)
                     || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s))
             });
-            if entries.is_empty() {
+            if entries.is_empty() && request.skip_subscription_discovery {
+                // Reached only with --allow-no-subscriptions: the tenant-level account stands.
+                events.warning(&format!(
+                    "Subscription '{s}' not found. Profile has tenant-level account only."
+                ));
+                entries = all_entries;
+            } else if entries.is_empty() {
                 return Err(Error::NotFound(format!(
                     "Subscription '{s}' not found. Check the ID or name and try again."
                 )));
@@ -399,6 +427,48 @@ impl Session {
             default_id,
             username,
         })
+    }
+
+    /// `--skip-subscription-discovery --subscription <id>`: one ARM GET. A failure is a warning,
+    /// then an error, or a tenant-level account with `--allow-no-subscriptions`.
+    async fn one_subscription_entries(
+        &self,
+        arm_token: &AccessToken,
+        tenant: &str,
+        subscription_id: &str,
+        username: &str,
+        request: &LoginRequest,
+        events: &dyn LoginEvents,
+    ) -> Result<Vec<Subscription>> {
+        let cloud = &self.cloud.name;
+        let arm = self.endpoints.arm.as_str();
+        match discovery::get_subscription(&self.http, arm, subscription_id, arm_token).await {
+            Ok(s) => Ok(vec![Subscription::discovered(
+                &s,
+                tenant,
+                SubscriptionSource::SpecificTenant,
+                username,
+                UserType::User,
+                cloud,
+            )]),
+            Err(e) => {
+                events.warning(&format!(
+                    "Failed to retrieve subscription {subscription_id}: {e}"
+                ));
+                if request.allow_no_subscriptions {
+                    Ok(vec![Subscription::tenant_level(
+                        tenant,
+                        username,
+                        UserType::User,
+                        cloud,
+                    )])
+                } else {
+                    Err(Error::NotFound(format!(
+                        "The subscription '{subscription_id}' could not be retrieved for '{username}'. Ensure the subscription exists and that you have access to it."
+                    )))
+                }
+            }
+        }
     }
 
     async fn specific_tenant_entries(

@@ -172,6 +172,16 @@ impl TestEnv {
         self.run(&args).await
     }
 
+    /// The paths of every request the emulator answered, in order.
+    #[allow(dead_code)]
+    pub fn requests(&self) -> Vec<String> {
+        self.emulator
+            .request_log()
+            .into_iter()
+            .map(|r| r.path)
+            .collect()
+    }
+
     /// How many token requests with this grant type the emulator saw.
     pub fn grants(&self, grant: &str) -> usize {
         self.emulator
