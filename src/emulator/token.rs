@@ -315,6 +315,10 @@ impl Responder {
             if asks_for_cp1(issue.claims) {
                 obj.insert("xms_cc".into(), json!(["CP1"]));
             }
+            // A claims challenge for an authentication context is met in the token, as Entra does.
+            if let Some(acrs) = requested_acrs(issue.claims) {
+                obj.insert("acrs".into(), json!(acrs));
+            }
             // A guest's token names the home directory as the identity provider.
             if !tenant.id.eq_ignore_ascii_case(&user.home_tenant) {
                 obj.insert("idp".into(), json!(sts(&user.home_tenant)));
@@ -414,6 +418,21 @@ fn asks_for_cp1(claims: Option<&str>) -> bool {
     v["access_token"]["xms_cc"]["values"]
         .as_array()
         .is_some_and(|vals| vals.iter().any(|x| x == "CP1"))
+}
+
+/// The authentication contexts a `claims` parameter asks for (`access_token.acrs.value(s)`).
+fn requested_acrs(claims: Option<&str>) -> Option<Vec<String>> {
+    let v = claims.and_then(|c| serde_json::from_str::<Value>(c).ok())?;
+    let acrs = &v["access_token"]["acrs"];
+    let values: Vec<String> = match (&acrs["value"], &acrs["values"]) {
+        (Value::String(one), _) => vec![one.clone()],
+        (_, Value::Array(many)) => many
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!values.is_empty()).then_some(values)
 }
 
 pub(super) fn hex(bytes: &[u8]) -> String {
