@@ -28,6 +28,27 @@ cargo check -p azlogin-wasm --target wasm32-unknown-unknown
 step "cargo test (unit + integration over loopback)"
 cargo test --workspace
 
+step "browser login in headless Chromium (tests/browser)"
+if [ ! -x /usr/bin/chromium ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+command -v node >/dev/null || { echo "!! node is needed by the browser test" >&2; exit 1; }
+cargo build --quiet --bin azlogin
+(cd tests/browser && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
+set +e
+browser_out=$(cd tests/browser && node --test 2>&1)
+browser_status=$?
+set -e
+printf '%s\n' "$browser_out"
+browser_fails=$(printf '%s\n' "$browser_out" | sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' | tail -n 1)
+if [ "$browser_status" -ne 0 ] || [ "${browser_fails:-missing}" != 0 ]; then
+  echo "!! browser tests failed (exit $browser_status, # fail ${browser_fails:-missing})" >&2
+  exit 1
+fi
+
 step "demo"
 cargo run --quiet --bin azlogin -- demo >/dev/null
 

@@ -116,6 +116,12 @@ pub struct LoginArgs {
     /// azlogin: how many tenants to discover at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// azlogin: print the sign-in URL instead of opening a browser (open it on this machine).
+    #[arg(long)]
+    pub no_browser: bool,
+    /// azlogin: how long the browser login waits for the sign-in, in seconds.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 /// `az logout`.

@@ -100,14 +100,8 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
                 password,
             }
         }
-        None => {
-            if !args.use_device_code {
-                console.warning(
-                    "A web browser cannot be opened by this version of azlogin; using the device code flow instead.",
-                );
-            }
-            LoginMethod::DeviceCode
-        }
+        None if args.use_device_code => LoginMethod::DeviceCode,
+        None => super::login_browser::method(&args, console),
     };
     let mut request = LoginRequest::new(method);
     request.tenant = args.tenant;

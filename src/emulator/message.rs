@@ -214,21 +214,8 @@ impl Params {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML: the loopback listener's escaping, shared so both pages agree.
+pub(crate) use crate::oauth::landing::html_escape;
 
 /// The keys of a JSON object, in order (empty for anything else): tests compare them with
 /// the reference answers' key order.

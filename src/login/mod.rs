@@ -1,6 +1,10 @@
 //! Async drivers of the login flows: each loops request → send → handle → sleep over the
 //! sans-I/O modules in [`crate::oauth`], with no OAuth decision of its own.
 
+#[cfg(feature = "native")]
+pub mod browser;
+#[cfg(feature = "native")]
+pub mod browser_launch;
 pub mod device_code;
 pub mod password;
 pub mod silent;

@@ -2,9 +2,13 @@
 //! parsers. Nothing here sends, sleeps, reads the clock or draws random bytes.
 
 pub mod authority;
+pub mod authorize;
 pub mod claims;
 pub mod device_code;
+pub mod landing;
+pub mod loopback;
 pub mod metadata;
+pub mod pkce;
 pub mod token;
 pub mod user_realm;
 

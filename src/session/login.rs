@@ -8,9 +8,11 @@ use super::recorded::RecordedAnswer;
 use crate::arm::Tenant;
 use crate::discovery::{self, TenantTokens};
 use crate::error::{Error, Result};
+use crate::login::browser::{self, BrowserOptions};
 use crate::login::silent::{self, SilentRequest, SilentToken};
 use crate::login::{device_code, password};
 use crate::oauth::Authority;
+use crate::oauth::authorize::AUTHORIZATION_CODE_GRANT;
 use crate::oauth::claims::{ClientInfo, decode_jwt_claims};
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
@@ -50,6 +52,8 @@ pub enum LoginMethod {
         /// The password.
         password: Password,
     },
+    /// The browser (authorization code + PKCE) flow on a loopback redirect.
+    Browser(BrowserOptions),
 }
 
 /// Everything `az login` takes for a user login.
@@ -232,7 +236,9 @@ impl Session {
         super::files::load_profile(self.dir.path())?;
         // az passes a claims challenge to the browser and device-code flows, not to ROPC.
         let challenge = match request.method {
-            LoginMethod::DeviceCode => request.claims_challenge.as_deref(),
+            LoginMethod::DeviceCode | LoginMethod::Browser(_) => {
+                request.claims_challenge.as_deref()
+            }
             LoginMethod::Password { .. } => None,
         };
         let ctx = TokenContext {
@@ -254,6 +260,10 @@ impl Session {
                 let r =
                     password::login(&self.http, &ctx, &login_scopes, username, password).await?;
                 (r, "password", Some(username.clone()))
+            }
+            LoginMethod::Browser(options) => {
+                let r = browser::login(&self.http, &ctx, &login_scopes, options).await?;
+                (r, AUTHORIZATION_CODE_GRANT, None)
             }
         };
         self.finish_user_login(

@@ -1,0 +1,472 @@
+//! `azlogin login` through the browser flow, over real sockets: the test plays the browser
+//! (loads the emulator's sign-in page, posts its form, posts the form_post answer to the
+//! loopback redirect URI) and checks every answer class of the listener.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const AZ_WARNING_TAIL: &str = "/organizations/oauth2/v2.0/authorize. Please continue the login in the web browser. If no web browser is available or if the web browser fails to open, use device code flow with `az login --use-device-code`.";
+
+/// A running `azlogin login`, its stderr collected as it comes.
+struct Login {
+    child: tokio::process::Child,
+    stderr: Arc<Mutex<String>>,
+    url_file: PathBuf,
+}
+
+/// Writes a `$BROWSER` launcher that hands the URL to the test through a file.
+fn launcher(env: &TestEnv) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.home.path();
+    let url_file = dir.join("url");
+    let script = dir.join("fake-browser");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+            url_file.display()
+        ),
+    )
+    .expect("launcher");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    (script, url_file)
+}
+
+impl Login {
+    /// Starts `azlogin login extra…` with the fake browser as `$BROWSER`.
+    fn start(env: &TestEnv, extra: &[&str]) -> Login {
+        let (script, url_file) = launcher(env);
+        let mut args = vec!["login"];
+        args.extend_from_slice(extra);
+        let mut cmd = env.command(&args);
+        cmd.env("BROWSER", &script);
+        Self::spawn(cmd, url_file)
+    }
+
+    fn spawn(cmd: std::process::Command, url_file: PathBuf) -> Login {
+        let mut cmd = tokio::process::Command::from(cmd);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().expect("azlogin starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().expect("stderr");
+        let sink = stderr.clone();
+        tokio::spawn(async move {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .expect("lock")
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Login {
+            child,
+            stderr,
+            url_file,
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().expect("lock").clone()
+    }
+
+    /// The authorize URL the fake browser was given.
+    async fn browser_url(&self) -> String {
+        let start = Instant::now();
+        loop {
+            if let Ok(url) = std::fs::read_to_string(&self.url_file) {
+                return url;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no browser was opened; stderr: {}",
+                self.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for the exit; stdout and the stderr seen.
+    async fn finish(mut self) -> Run {
+        let mut stdout = String::new();
+        let mut pipe = self.child.stdout.take().expect("stdout");
+        let status = tokio::time::timeout(Duration::from_secs(60), async {
+            let _ = pipe.read_to_string(&mut stdout).await;
+            self.child.wait().await
+        })
+        .await
+        .expect("azlogin exits")
+        .expect("status");
+        // Let the stderr reader drain.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr: self.stderr(),
+        }
+    }
+}
+
+/// The loopback port of the redirect URI in an authorize URL.
+fn redirect_port(authorize_url: &str) -> u16 {
+    let url = url::Url::parse(authorize_url).expect("url");
+    let redirect = param(&url, "redirect_uri");
+    let redirect = url::Url::parse(&redirect).expect("redirect uri");
+    assert_eq!(redirect.host_str(), Some("localhost"));
+    assert_eq!(redirect.path(), "/", "no path: {redirect}");
+    redirect.port().expect("port")
+}
+
+fn param(url: &url::Url, name: &str) -> String {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("{name} missing from {url}"))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let marker = format!("{name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    let len = tag[start..].find('"')?;
+    Some(unescape(&tag[start..start + len]))
+}
+
+/// A page's first form: its action and its inputs' names and values.
+fn form(html: &str) -> (String, Vec<(String, String)>) {
+    let form_tag = html.split("<form").nth(1).expect("a form");
+    let action = attr(form_tag.split('>').next().unwrap_or(""), "action").expect("action");
+    let fields = html
+        .split("<input")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = rest.split('>').next().unwrap_or("");
+            Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default()))
+        })
+        .collect();
+    (action, fields)
+}
+
+/// Plays the user on the emulator's sign-in page: `button` is `signin` or `cancel`. Returns
+/// the auto-submitting form_post page's target and fields.
+async fn sign_in(
+    env: &TestEnv,
+    authorize_url: &str,
+    button: &str,
+) -> (String, Vec<(String, String)>) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = http
+        .get(authorize_url)
+        .send()
+        .await
+        .expect("authorize page");
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(">Sign in</button>"), "{html}");
+    let (action, mut fields) = form(&html);
+    fields.push(("action".into(), button.into()));
+    let answer = http
+        .post(format!("{}{action}", env.url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&fields)
+                .finish(),
+        )
+        .send()
+        .await
+        .expect("sign-in post");
+    assert_eq!(answer.status().as_u16(), 200);
+    let html = answer.text().await.expect("html");
+    assert!(html.contains("document.forms[0].submit()"), "{html}");
+    form(&html)
+}
+
+/// Sends raw bytes to the loopback listener and reads until it closes the connection.
+async fn raw(port: u16, request: &[u8]) -> String {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("listener up");
+    stream.write_all(request).await.expect("write");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the listener closes the connection")
+        .expect("read");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The browser's form_post to the redirect URI.
+async fn post_form(port: u16, fields: &[(String, String)]) -> String {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    raw(
+        port,
+        format!(
+            "POST / HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+}
+
+async fn assert_refused(port: u16) {
+    assert!(
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err(),
+        "the loopback listener on {port} is still up"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_login_succeeds_and_writes_the_profile_and_cache() {
+    let env = TestEnv::start().await;
+    let login = Login::start(&env, &[]);
+    let url = login.browser_url().await;
+    let parsed = url::Url::parse(&url).expect("url");
+    assert!(url.starts_with(&format!("{}/organizations/oauth2/v2.0/authorize?client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A", env.url())), "{url}");
+    assert_eq!(param(&parsed, "response_mode"), "form_post");
+    assert_eq!(param(&parsed, "prompt"), "select_account");
+    assert_eq!(param(&parsed, "client_info"), "1");
+    assert_eq!(param(&parsed, "code_challenge_method"), "S256");
+    assert_eq!(param(&parsed, "code_challenge").len(), 43);
+    assert_eq!(param(&parsed, "state").len(), 22);
+    assert_eq!(param(&parsed, "nonce").len(), 64);
+    assert_eq!(
+        param(&parsed, "claims"),
+        r#"{"access_token": {"xms_cc": {"values": ["CP1"]}}}"#
+    );
+    assert!(param(&parsed, "scope").ends_with("//.default openid profile offline_access"));
+    let port = redirect_port(&url);
+
+    let (target, fields) = sign_in(&env, &url, "signin").await;
+    assert_eq!(target, format!("http://localhost:{port}"));
+    let answer = post_form(port, &fields).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains("Connection: close\r\n"), "{answer}");
+    assert!(
+        answer.contains("You have logged into Microsoft Azure!"),
+        "{answer}"
+    );
+
+    let run = login.finish().await.ok();
+    let first = run.stderr.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "WARNING: A web browser has been opened at {}{AZ_WARNING_TAIL}",
+            env.url()
+        ),
+        "{run:?}"
+    );
+    assert!(
+        !run.stderr.contains("code="),
+        "no secret on stderr: {run:?}"
+    );
+    let ids: Vec<String> = run
+        .json()
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "c0000001-0000-4000-8000-000000000001",
+            "c0000001-0000-4000-8000-000000000002"
+        ]
+    );
+    let profile = env.read_json("azureProfile.json");
+    assert_eq!(profile["subscriptions"][0]["user"]["name"], USER);
+    let cache = env.read_json("msal_token_cache.json");
+    let account = cache["Account"]
+        .as_object()
+        .and_then(|m| m.values().next())
+        .expect("account");
+    assert_eq!(account["account_source"], "authorization_code");
+    assert_eq!(account["realm"], "organizations");
+    assert_eq!(env.grants("authorization_code"), 1);
+    assert_refused(port).await;
+}
+
+/// Requests that are not this login's answer get a 400 and the listener keeps waiting; the
+/// right answer then completes the login. Here the URL comes from `--no-browser`'s line.
+#[tokio::test(flavor = "multi_thread")]
+async fn strays_get_400_and_the_wait_goes_on_with_no_browser() {
+    let env = TestEnv::start().await;
+    let mut cmd = env.command(&["login", "--no-browser", "--only-show-errors"]);
+    cmd.env("BROWSER", "/nonexistent/never-run");
+    let login = Login::spawn(cmd, env.home.path().join("unused"));
+    let prefix = "To continue the login, open this URL in a web browser on this machine: ";
+    let start = Instant::now();
+    let url = loop {
+        if let Some(line) = login.stderr().lines().find(|l| l.starts_with(prefix)) {
+            break line[prefix.len()..].to_string();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{}",
+            login.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let port = redirect_port(&url);
+    let (_, fields) = sign_in(&env, &url, "signin").await;
+
+    let mut wrong_state = fields.clone();
+    for (k, v) in &mut wrong_state {
+        if k == "state" {
+            *v = "not-this-login".into();
+        }
+    }
+    let answer = post_form(port, &wrong_state).await;
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    assert!(
+        answer.ends_with("\r\n\r\nState mismatch. Waiting for next response... or you may abort."),
+        "{answer}"
+    );
+
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&fields)
+        .finish();
+    let answer = raw(
+        port,
+        format!("GET /?{query} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    assert!(answer.contains("form POST"), "{answer}");
+    for stray in [
+        &b"GET /favicon.ico HTTP/1.1\r\nHost: localhost\r\n\r\n"[..],
+        b"POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\r\n",
+        b"not http at all\r\n\r\n",
+    ] {
+        let answer = raw(port, stray).await;
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    }
+    // A connection that sends nothing is closed without holding up the real answer.
+    let _idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+
+    let answer = post_form(port, &fields).await;
+    assert!(
+        answer.contains("You have logged into Microsoft Azure!"),
+        "{answer}"
+    );
+    let run = login.finish().await.ok();
+    assert!(!run.stderr.contains("WARNING"), "{run:?}");
+    assert_eq!(run.json().as_array().map(Vec::len), Some(2));
+    assert_refused(port).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_entra_error_ends_the_login_with_exit_1() {
+    let env = TestEnv::start().await;
+    let login = Login::start(&env, &[]);
+    let url = login.browser_url().await;
+    let port = redirect_port(&url);
+    let (_, fields) = sign_in(&env, &url, "cancel").await;
+    assert!(
+        fields
+            .iter()
+            .any(|(k, v)| k == "error" && v == "access_denied")
+    );
+    let answer = post_form(port, &fields).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("<title>Login failed</title>"), "{answer}");
+    assert!(answer.contains("<p>access_denied: AADSTS65004"), "{answer}");
+    let run = login.finish().await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("\nERROR: AADSTS65004"), "{run:?}");
+    assert!(run.stdout.is_empty());
+    assert!(
+        !env.path("azureProfile.json").exists()
+            || !String::from_utf8_lossy(&env.read("azureProfile.json")).contains(USER)
+    );
+    assert_refused(port).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wait_times_out() {
+    let env = TestEnv::start().await;
+    let login = Login::start(&env, &["--timeout", "2"]);
+    let port = redirect_port(&login.browser_url().await);
+    let started = Instant::now();
+    let run = login.finish().await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        run.stderr
+            .contains("ERROR: No sign-in answer came from the web browser within 2 seconds."),
+        "{run:?}"
+    );
+    assert_refused(port).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_cancels_the_wait() {
+    let env = TestEnv::start().await;
+    let login = Login::start(&env, &[]);
+    let port = redirect_port(&login.browser_url().await);
+    let pid = login.child.id().expect("pid").to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let run = login.finish().await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("ERROR: The operation was cancelled."),
+        "{run:?}"
+    );
+    assert_refused(port).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_browser_it_falls_back_to_device_code_with_one_line() {
+    let env = TestEnv::start().await;
+    // The harness clears the environment: no BROWSER, no DISPLAY.
+    let run = env.run(&["login"]).await.ok();
+    let mut lines = run.stderr.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "WARNING: No web browser is available (no graphical display); using the device code flow instead."
+        )
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.starts_with("To sign in, use a web browser to open the page ")),
+        "{run:?}"
+    );
+    assert_eq!(run.stderr.matches("No web browser").count(), 1);
+    assert_eq!(run.json().as_array().map(Vec::len), Some(2));
+    assert_eq!(env.grants("authorization_code"), 0);
+}
