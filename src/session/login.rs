@@ -52,6 +52,17 @@ pub enum LoginMethod {
     },
 }
 
+impl LoginMethod {
+    /// Whether the user signs in interactively (az's `interactive`: browser or device code),
+    /// which is when az may show the subscription selector afterwards.
+    pub fn is_interactive(&self) -> bool {
+        match self {
+            LoginMethod::DeviceCode => true,
+            LoginMethod::Password { .. } => false,
+        }
+    }
+}
+
 /// Everything `az login` takes for a user login.
 #[derive(Debug)]
 pub struct LoginRequest {
@@ -92,6 +103,9 @@ pub trait LoginEvents: Sync {
     fn device_code(&self, authorization: &DeviceAuthorization) {
         let _ = authorization;
     }
+    /// The user is signed in; discovery starts next (az prints "Retrieving…" here when it will
+    /// show the selector).
+    fn authenticated(&self) {}
     /// One of az's warnings.
     fn warning(&self, text: &str) {
         let _ = text;
@@ -252,6 +266,7 @@ impl Session {
                 (r, "password", Some(username.clone()))
             }
         };
+        events.authenticated();
         self.finish_user_login(
             &request,
             tenant,
