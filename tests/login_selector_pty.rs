@@ -315,3 +315,46 @@ async fn account_set_without_a_subscription_or_terminal_is_a_usage_error() {
         "ERROR: the following arguments are required: --subscription/-s/--name/-n\n\nhttps://aka.ms/cli_ref\nRead more about the command in reference docs\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscription_with_several_matches_asks_among_them() {
+    let mut scenario = load_scenario("selector.json");
+    scenario.tenants[1].subscriptions[0].display_name = "Contoso Staging".into();
+    let env = TestEnv::with_scenario(scenario).await;
+    let mut pty = on_pty(
+        &env,
+        &[
+            "login",
+            "--use-device-code",
+            "-s",
+            "CONTOSO STAGING",
+            "--only-show-errors",
+        ],
+        &[],
+    );
+    pty.expect("\nRetrieving tenants and subscriptions for the selection...\n");
+    let heading = pty.expect(PROMPT);
+    assert!(
+        heading.ends_with(&format!(
+            "-----  -------------------  ------------------------------------  --------\n\
+             {} *  {}      {}  {}\n\
+             [2]    Contoso Staging      {RESEARCH}  Fabrikam\n\n\
+             The default is marked with an *; the default tenant is 'Contoso' and subscription is 'Contoso Staging' ({STAGING}).\n\n{PROMPT}",
+            hl("[1]"),
+            hl("Contoso Staging"),
+            hl(STAGING),
+            hl("Contoso"),
+        )),
+        "{heading}"
+    );
+    pty.send("2\n");
+    let (code, rest) = pty.finish();
+    assert_eq!(code, 0);
+    assert!(
+        rest.starts_with(&format!(
+            "2\n\nTenant: Fabrikam\nSubscription: Contoso Staging ({RESEARCH})\n\n[Announcements]"
+        )),
+        "{rest}"
+    );
+    assert_eq!(default_in_profile(&env), RESEARCH);
+}
