@@ -173,7 +173,8 @@ fn option_name(key: &str) -> String {
 }
 
 /// Python's `str.isspace()`: Unicode whitespace plus the four ASCII separators Python counts.
-fn is_py_space(c: char) -> bool {
+/// Python's `str.isspace` for one character.
+pub(crate) fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 

@@ -1,9 +1,10 @@
 //! azlogin: the `az login` experience of the Azure CLI as a Rust library.
 //!
-//! The protocol modules ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`cloud`])
-//! never do I/O, never read the clock and never draw randomness: requests are built and answers
-//! parsed by plain functions, and `now` and random bytes are arguments. The async drivers in
-//! [`login`] and [`discovery`] loop request → send → handle → sleep over an [`http::HttpClient`].
+//! The protocol modules ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`cloud`],
+//! [`selector`]) never do I/O, never read the clock and never draw randomness: requests are
+//! built and answers parsed by plain functions, and `now` and random bytes are arguments. The
+//! async drivers in [`login`] and [`discovery`] loop request → send → handle → sleep over an
+//! [`http::HttpClient`].
 //! Files, locks, the terminal, the loopback listener and the emulator are native-only modules.
 
 #[cfg(all(target_arch = "wasm32", feature = "native"))]
@@ -24,6 +25,7 @@ pub mod profile;
 pub mod pyjson;
 pub mod runtime;
 pub mod secret;
+pub mod selector;
 pub mod token_cache;
 
 #[cfg(feature = "cli")]

@@ -26,8 +26,16 @@ pub async fn run(session: &Session, command: AccountCommand, console: Console) -
         AccountCommand::Show { subscription } => {
             Ok((Some(session.show_account(subscription.as_deref())?), None))
         }
-        AccountCommand::Set { subscription } => {
+        AccountCommand::Set {
+            subscription: Some(subscription),
+        } => {
             session.set_account(&subscription)?;
+            Ok((None, None))
+        }
+        AccountCommand::Set { subscription: None } => {
+            // Checked before the command runs: without a terminal this is a usage error.
+            let (entries, default_id) = session.accounts_in_cloud()?;
+            super::selector::select_and_set(session, &entries, default_id.as_deref(), console)?;
             Ok((None, None))
         }
         AccountCommand::Clear => {
@@ -41,6 +49,22 @@ pub async fn run(session: &Session, command: AccountCommand, console: Console) -
             Ok((Some(token_json(&result)), None))
         }
     }
+}
+
+/// `account set` without `-s` when stdin or stdout is not a terminal: az's message for the
+/// missing argument (exit code 2), since only a terminal can ask for it.
+pub fn missing_subscription(command: &AccountCommand) -> Option<super::output::OutputError> {
+    let missing = matches!(command, AccountCommand::Set { subscription: None });
+    (missing && !super::selector::on_terminal()).then(|| super::output::OutputError {
+        message: "the following arguments are required: --subscription/-s/--name/-n".into(),
+        detail: None,
+        recommendations: vec![
+            String::new(),
+            "https://aka.ms/cli_ref".into(),
+            "Read more about the command in reference docs".into(),
+        ],
+        exit_code: 2,
+    })
 }
 
 /// az's `--resource-type` names → the cloud's endpoints.

@@ -149,9 +149,9 @@ pub enum AccountCommand {
     },
     /// Set a subscription to be the current active subscription.
     Set {
-        /// Name or ID of subscription.
+        /// Name or ID of subscription; azlogin: on a terminal, without it, choose from a list.
         #[arg(long, short = 's', alias = "name", short_alias = 'n')]
-        subscription: String,
+        subscription: Option<String>,
     },
     /// Clear all subscriptions from the CLI's local cache.
     Clear,

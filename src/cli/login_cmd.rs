@@ -49,11 +49,19 @@ fn check_usage(a: &LoginArgs) -> Result<()> {
 
 struct CliEvents {
     console: Console,
+    /// The "Retrieving…" line, when the selector will be shown after discovery.
+    retrieving: Option<&'static str>,
 }
 
 impl LoginEvents for CliEvents {
     fn device_code(&self, authorization: &DeviceAuthorization) {
         self.console.styled_warning(&authorization.message);
+    }
+    fn authenticated(&self) {
+        if let Some(line) = self.retrieving {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(format!("\n{line}\n").as_bytes());
+        }
     }
     fn warning(&self, text: &str) {
         self.console.warning(text);
@@ -103,6 +111,17 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
         None if args.use_device_code => LoginMethod::DeviceCode,
         None => super::login_browser::method(&args, console),
     };
+    // az reads the setting for every login, so a bad value fails every login.
+    let show_selector = session.config().login_experience_v2()?
+        && method.is_interactive()
+        && super::selector::on_terminal();
+    let filtered = args.subscription.is_some() || args.skip_subscription_discovery;
+    let retrieving =
+        (show_selector && !args.skip_subscription_discovery).then_some(if args.tenant.is_some() {
+            crate::selector::RETRIEVING_SUBSCRIPTIONS
+        } else {
+            crate::selector::RETRIEVING_TENANTS
+        });
     let mut request = LoginRequest::new(method);
     request.tenant = args.tenant;
     request.scopes = args.scope;
@@ -115,7 +134,18 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
         .transpose()?;
     request.skip_subscription_discovery = args.skip_subscription_discovery;
     request.concurrency = usize::from(args.concurrency);
-    let outcome = session.login(request, &CliEvents { console }).await?;
+    let events = CliEvents {
+        console,
+        retrieving,
+    };
+    let outcome = session.login(request, &events).await?;
+    // With a filter az asks only when more than one entry is left; without, always.
+    if show_selector && (!filtered || outcome.subscriptions.len() > 1) {
+        let default_id = outcome.default_id.as_deref();
+        super::selector::select_and_set(session, &outcome.subscriptions, default_id, console)?;
+        super::selector::announce(console);
+        return Ok(None);
+    }
     Ok(Some(Value::Array(
         outcome
             .subscriptions

@@ -11,6 +11,7 @@ pub mod emulator_cmd;
 pub mod login_browser;
 pub mod login_cmd;
 pub mod output;
+pub mod selector;
 
 use std::io::Write;
 
@@ -87,6 +88,11 @@ async fn run(cli: Cli) -> i32 {
         Ok(q) => q,
         Err(e) => return report_output_error(&e, console),
     };
+    if let Command::Account(a) = &cli.command
+        && let Some(e) = account_cmd::missing_subscription(a)
+    {
+        return report_output_error(&e, console);
+    }
     let printed: Result<account_cmd::Printed> = match cli.command {
         Command::Config(c) => config_cmd::run(&dir, c).map(|v| (v, None)),
         Command::Cloud(c) => cloud_cmd::run(&dir, &options, c).await.map(|v| (v, None)),

@@ -76,6 +76,23 @@ impl Session {
         )
     }
 
+    /// Every entry of the active cloud, in file order, and the default's id: what an
+    /// interactive `account set` chooses from. No entries is az's "Please run 'az login'".
+    pub fn accounts_in_cloud(&self) -> Result<(Vec<Subscription>, Option<String>)> {
+        let profile = load_profile(self.dir.path())?;
+        let entries: Vec<Subscription> = profile
+            .subscriptions_in(&self.cloud.name)
+            .cloned()
+            .collect();
+        if entries.is_empty() {
+            return Err(Error::NoAccount(PLEASE_LOGIN.into()));
+        }
+        let default_id = profile
+            .default_in(&self.cloud.name)
+            .map(|s| s.id().to_string());
+        Ok((entries, default_id))
+    }
+
     /// `az account show`: the stored entry (with `environmentName`).
     pub fn show_account(&self, subscription: Option<&str>) -> Result<Value> {
         Ok(self.find_account(subscription)?.to_json())

@@ -56,6 +56,17 @@ pub enum LoginMethod {
     Browser(BrowserOptions),
 }
 
+impl LoginMethod {
+    /// Whether the user signs in interactively (az's `interactive`: browser or device code),
+    /// which is when az may show the subscription selector afterwards.
+    pub fn is_interactive(&self) -> bool {
+        match self {
+            LoginMethod::DeviceCode | LoginMethod::Browser(_) => true,
+            LoginMethod::Password { .. } => false,
+        }
+    }
+}
+
 /// Everything `az login` takes for a user login.
 #[derive(Debug)]
 pub struct LoginRequest {
@@ -100,6 +111,9 @@ pub trait LoginEvents: Sync {
     fn device_code(&self, authorization: &DeviceAuthorization) {
         let _ = authorization;
     }
+    /// The user is signed in; discovery starts next (az prints "Retrieving…" here when it will
+    /// show the selector).
+    fn authenticated(&self) {}
     /// One of az's warnings.
     fn warning(&self, text: &str) {
         let _ = text;
@@ -266,6 +280,7 @@ impl Session {
                 (r, AUTHORIZATION_CODE_GRANT, None)
             }
         };
+        events.authenticated();
         self.finish_user_login(
             &request,
             tenant,
