@@ -25,6 +25,13 @@ step "core for wasm32 without native features"
 cargo check -p azlogin --lib --no-default-features --target wasm32-unknown-unknown
 cargo check -p azlogin-wasm --target wasm32-unknown-unknown
 
+step "the real Azure CLI for the interop suite (tests/interop/)"
+if [ "${AZLOGIN_SKIP_INTEROP:-}" = 1 ]; then
+  echo "skipped: AZLOGIN_SKIP_INTEROP=1 (the interop tests will say so and not run az)"
+else
+  tests/interop/install-az.sh
+fi
+
 step "cargo test (unit + integration over loopback)"
 cargo test --workspace
 

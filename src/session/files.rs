@@ -60,8 +60,28 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     }
 }
 
-/// Loads the token cache (missing = empty).
+/// Loads the token cache (missing = empty) for reading.
+///
+/// az (msal-extensions) writes the cache by truncating it in place, under the lock, so a read
+/// without the lock can catch an empty or half-written file. Such a read (empty or unparsable)
+/// is done again under the lock, where no az write can be in progress.
 pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
+    let path = dir.join(TOKEN_CACHE_FILE);
+    match read_optional(&path)? {
+        None => return Ok(TokenCache::new()),
+        Some(bytes) if !bytes.is_empty() => {
+            if let Ok(cache) = TokenCache::parse(&bytes) {
+                return Ok(cache);
+            }
+        }
+        Some(_) => {}
+    }
+    let _lock = FileLock::acquire(&path)?;
+    read_token_cache(dir)
+}
+
+/// Reads the token cache (missing = empty) as it is, for a caller holding its lock.
+fn read_token_cache(dir: &Path) -> Result<TokenCache> {
     let path = dir.join(TOKEN_CACHE_FILE);
     match read_optional(&path)? {
         None => Ok(TokenCache::new()),
@@ -92,7 +112,7 @@ pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> Result
 pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) -> T) -> Result<T> {
     let path = dir.join(TOKEN_CACHE_FILE);
     let _lock = FileLock::acquire(&path)?;
-    let mut cache = load_token_cache(dir)?;
+    let mut cache = read_token_cache(dir)?;
     let before = cache.to_json();
     let out = change(&mut cache);
     let after = cache.to_json();
@@ -108,5 +128,33 @@ pub fn remove_file(path: &Path) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::store(path, format!("cannot delete it ({e})"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An az write in progress (the file truncated, the lock held) is waited out, not read.
+    #[test]
+    fn a_read_during_a_truncating_write_waits_for_the_writer() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::store(Path::new("tmp"), e))?;
+        let path = dir.path().join(TOKEN_CACHE_FILE);
+        let lock = FileLock::acquire(&path)?;
+        std::fs::write(&path, b"").map_err(|e| Error::store(&path, e))?;
+        let full = "{\n    \"Account\": {\n        \"k\": {\n            \"realm\": \"r\"\n        }\n    }\n}";
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                let written = std::fs::write(&path, full);
+                drop(lock);
+                written
+            })
+        };
+        let cache = load_token_cache(dir.path())?;
+        assert!(writer.join().is_ok_and(|w| w.is_ok()));
+        assert_eq!(cache.to_json(), full);
+        Ok(())
     }
 }

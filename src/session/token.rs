@@ -102,7 +102,11 @@ impl Session {
             scopes: &scopes,
             force_refresh: request.force_refresh,
         };
-        let now = self.runtime_now();
+        let now_ms = {
+            use crate::runtime::Runtime;
+            self.runtime.now_ms()
+        };
+        let now = now_ms / 1000;
         let token = match silent::acquire(&self.http, &cache, &silent_request, now).await {
             Ok(t) => t,
             Err(e) if e.server_error().is_some() => {
@@ -118,7 +122,7 @@ impl Session {
         match token {
             SilentToken::Cached(t) => Ok(AccessTokenResult {
                 access_token: t.secret,
-                expires_on: t.expires_on,
+                expires_on: az_cached_expires_on(t.expires_on, now_ms),
                 subscription,
                 tenant,
                 token_type: "Bearer".into(),
@@ -140,5 +144,25 @@ impl Session {
                 })
             }
         }
+    }
+}
+/// The expiry az prints for a cached token. MSAL answers a cache hit with
+/// `expires_in = int(expires_on - time.time())` (a fractional clock, truncated) and az adds that
+/// to `int(time.time())`, so a cached token shows one second less than its stored `expires_on`
+/// unless the clock sits exactly on a whole second.
+fn az_cached_expires_on(expires_on: u64, now_ms: u64) -> u64 {
+    let expires_in_ms = expires_on.saturating_mul(1000).saturating_sub(now_ms);
+    now_ms / 1000 + expires_in_ms / 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::az_cached_expires_on;
+
+    #[test]
+    fn cached_expiry_is_truncated_as_az_prints_it() {
+        assert_eq!(az_cached_expires_on(1_000, 500_300), 999);
+        assert_eq!(az_cached_expires_on(1_000, 500_000), 1_000);
+        assert_eq!(az_cached_expires_on(1_000, 999_999), 999);
     }
 }

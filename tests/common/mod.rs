@@ -185,12 +185,17 @@ impl TestEnv {
 
     /// How many token requests with this grant type the emulator saw.
     pub fn grants(&self, grant: &str) -> usize {
-        self.emulator
-            .request_log()
-            .iter()
-            .filter(|r| r.grant_type.as_deref() == Some(grant))
-            .count()
+        grants(&self.emulator, grant)
     }
+}
+
+/// How many token requests with this grant type an emulator answered so far.
+pub fn grants(emulator: &RunningEmulator, grant: &str) -> usize {
+    emulator
+        .request_log()
+        .iter()
+        .filter(|r| r.grant_type.as_deref() == Some(grant))
+        .count()
 }
 
 /// Replaces the random trace/correlation ids and timestamps in AADSTS messages.

@@ -1,0 +1,60 @@
+//! Same data, same bytes: the same setup and login by az in one fresh dir and by azlogin in
+//! another leave `config`, `clouds.config`, `azureProfile.json` and `msal_token_cache.json`
+//! identical once tokens and timestamps are masked (key order, BOM, escaping, indentation,
+//! realms and entry sets included), and print the same.
+
+use crate::harness::*;
+
+fn same_login(login: &[&str]) {
+    let Some(az) = interop() else { return };
+    let emu = Emu::start();
+    let sides = [
+        (Tool::Az, Side::new(az, &emu)),
+        (Tool::Azlogin, Side::new(az, &emu)),
+    ];
+    let runs = parallel(&sides, |(tool, side)| {
+        side.register_cloud(*tool, &emu);
+        side.run(*tool, login)
+    });
+    let (a, b) = (&runs[0], &runs[1]);
+    assert_eq!(a.code, 0, "az: {a:?}");
+    assert_eq!(b.code, 0, "azlogin: {b:?}");
+    assert_eq!(a.stdout, b.stdout, "login stdout");
+    let no_code = |t: &str| {
+        mask(t)
+            .lines()
+            .map(|l| match l.find("enter the code ") {
+                Some(i) => format!("{}<code>", &l[..i]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(no_code(&a.stderr), no_code(&b.stderr), "login stderr");
+    same_files(&sides[0].1, &sides[1].1);
+    let profile = sides[1].1.read("azureProfile.json");
+    assert!(profile.starts_with('\u{feff}'), "the profile has az's BOM");
+    let cache = sides[1].1.read_json("msal_token_cache.json");
+    let counts = entry_counts(&cache);
+    println!("{}: token cache entries per kind {counts:?}", login[1]);
+    assert_eq!(
+        counts,
+        [
+            ("AccessToken", 3),
+            ("Account", 1),
+            ("IdToken", 3),
+            ("RefreshToken", 1),
+            ("AppMetadata", 1)
+        ]
+        .map(|(k, n)| (k.to_string(), n))
+    );
+}
+
+#[test]
+fn password_login_writes_the_same_files() {
+    same_login(&["login", "-u", USER, "-p", PASSWORD]);
+}
+
+#[test]
+fn device_code_login_writes_the_same_files() {
+    same_login(&["login", "--use-device-code"]);
+}
