@@ -106,10 +106,7 @@ mod tests {
     #[tokio::test]
     async fn a_finished_operation_keeps_its_result() {
         let (_handle, registration) = CancelHandle::new();
-        assert_eq!(
-            cancellable(registration, ready(Ok(7))).await.ok(),
-            Some(7)
-        );
+        assert_eq!(cancellable(registration, ready(Ok(7))).await.ok(), Some(7));
         let timer = Timer { fires: false };
         let limited = within(&timer, Duration::from_secs(1), "Login", ready(Ok(8)));
         assert_eq!(limited.await.ok(), Some(8));

@@ -276,6 +276,8 @@ pub struct BindingTokenOptions {
     pub subscription: Option<String>,
     /// Skip the access-token cache and refresh.
     pub force_refresh: Option<bool>,
+    /// A claims challenge (JSON) to send with a forced refresh.
+    pub claims: Option<String>,
     /// Config dir and cloud.
     pub session: Option<BindingSessionOptions>,
 }
@@ -288,6 +290,7 @@ impl From<&BindingTokenOptions> for AccessTokenRequest {
             tenant: o.tenant.clone(),
             subscription: o.subscription.clone(),
             force_refresh: o.force_refresh.unwrap_or(false),
+            claims_challenge: o.claims.clone(),
         }
     }
 }
