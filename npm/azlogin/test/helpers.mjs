@@ -111,3 +111,16 @@ export async function until(predicate, timeoutMs = 10_000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The emulator's request log (no bodies or secrets). */
+export async function requestLog(env) {
+  const res = await fetch(`${env.url}/_emulator/requests`);
+  return (await res.json()).requests;
+}
+
+/** How many token requests with this grant type the emulator saw. */
+export async function grants(env, grantType) {
+  return (await requestLog(env)).filter((r) => r.grant_type === grantType).length;
+}
+
+export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
