@@ -72,7 +72,13 @@ async function child() {
       auth: { clientId: CLI_CLIENT_ID, authority: `${url}/${tenant}`, knownAuthorities: [new URL(url).host] },
     });
     const file = path.join(process.env.AZURE_CONFIG_DIR, 'msal_token_cache.json');
-    pca.getTokenCache().deserialize(fs.readFileSync(file, 'utf8'));
+    // MSAL Python (az) names the environment by host; msal-node by host:port. Same cache otherwise.
+    const { host, hostname } = new URL(url);
+    const text = fs
+      .readFileSync(file, 'utf8')
+      .replaceAll(`"environment": "${hostname}"`, `"environment": "${host}"`)
+      .replaceAll(`-${hostname}-`, `-${host}-`);
+    pca.getTokenCache().deserialize(text);
     const [account] = await pca.getTokenCache().getAllAccounts();
     if (!account) throw new Error('msal-node found no account in msal_token_cache.json');
     const silent = () => pca.acquireTokenSilent({ account, scopes: [scope] });
