@@ -187,6 +187,8 @@ pub struct ClientOptions {
 #[derive(Clone, Debug)]
 pub struct ReqwestClient {
     client: std::sync::OnceLock<reqwest::Client>,
+    /// Trusted besides the system's roots (natively; in wasm the host's `fetch` decides).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     extra_root_pem: Vec<Vec<u8>>,
     allowed_authorities: Vec<String>,
 }
