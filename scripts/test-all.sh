@@ -56,6 +56,25 @@ if [ "$browser_status" -ne 0 ] || [ "${browser_fails:-missing}" != 0 ]; then
   exit 1
 fi
 
+step "Node package: npm ci, build the addon (release, LTO off), node --test"
+command -v node >/dev/null && command -v npm >/dev/null || { echo "!! node and npm are needed for the Node package" >&2; exit 1; }
+cargo build --quiet --bin azlogin
+(
+  cd npm/azlogin
+  npm ci --no-audit --no-fund
+  CARGO_PROFILE_RELEASE_LTO=false npm run build
+)
+node_log=$(mktemp)
+(cd npm/azlogin && node --test test/*.test.mjs) 2>&1 | tee "$node_log" | grep -E '^(not ok|# (tests|pass|fail|skipped))' || true
+node_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+node_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+if [ -z "$node_fail" ] || [ "$node_fail" -gt 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
+  cat "$node_log"
+  echo "!! Node tests failed (pass=${node_pass:-?} fail=${node_fail:-?})" >&2
+  exit 1
+fi
+rm -f "$node_log"
+
 step "demo"
 cargo run --quiet --bin azlogin -- demo >/dev/null
 

@@ -181,42 +181,50 @@ pub struct ClientOptions {
 
 /// The real HTTP client: reqwest over rustls natively (system roots plus the extra ones, env
 /// proxies honoured, no redirects followed), the host's `fetch` on wasm32.
+///
+/// The reqwest client (which loads the system's roots) is built on the first request, so a
+/// session that only reads the cache never pays for it.
 #[derive(Clone, Debug)]
 pub struct ReqwestClient {
-    client: reqwest::Client,
+    client: std::sync::OnceLock<reqwest::Client>,
+    /// Trusted besides the system's roots (natively; in wasm the host's `fetch` decides).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    extra_root_pem: Vec<Vec<u8>>,
     allowed_authorities: Vec<String>,
 }
 
 impl ReqwestClient {
-    /// Builds a client.
+    /// Checks the options; the client itself is built on the first request.
     pub fn new(options: ClientOptions) -> Result<Self> {
-        let builder = reqwest::Client::builder();
         #[cfg(not(target_arch = "wasm32"))]
-        let builder = {
-            let mut certs = Vec::new();
-            for pem in &options.extra_root_pem {
-                let parsed = reqwest::Certificate::from_pem_bundle(pem)
-                    .map_err(|e| Error::Config(format!("Invalid CA bundle: {e}")))?;
-                certs.extend(parsed);
-            }
-            builder
-                .tls_certs_merge(certs)
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(std::time::Duration::from_secs(15))
-                .read_timeout(std::time::Duration::from_secs(60))
-                .user_agent(concat!("azlogin/", env!("CARGO_PKG_VERSION")))
-        };
-        let client = builder
-            .build()
-            .map_err(|e| Error::Config(format!("Failed to set up HTTPS: {e}")))?;
+        extra_roots(&options.extra_root_pem)?;
         Ok(Self {
-            client,
+            client: std::sync::OnceLock::new(),
+            extra_root_pem: options.extra_root_pem,
             allowed_authorities: options
                 .allowed_authorities
                 .iter()
                 .map(|a| a.to_ascii_lowercase())
                 .collect(),
         })
+    }
+
+    fn client(&self) -> Result<&reqwest::Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let builder = reqwest::Client::builder();
+        #[cfg(not(target_arch = "wasm32"))]
+        let builder = builder
+            .tls_certs_merge(extra_roots(&self.extra_root_pem)?)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(15))
+            .read_timeout(std::time::Duration::from_secs(60))
+            .user_agent(concat!("azlogin/", env!("CARGO_PKG_VERSION")));
+        let client = builder
+            .build()
+            .map_err(|e| Error::Config(format!("Failed to set up HTTPS: {e}")))?;
+        Ok(self.client.get_or_init(|| client))
     }
 
     fn check_allowed(&self, url: &str) -> Result<reqwest::Url> {
@@ -234,6 +242,18 @@ impl ReqwestClient {
     }
 }
 
+/// The certificates of PEM bundles.
+#[cfg(not(target_arch = "wasm32"))]
+fn extra_roots(pems: &[Vec<u8>]) -> Result<Vec<reqwest::Certificate>> {
+    let mut certs = Vec::new();
+    for pem in pems {
+        let parsed = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::Config(format!("Invalid CA bundle: {e}")))?;
+        certs.extend(parsed);
+    }
+    Ok(certs)
+}
+
 /// `host:port` of a URL, lower-cased, with the scheme's default port filled in.
 pub fn authority_of(url: &reqwest::Url) -> String {
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
@@ -247,9 +267,10 @@ impl HttpClient for ReqwestClient {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
         let url = self.check_allowed(&request.url)?;
         let endpoint = request.endpoint().to_string();
+        let client = self.client()?;
         let mut builder = match request.method {
-            Method::Get => self.client.get(url),
-            Method::Post => self.client.post(url),
+            Method::Get => client.get(url),
+            Method::Post => client.post(url),
         };
         for (k, v) in &request.headers {
             builder = builder.header(k.as_str(), v.as_str());

@@ -14,6 +14,7 @@ compile_error!(
 );
 
 pub mod arm;
+pub mod cancel;
 pub mod cloud;
 pub mod discovery;
 pub mod error;

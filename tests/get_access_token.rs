@@ -159,3 +159,31 @@ async fn other_tenant_and_resource_and_errors() {
         "a failed refresh keeps the RT"
     );
 }
+
+/// A resource's claims challenge (CAE) skips the cached token and is sent with the refresh; the
+/// emulator puts the asked-for authentication context into the new token.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_claims_challenge_forces_a_refresh_that_carries_it() {
+    use azlogin::session::{AccessTokenRequest, Session, SessionOptions};
+    let env = TestEnv::start().await;
+    env.login_password().await;
+    let session = Session::open(SessionOptions {
+        config_dir: Some(env.config_dir.path().to_path_buf()),
+        ..SessionOptions::default()
+    })
+    .expect("session");
+    let refreshes = env.grants(REFRESH);
+    let token = session
+        .get_access_token(&AccessTokenRequest {
+            claims_challenge: Some(
+                r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#.into(),
+            ),
+            ..AccessTokenRequest::default()
+        })
+        .await
+        .expect("token");
+    assert_eq!(env.grants(REFRESH), refreshes + 1, "refreshed, not cached");
+    let claims =
+        azlogin::oauth::claims::decode_jwt_claims(token.access_token.secret()).expect("jwt");
+    assert_eq!(claims["acrs"], serde_json::json!(["c1"]));
+}

@@ -98,6 +98,7 @@ fn token_request(session: &Session, args: GetAccessTokenArgs) -> Result<AccessTo
         tenant: args.tenant,
         subscription: args.subscription,
         force_refresh: args.force_refresh,
+        claims_challenge: None,
     })
 }
 

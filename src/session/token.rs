@@ -22,6 +22,9 @@ pub struct AccessTokenRequest {
     pub subscription: Option<String>,
     /// Skip the access-token cache and refresh.
     pub force_refresh: bool,
+    /// A claims challenge (JSON) from a resource, e.g. a CAE `insufficient_claims` answer: sent
+    /// with the refresh, which it forces.
+    pub claims_challenge: Option<String>,
 }
 
 /// A token and what az prints with it.
@@ -94,13 +97,13 @@ impl Session {
         let ctx = TokenContext {
             authority: Authority::new(self.endpoints.login.as_str(), Some(&tenant)),
             client_id: self.client_id.clone(),
-            claims: merge_claims(None, self.cp1())?,
+            claims: merge_claims(request.claims_challenge.as_deref(), self.cp1())?,
         };
         let silent_request = SilentRequest {
             ctx: &ctx,
             home_account_id: &home_account_id,
             scopes: &scopes,
-            force_refresh: request.force_refresh,
+            force_refresh: request.force_refresh || request.claims_challenge.is_some(),
         };
         let now_ms = {
             use crate::runtime::Runtime;
