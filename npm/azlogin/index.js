@@ -110,6 +110,7 @@ function login(options = {}) {
         onDeviceCode: guard(options.onDeviceCode),
         onProgress: guard(options.onProgress),
         onWarning: guard(options.onWarning),
+        onOpenBrowser: guard(options.openBrowser),
       },
       token,
     ),

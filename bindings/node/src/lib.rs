@@ -72,7 +72,7 @@ fn open(options: Option<BindingSessionOptions>) -> azlogin::Result<Session> {
 pub fn login<'env>(
     env: &'env Env,
     options: BindingLoginOptions,
-    events: BindingLoginEvents,
+    mut events: BindingLoginEvents,
     cancel: &CancelToken,
 ) -> Result<PromiseRaw<'env, Vec<BindingSubscription>>> {
     let registration = cancel.take().map_err(to_napi)?;
@@ -80,7 +80,10 @@ pub fn login<'env>(
         let limit = types::timeout(&options);
         let session = open(options.session.clone()).map_err(to_napi)?;
         let flow = async {
-            let outcome = session.login(options.request()?, &events).await?;
+            let open_browser = events.on_open_browser.take();
+            let outcome = session
+                .login(options.request(open_browser)?, &events)
+                .await?;
             outcome
                 .subscriptions
                 .iter()

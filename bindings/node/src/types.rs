@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use azlogin::emulator::{EmulatorOptions, Scenario};
+use azlogin::login::browser::{BrowserOpener, BrowserOptions};
+use azlogin::login::browser_launch::{Platform, SystemBrowser};
 use azlogin::oauth::device_code::DeviceAuthorization;
 use azlogin::secret::Password;
 use azlogin::session::{
@@ -48,7 +50,7 @@ impl From<BindingSessionOptions> for SessionOptions {
 /// `login()`'s options.
 #[napi(object, object_to_js = false)]
 pub struct BindingLoginOptions {
-    /// `deviceCode` (default) or `password`.
+    /// `deviceCode` (default), `password` or `browser`.
     pub method: Option<String>,
     /// For `password`.
     pub username: Option<String>,
@@ -75,10 +77,17 @@ pub struct BindingLoginOptions {
 }
 
 impl BindingLoginOptions {
-    /// The core's request.
-    pub fn request(self) -> azlogin::Result<LoginRequest> {
+    /// The core's request; `open_browser` is the caller's `openBrowser(url)`, if any.
+    pub fn request(self, open_browser: Option<Callback<String>>) -> azlogin::Result<LoginRequest> {
         let method = match self.method.as_deref().unwrap_or("deviceCode") {
             "deviceCode" => LoginMethod::DeviceCode,
+            "browser" => {
+                let mut browser = BrowserOptions::new(browser_opener(open_browser)?);
+                if let Some(limit) = timeout(&self) {
+                    browser = browser.with_timeout(limit);
+                }
+                LoginMethod::Browser(browser)
+            }
             "password" => LoginMethod::Password {
                 username: self
                     .username
@@ -90,7 +99,7 @@ impl BindingLoginOptions {
             },
             other => {
                 return Err(usage(&format!(
-                    "Unknown login method '{other}': use 'deviceCode' or 'password'."
+                    "Unknown login method '{other}': use 'deviceCode', 'password' or 'browser'."
                 )));
             }
         };
@@ -106,6 +115,29 @@ impl BindingLoginOptions {
         }
         Ok(request)
     }
+}
+
+/// The caller's `openBrowser(url)`, else the system browser.
+fn browser_opener(
+    open_browser: Option<Callback<String>>,
+) -> azlogin::Result<Arc<dyn BrowserOpener>> {
+    if let Some(f) = open_browser {
+        return Ok(Arc::new(move |url: &str, _endpoint: &str| {
+            f.call(url.to_string(), ThreadsafeFunctionCallMode::NonBlocking);
+            Ok(())
+        }));
+    }
+    let browser = SystemBrowser::detect(&|k| std::env::var(k).ok(), Platform::current())
+        .map_err(|reason| {
+            usage(&format!(
+                "No web browser is available ({reason}). Pass `openBrowser`, or use method 'deviceCode'."
+            ))
+        })?;
+    Ok(Arc::new(move |url: &str, _endpoint: &str| {
+        browser
+            .launch(url)
+            .map_err(|reason| usage(&format!("The web browser could not be opened ({reason}).")))
+    }))
 }
 
 fn usage(text: &str) -> azlogin::Error {
@@ -163,6 +195,9 @@ pub struct BindingLoginEvents {
     /// One of az's warnings.
     #[napi(ts_type = "(text: string) => void")]
     pub on_warning: Option<Callback<String>>,
+    /// Opens the browser login's sign-in URL (default: the system browser).
+    #[napi(ts_type = "(url: string) => void")]
+    pub on_open_browser: Option<Callback<String>>,
 }
 
 impl LoginEvents for BindingLoginEvents {

@@ -45,15 +45,12 @@ async function measure(n, fn) {
   return stats(samples);
 }
 
+/** az from AZLOGIN_AZ_BIN, else the interop suite's venv (tests/interop/install-az.sh). */
 function findAz() {
   if (process.env.AZLOGIN_AZ_BIN) return process.env.AZLOGIN_AZ_BIN;
-  const build = path.join(repoDir, 'build');
-  if (!fs.existsSync(build)) return undefined;
-  for (const dir of fs.readdirSync(build)) {
-    const az = path.join(build, dir, 'bin', 'az');
-    if (fs.existsSync(az)) return az;
-  }
-  return undefined;
+  const venv = process.env.AZLOGIN_AZ_VENV ?? path.join(repoDir, 'target', 'interop', 'az-venv');
+  const az = path.join(venv, 'bin', 'az');
+  return fs.existsSync(az) ? az : undefined;
 }
 
 async function child() {
@@ -89,7 +86,7 @@ async function child() {
 
   const az = findAz();
   if (!az) {
-    console.log('@azure/identity AzureCliCredential: skipped: no az found (no <repo>/build/*/bin/az; set AZLOGIN_AZ_BIN)');
+    console.log('@azure/identity AzureCliCredential: skipped: no az found (run tests/interop/install-az.sh, or set AZLOGIN_AZ_BIN)');
   } else {
     process.env.PATH = `${path.dirname(az)}${path.delimiter}${process.env.PATH}`;
     const { AzureCliCredential } = require('@azure/identity');
