@@ -1,0 +1,406 @@
+//! `cargo bench --bench login`: logins and tokens against the embedded emulator, each case run
+//! several times in one process run; prints a table of medians and spreads.
+//!
+//! 1. Discovery, 20 tenants × 50 subscriptions, page size 100, 50 ms per request: azlogin
+//!    default, `--concurrency 1` (az's sequential loop), `az login` when the interop venv
+//!    exists, and the critical-path bound (fewest sequential round trips × latency).
+//! 2. One tenant with 100,000 subscriptions, page size 1,000, no latency: wall time and peak RSS.
+//! 3. Warm `azlogin account get-access-token` as a process (and az's, when available): p50.
+//! 4. A refresh-token grant at no latency, in process: p50 per call.
+//!
+//! `AZLOGIN_BENCH_RUNS` sets the runs per case (default 5).
+
+#![allow(missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use azlogin::emulator::{EmulatorOptions, RunningEmulator, Scenario};
+use azlogin::session::{AccessTokenRequest, Session, SessionOptions};
+
+const CLOUD: &str = "AzureEmulator";
+const USER: &str = "bench@contoso.example";
+const PASSWORD: &str = "Passw0rd!";
+
+type BenchResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// A scenario with `tenants` tenants of `subs` subscriptions each.
+fn scenario(
+    tenants: usize,
+    subs: usize,
+    page_size: usize,
+    latency_ms: u64,
+) -> BenchResult<Scenario> {
+    let tenant_id = |t: usize| format!("{:08x}-0000-4000-8000-000000000001", t + 1);
+    let tenants_json: Vec<serde_json::Value> = (0..tenants)
+        .map(|t| {
+            let subscriptions: Vec<serde_json::Value> = (0..subs)
+                .map(|s| {
+                    serde_json::json!({
+                        "id": format!("{:08x}-{:04x}-4000-8000-{:012x}", t + 1, (s >> 16) & 0xffff, s),
+                        "display_name": format!("Tenant {t} Sub {s}"),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "id": tenant_id(t),
+                "display_name": format!("Tenant {t}"),
+                "default_domain": format!("t{t}.example"),
+                "subscriptions": subscriptions,
+            })
+        })
+        .collect();
+    let json = serde_json::json!({
+        "users": [{
+            "username": USER,
+            "password": PASSWORD,
+            "oid": "aaaaaaaa-0000-4000-8000-000000000001",
+            "home_tenant": tenant_id(0),
+            "display_name": "Bench User",
+        }],
+        "tenants": tenants_json,
+        "page_size": page_size,
+        "latency_ms": latency_ms,
+    });
+    Ok(Scenario::from_json(&json.to_string())?)
+}
+
+/// A running emulator and a config dir whose active cloud points at it.
+struct Env {
+    emulator: RunningEmulator,
+    template: tempfile::TempDir,
+}
+
+impl Env {
+    async fn start(scenario: Scenario) -> BenchResult<Env> {
+        let emulator = azlogin::emulator::start(EmulatorOptions {
+            port: 0,
+            scenario,
+            latency: Duration::ZERO,
+            tls_cert_dir: None,
+            log_requests: false,
+            seed: None,
+        })
+        .await?;
+        let template = tempfile::tempdir()?;
+        let url = emulator.url().trim_end_matches('/').to_string();
+        std::fs::write(
+            template.path().join("clouds.config"),
+            format!(
+                "[{CLOUD}]\nendpoint_active_directory = {url}\nendpoint_active_directory_resource_id = {url}/\nendpoint_resource_manager = {url}/\n\n"
+            ),
+        )?;
+        std::fs::write(
+            template.path().join("config"),
+            format!("[cloud]\nname = {CLOUD}\n\n[core]\ninstance_discovery = false\n\n"),
+        )?;
+        Ok(Env { emulator, template })
+    }
+
+    /// A fresh config dir with the cloud files.
+    fn fresh_dir(&self) -> BenchResult<tempfile::TempDir> {
+        let dir = tempfile::tempdir()?;
+        for file in ["clouds.config", "config"] {
+            std::fs::copy(self.template.path().join(file), dir.path().join(file))?;
+        }
+        Ok(dir)
+    }
+
+    fn requests(&self) -> usize {
+        self.emulator.request_log().len()
+    }
+}
+
+fn azlogin(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_azlogin"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AZURE_CONFIG_DIR", dir)
+        .env("HOME", dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs a command to completion: wall time and the child's peak RSS in KiB.
+fn run_measured(mut cmd: Command) -> BenchResult<(Duration, u64)> {
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    let mut stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(e) = stderr.as_mut() {
+            let _ = std::io::Read::read_to_string(e, &mut text);
+        }
+        text
+    });
+    let (status, maxrss_kib) = wait_with_rusage(child.id())?;
+    let elapsed = start.elapsed();
+    let stderr = reader.join().unwrap_or_default();
+    if status != 0 {
+        return Err(format!("exit status {status}: {stderr}").into());
+    }
+    Ok((elapsed, maxrss_kib))
+}
+
+/// `wait4`: the exit status and the child's own peak RSS (KiB), which std's `wait` drops.
+#[allow(unsafe_code)]
+fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64)> {
+    let pid = libc::pid_t::try_from(pid)?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own unreaped child; status and usage are valid for writes.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if r != pid {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+}
+
+/// Median and spread (min–max) of a sample.
+struct Stats {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+fn stats(mut xs: Vec<f64>) -> Stats {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    let median = match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => xs[n / 2],
+        _ => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    };
+    Stats {
+        median,
+        min: xs.first().copied().unwrap_or(f64::NAN),
+        max: xs.last().copied().unwrap_or(f64::NAN),
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn row(case: &str, what: &str, s: &Stats, unit: &str, note: &str) {
+    println!(
+        "| {case:<4} | {what:<42} | {:>10.1} | {:>10.1} – {:<10.1} | {unit:<4} | {note}",
+        s.median, s.min, s.max
+    );
+}
+
+fn runs() -> usize {
+    std::env::var("AZLOGIN_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(1)
+}
+
+/// `azlogin login -u -p` in a fresh dir `runs` times: wall ms, peak RSS MiB, requests per run.
+fn logins(env: &Env, extra: &[&str], runs: usize) -> BenchResult<(Stats, Stats, usize)> {
+    let mut wall = Vec::new();
+    let mut rss = Vec::new();
+    let mut requests = 0;
+    for _ in 0..runs {
+        let dir = env.fresh_dir()?;
+        let mut args = vec!["login", "-u", USER, "-p", PASSWORD, "--output", "none"];
+        args.extend_from_slice(extra);
+        let before = env.requests();
+        let (t, kib) = run_measured(azlogin(dir.path(), &args))?;
+        requests = env.requests() - before;
+        wall.push(ms(t));
+        rss.push(kib as f64 / 1024.0);
+    }
+    Ok((stats(wall), stats(rss), requests))
+}
+
+fn interop_az() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interop/az-venv/bin/az");
+    p.exists().then_some(p)
+}
+
+fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
+    let (tenants, subs, page, latency) = (20, 50, 100, 50);
+    let env = rt.block_on(Env::start(scenario(tenants, subs, page, latency)?))?;
+    let (default, _, requests) = logins(&env, &[], runs)?;
+    row(
+        "1",
+        "discovery: azlogin default concurrency",
+        &default,
+        "ms",
+        &format!("{requests} requests"),
+    );
+    let (wide, _, _) = logins(&env, &["--concurrency", "32"], runs)?;
+    row("1", "discovery: azlogin --concurrency 32", &wide, "ms", "");
+    let (seq, _, _) = logins(&env, &["--concurrency", "1"], runs.min(3))?;
+    row(
+        "1",
+        "discovery: azlogin --concurrency 1 (az's loop)",
+        &seq,
+        "ms",
+        "",
+    );
+    // The critical path: everything before discovery is sequential, then one tenant's token
+    // grant and its pages (`ceil(subs / page)`), all tenants at once.
+    let per_tenant = 1 + subs.div_ceil(page).max(1);
+    let before_discovery = requests.saturating_sub(tenants * per_tenant);
+    let round_trips = before_discovery + per_tenant;
+    let bound = (round_trips as u64 * latency) as f64;
+    let b = Stats {
+        median: bound,
+        min: bound,
+        max: bound,
+    };
+    row(
+        "1",
+        "discovery: critical-path bound",
+        &b,
+        "ms",
+        &format!("{round_trips} round trips × {latency} ms"),
+    );
+    println!(
+        "|      | speed-up vs concurrency 1: default {:.1}×, 32 {:.1}×; vs bound: default {:.2}×, 32 {:.2}× |",
+        seq.median / default.median,
+        seq.median / wide.median,
+        default.median / bound,
+        wide.median / bound
+    );
+    match interop_az() {
+        Some(_) => println!(
+            "|      | az: the interop venv exists; the az run needs TLS and :443 (not wired yet) |"
+        ),
+        None => println!("|      | az: no interop venv at target/interop/az-venv, not measured |"),
+    }
+    rt.block_on(env.emulator.stop());
+    Ok(())
+}
+
+fn case_large_tenant(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
+    let env = rt.block_on(Env::start(scenario(1, 100_000, 1_000, 0)?))?;
+    let (wall, rss, requests) = logins(&env, &[], runs)?;
+    row(
+        "2",
+        "100,000 subscriptions: login wall time",
+        &wall,
+        "ms",
+        &format!("{requests} requests"),
+    );
+    row("2", "100,000 subscriptions: peak RSS", &rss, "MiB", "");
+    rt.block_on(env.emulator.stop());
+    Ok(())
+}
+
+fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
+    let env = rt.block_on(Env::start(scenario(1, 3, 100, 0)?))?;
+    let dir = env.fresh_dir()?;
+    run_measured(azlogin(
+        dir.path(),
+        &["login", "-u", USER, "-p", PASSWORD, "--output", "none"],
+    ))?;
+    // Warm: the first call may fetch and cache the token.
+    run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
+    let calls = (runs * 10).max(20);
+    let mut warm = Vec::new();
+    let before = env.requests();
+    for _ in 0..calls {
+        let (t, _) = run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
+        warm.push(ms(t));
+    }
+    let requests = env.requests() - before;
+    row(
+        "3",
+        "warm get-access-token (process)",
+        &stats(warm),
+        "ms",
+        &format!("{calls} calls, {requests} requests"),
+    );
+    let process_start = {
+        let mut xs = Vec::new();
+        for _ in 0..calls {
+            let (t, _) = run_measured(azlogin(dir.path(), &["--version"]))?;
+            xs.push(ms(t));
+        }
+        stats(xs)
+    };
+    row(
+        "3",
+        "azlogin --version (process start)",
+        &process_start,
+        "ms",
+        "",
+    );
+    println!(
+        "|      | az get-access-token: {} |",
+        if interop_az().is_some() {
+            "venv exists, not wired yet"
+        } else {
+            "no interop venv, not measured"
+        }
+    );
+
+    let session = Session::open(SessionOptions {
+        config_dir: Some(dir.path().to_path_buf()),
+        env: std::sync::Arc::new(|_| None),
+    })?;
+    let request = AccessTokenRequest {
+        force_refresh: true,
+        ..AccessTokenRequest::default()
+    };
+    rt.block_on(session.get_access_token(&request))?;
+    let mut refresh = Vec::new();
+    for _ in 0..calls {
+        let start = Instant::now();
+        rt.block_on(session.get_access_token(&request))?;
+        refresh.push(ms(start.elapsed()));
+    }
+    row(
+        "4",
+        "refresh-token grant (in process)",
+        &stats(refresh),
+        "ms",
+        &format!("{calls} calls"),
+    );
+    rt.block_on(env.emulator.stop());
+    Ok(())
+}
+
+fn main() -> BenchResult<()> {
+    // `cargo bench` passes `--bench`; a filter word picks cases ("discovery", "large", "tokens").
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |name: &str| filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let runs = runs();
+    println!("azlogin bench: {runs} runs per case (AZLOGIN_BENCH_RUNS), median and min – max");
+    println!(
+        "| case | what                                       |     median |        spread           | unit | note"
+    );
+    println!(
+        "|------|--------------------------------------------|------------|-------------------------|------|-----"
+    );
+    if wanted("discovery") {
+        case_discovery(&rt, runs)?;
+    }
+    if wanted("large") {
+        case_large_tenant(&rt, runs)?;
+    }
+    if wanted("tokens") {
+        case_tokens(&rt, runs)?;
+    }
+    Ok(())
+}
