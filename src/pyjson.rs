@@ -1,7 +1,7 @@
 //! JSON text exactly as Python's `json.dumps` writes it, because az's files and output are written
 //! by Python and other tools compare them byte for byte.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The `json.dumps` options that az uses somewhere.
 #[derive(Clone, Copy, Debug)]
@@ -117,26 +117,78 @@ fn write_value(out: &mut String, value: &Value, style: PyJsonStyle, depth: usize
             close(out, style, depth);
             out.push(']');
         }
-        Value::Object(map) => {
-            if map.is_empty() {
-                out.push_str("{}");
-                return;
+        Value::Object(map) => write_map(out, map, style, depth),
+    }
+}
+
+fn write_map(out: &mut String, map: &Map<String, Value>, style: PyJsonStyle, depth: usize) {
+    if map.is_empty() {
+        out.push_str("{}");
+        return;
+    }
+    out.push('{');
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    if style.sort_keys {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    for (i, (key, item)) in entries.into_iter().enumerate() {
+        separator(out, style, depth + 1, i == 0);
+        write_string(out, key, style.ensure_ascii);
+        out.push_str(": ");
+        write_value(out, item, style, depth + 1);
+    }
+    close(out, style, depth);
+    out.push('}');
+}
+
+/// Appends `root` to `out` with `key` holding an array of `items`, as if
+/// `root[key] = items` had been set first (an existing key keeps its place, a new one goes
+/// last, as in a Python dict) — without building that tree, so a large list is not copied.
+pub fn write_object_with_list(
+    out: &mut String,
+    root: &Map<String, Value>,
+    key: &str,
+    items: &[&Map<String, Value>],
+    style: PyJsonStyle,
+) {
+    enum Item<'v> {
+        Value(&'v Value),
+        List,
+    }
+    let mut entries: Vec<(&str, Item)> = root
+        .iter()
+        .map(|(k, v)| {
+            let item = if k == key { Item::List } else { Item::Value(v) };
+            (k.as_str(), item)
+        })
+        .collect();
+    if !root.contains_key(key) {
+        entries.push((key, Item::List));
+    }
+    if style.sort_keys {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    out.push('{');
+    for (i, (k, item)) in entries.into_iter().enumerate() {
+        separator(out, style, 1, i == 0);
+        write_string(out, k, style.ensure_ascii);
+        out.push_str(": ");
+        match item {
+            Item::Value(v) => write_value(out, v, style, 1),
+            Item::List if items.is_empty() => out.push_str("[]"),
+            Item::List => {
+                out.push('[');
+                for (j, map) in items.iter().enumerate() {
+                    separator(out, style, 2, j == 0);
+                    write_map(out, map, style, 2);
+                }
+                close(out, style, 1);
+                out.push(']');
             }
-            out.push('{');
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            if style.sort_keys {
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-            }
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                separator(out, style, depth + 1, i == 0);
-                write_string(out, key, style.ensure_ascii);
-                out.push_str(": ");
-                write_value(out, item, style, depth + 1);
-            }
-            close(out, style, depth);
-            out.push('}');
         }
     }
+    close(out, style, 0);
+    out.push('}');
 }
 
 /// Python uses `", "` between items on one line and `","` + newline when indenting.
@@ -197,6 +249,40 @@ fn push_escape(out: &mut String, unit: u32) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_object_with_a_borrowed_list_is_written_as_the_whole_tree_would_be() {
+        let a = json!({"id": "a", "n": [1, {"x": null}]});
+        let b = json!({"id": "b", "é": "ü"});
+        let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+            panic!("objects");
+        };
+        let styles = [
+            PyJsonStyle::PROFILE,
+            PyJsonStyle::TOKEN_CACHE,
+            PyJsonStyle::OUTPUT,
+        ];
+        let roots = [
+            json!({}),
+            json!({"z": 1, "list": "old", "a": true}),
+            json!({"z": 1, "a": {"k": []}}),
+        ];
+        for style in styles {
+            for root in &roots {
+                let Some(root) = root.as_object() else {
+                    panic!("object");
+                };
+                for items in [vec![], vec![a, b]] {
+                    let mut tree = root.clone();
+                    let list = items.iter().map(|m| Value::Object((*m).clone())).collect();
+                    tree.insert("list".into(), Value::Array(list));
+                    let mut got = String::new();
+                    write_object_with_list(&mut got, root, "list", &items, style);
+                    assert_eq!(got, to_string(&Value::Object(tree), style), "{style:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn one_line_style_matches_python_json_dump() {

@@ -57,6 +57,11 @@ impl Subscription {
         }
     }
 
+    /// The stored JSON object, borrowed.
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+
     /// The stored JSON.
     pub fn to_json(&self) -> Value {
         Value::Object(self.0.clone())

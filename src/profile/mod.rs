@@ -60,21 +60,27 @@ impl Profile {
 
     /// The file's bytes as az writes them.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut root = self.root.clone();
+        let mut text = String::from(BOM);
         if self.root.contains_key(SUBSCRIPTIONS) || !self.subscriptions.is_empty() {
-            let list = self
+            // Written from the entries in place: a copy of 100,000 entries would double the peak.
+            let entries: Vec<&Map<String, Value>> = self
                 .subscriptions
                 .iter()
-                .map(Subscription::to_json)
+                .map(Subscription::as_map)
                 .collect();
-            // Replacing keeps the key's position; a new key goes last, as in a Python dict.
-            root.insert(SUBSCRIPTIONS.into(), Value::Array(list));
+            pyjson::write_object_with_list(
+                &mut text,
+                &self.root,
+                SUBSCRIPTIONS,
+                &entries,
+                PyJsonStyle::PROFILE,
+            );
+        } else {
+            text.push_str(&pyjson::to_string(
+                &Value::Object(self.root.clone()),
+                PyJsonStyle::PROFILE,
+            ));
         }
-        let mut text = String::from(BOM);
-        text.push_str(&pyjson::to_string(
-            &Value::Object(root),
-            PyJsonStyle::PROFILE,
-        ));
         text.into_bytes()
     }
 
