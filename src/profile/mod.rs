@@ -129,6 +129,43 @@ impl Profile {
     /// matching `preferred` (the `--subscription` of the login), the previous default when this
     /// login found it again, the first `Enabled` new entry, the first new entry.
     pub fn merge(&mut self, new: &mut [Subscription], preferred: Option<&str>) -> Option<String> {
+        let chosen = self.choose_default(new, preferred)?;
+        let id = new[chosen].id().to_string();
+        self.insert_all(new.iter().cloned());
+        Some(id)
+    }
+
+    /// [`Profile::merge`] taking the entries by value, so a large login's list is not copied.
+    /// Returns the default's id and where each entry now sits; [`Profile::into_entries_at`]
+    /// gets them back after the write.
+    pub fn merge_owned(
+        &mut self,
+        mut new: Vec<Subscription>,
+        preferred: Option<&str>,
+    ) -> (Option<String>, Vec<usize>) {
+        let Some(chosen) = self.choose_default(&mut new, preferred) else {
+            return (None, Vec::new());
+        };
+        let id = new[chosen].id().to_string();
+        (Some(id), self.insert_all(new.into_iter()))
+    }
+
+    /// The entries at `positions` (from [`Profile::merge_owned`]), in that order, each once.
+    pub fn into_entries_at(self, positions: &[usize]) -> Vec<Subscription> {
+        let mut slots: Vec<Option<Subscription>> =
+            self.subscriptions.into_iter().map(Some).collect();
+        positions
+            .iter()
+            .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+            .collect()
+    }
+
+    /// Marks the default among `new` (and clears the old one); `None` when `new` is empty.
+    fn choose_default(
+        &mut self,
+        new: &mut [Subscription],
+        preferred: Option<&str>,
+    ) -> Option<usize> {
         if new.is_empty() {
             return None;
         }
@@ -148,6 +185,11 @@ impl Profile {
         for s in &mut self.subscriptions {
             s.set_default(false);
         }
+        Some(chosen)
+    }
+
+    /// Same id → replaced in place; new ids appended. Returns each entry's position.
+    fn insert_all(&mut self, new: impl Iterator<Item = Subscription>) -> Vec<usize> {
         // One pass with an index keeps the merge linear for very large profiles.
         let mut position: std::collections::HashMap<String, usize> = self
             .subscriptions
@@ -155,19 +197,25 @@ impl Profile {
             .enumerate()
             .map(|(i, s)| (s.id().to_string(), i))
             .collect();
-        for s in new.iter() {
+        let mut placed = Vec::new();
+        for s in new {
             match position.get(s.id()) {
-                Some(&i) => self.subscriptions[i] = s.clone(),
+                Some(&i) => {
+                    self.subscriptions[i] = s;
+                    placed.push(i);
+                }
                 None => {
-                    position.insert(s.id().to_string(), self.subscriptions.len());
-                    self.subscriptions.push(s.clone());
+                    let i = self.subscriptions.len();
+                    position.insert(s.id().to_string(), i);
+                    self.subscriptions.push(s);
+                    placed.push(i);
                 }
             }
         }
         self.root
             .entry(SUBSCRIPTIONS)
             .or_insert_with(|| Value::Array(Vec::new()));
-        Some(new[chosen].id().to_string())
+        placed
     }
 
     /// Makes the entry with `id` the only default (all clouds), as `az account set` does.

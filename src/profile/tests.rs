@@ -165,3 +165,19 @@ fn tenant_level_accounts_have_seven_keys_and_output_renames_the_cloud() {
     assert_eq!(out["cloudName"], "AzureCloud");
     assert!(out.get("environmentName").is_none());
 }
+
+#[test]
+fn merging_by_value_gives_the_same_profile_and_the_login_entries_back() {
+    let old = vec![entry("a", "A", "Enabled"), entry("b", "B", "Enabled")];
+    let login = vec![entry("c", "C", "Enabled"), entry("b", "B2", "Enabled")];
+    let mut by_ref = Profile::new();
+    by_ref.merge(&mut old.clone(), None);
+    let mut by_value = by_ref.clone();
+    let mut expected = login.clone();
+    assert_eq!(by_ref.merge(&mut expected, Some("b")).as_deref(), Some("b"));
+    let (default_id, positions) = by_value.merge_owned(login, Some("b"));
+    assert_eq!(default_id.as_deref(), Some("b"));
+    assert_eq!(positions, [2, 1]);
+    assert_eq!(by_value.to_bytes(), by_ref.to_bytes());
+    assert_eq!(by_value.into_entries_at(&positions), expected);
+}

@@ -92,6 +92,16 @@ fn read_token_cache(dir: &Path) -> Result<TokenCache> {
 /// Reloads the profile under its lock, applies `change`, and writes it atomically when the
 /// change succeeded and altered the bytes.
 pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> Result<T>) -> Result<T> {
+    modify_profile_then(dir, change, |_, out| out)
+}
+
+/// [`modify_profile`], then hands the profile as written to `after_write`, so what `change` moved
+/// into it can be taken back out instead of copied.
+pub fn modify_profile_then<T, U>(
+    dir: &Path,
+    change: impl FnOnce(&mut Profile) -> Result<T>,
+    after_write: impl FnOnce(Profile, T) -> U,
+) -> Result<U> {
     let path = dir.join(PROFILE_FILE);
     let _lock = FileLock::acquire(&path)?;
     let before = read_optional(&path)?;
@@ -104,7 +114,7 @@ pub fn modify_profile<T>(dir: &Path, change: impl FnOnce(&mut Profile) -> Result
     if before.as_deref() != Some(after.as_slice()) {
         atomic_write(&path, &after, PROFILE_MODE)?;
     }
-    Ok(out)
+    Ok(after_write(profile, out))
 }
 
 /// Reloads the token cache under the msal-extensions lock, applies `change`, and writes it

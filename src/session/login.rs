@@ -3,7 +3,7 @@
 use std::sync::Mutex;
 
 use super::Session;
-use super::files::{modify_profile, modify_token_cache};
+use super::files::{modify_profile_then, modify_token_cache};
 use super::recorded::RecordedAnswer;
 use crate::arm::Tenant;
 use crate::discovery::{self, TenantTokens};
@@ -403,7 +403,7 @@ impl Session {
                 recorded.iter().for_each(|r| r.apply(c))
             })?;
         }
-        let (mut entries, warnings) = discovered?;
+        let (entries, warnings) = discovered?;
         for w in &warnings {
             events.warning(w);
         }
@@ -419,13 +419,18 @@ impl Session {
                 })
                 .map(|e| e.id().to_string())
         });
-        let default_id = modify_profile(self.dir.path(), |p| {
-            let d = p.merge(&mut entries, preferred.as_deref());
-            if telemetry {
-                p.ensure_installation_id(|| uuid::Uuid::new_v4().to_string());
-            }
-            Ok(d)
-        })?;
+        // The entries move into the profile and back out after the write: one copy at the peak.
+        let (default_id, mut entries) = modify_profile_then(
+            self.dir.path(),
+            |p| {
+                let merged = p.merge_owned(entries, preferred.as_deref());
+                if telemetry {
+                    p.ensure_installation_id(|| uuid::Uuid::new_v4().to_string());
+                }
+                Ok(merged)
+            },
+            |p, (default_id, positions)| (default_id, p.into_entries_at(&positions)),
+        )?;
         if let Some(id) = &default_id {
             crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
         }
