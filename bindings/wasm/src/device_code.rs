@@ -32,6 +32,31 @@ struct Options {
     claims: Option<String>,
 }
 
+/// The token context and scopes of `{ loginEndpoint, tenant, clientId, scopes, claims }`, each
+/// defaulting to what `az login` uses.
+pub fn context(options: JsValue) -> Result<(TokenContext, Vec<String>), JsValue> {
+    let o: Options = if options.is_undefined() || options.is_null() {
+        Options::default()
+    } else {
+        from_value(options, "options")?
+    };
+    let authority = Authority::new(
+        o.login_endpoint.as_deref().unwrap_or(PUBLIC_LOGIN_ENDPOINT),
+        o.tenant.as_deref(),
+    );
+    let claims = match o.claims {
+        None => Some(CP1_CLAIMS.to_string()),
+        Some(c) if c.is_empty() => None,
+        Some(c) => Some(c),
+    };
+    let ctx = TokenContext {
+        authority,
+        client_id: o.client_id.unwrap_or_else(|| AZURE_CLI_CLIENT_ID.into()),
+        claims,
+    };
+    Ok((ctx, o.scopes.unwrap_or_else(|| vec![ARM_SCOPE.into()])))
+}
+
 /// A request for the host to send.
 #[derive(Serialize)]
 struct JsRequest {
@@ -85,7 +110,7 @@ impl From<JsResponse> for HttpResponse {
 }
 
 /// The tokens of a finished flow, as JavaScript sees them.
-fn tokens_to_js(t: &TokenResponse, now_ms: f64) -> Result<JsValue, JsValue> {
+pub fn tokens_to_js(t: &TokenResponse, now_ms: f64) -> Result<JsValue, JsValue> {
     let now_secs = (now_ms / 1000.0) as u64;
     let lifetime = t.lifetime_secs(now_secs);
     to_value(&serde_json::json!({
@@ -119,37 +144,25 @@ pub struct DeviceCodeSteps {
 impl DeviceCodeSteps {
     /// A flow with `{ loginEndpoint, tenant, clientId, scopes, claims }` (all optional).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<DeviceCodeSteps, JsValue> {
-        let o: Options = if options.is_undefined() || options.is_null() {
-            Options::default()
-        } else {
-            from_value(options, "options")?
-        };
-        let authority = Authority::new(
-            o.login_endpoint.as_deref().unwrap_or(PUBLIC_LOGIN_ENDPOINT),
-            o.tenant.as_deref(),
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DeviceCodeOptions | undefined")] options: JsValue,
+    ) -> Result<DeviceCodeSteps, JsValue> {
+        let (ctx, scopes) = context(options)?;
+        let first = device_code_request(
+            &ctx.authority,
+            &ctx.client_id,
+            &scopes,
+            ctx.claims.as_deref(),
         );
-        let client_id = o.client_id.unwrap_or_else(|| AZURE_CLI_CLIENT_ID.into());
-        let scopes = o.scopes.unwrap_or_else(|| vec![ARM_SCOPE.into()]);
-        let claims = match o.claims {
-            None => Some(CP1_CLAIMS.to_string()),
-            Some(c) if c.is_empty() => None,
-            Some(c) => Some(c),
-        };
-        let first = device_code_request(&authority, &client_id, &scopes, claims.as_deref());
         Ok(Self {
-            ctx: TokenContext {
-                authority,
-                client_id,
-                claims,
-            },
+            ctx,
             state: State::Authorizing(first),
         })
     }
 
     /// The next request to send: `{ method, url, headers, body }`. `nowMs` defaults to the
     /// host's clock; past the code's lifetime this throws `device_code_expired`.
-    #[wasm_bindgen(js_name = nextRequest)]
+    #[wasm_bindgen(js_name = nextRequest, unchecked_return_type = "HttpRequestStep")]
     pub fn next_request(&self, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
         let request = match &self.state {
             State::Authorizing(r) => r.clone(),
@@ -162,10 +175,10 @@ impl DeviceCodeSteps {
     /// Reads the answer to the last request. The first answer gives
     /// `{ start: { userCode, verificationUri, message, expiresOn }, wait }`; the polls give
     /// `{ wait: ms }` or `{ done: tokens }`; terminal errors throw with the core's codes.
-    #[wasm_bindgen(js_name = handleResponse)]
+    #[wasm_bindgen(js_name = handleResponse, unchecked_return_type = "DeviceCodeStep")]
     pub fn handle_response(
         &mut self,
-        response: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "HttpResponseStep")] response: JsValue,
         now_ms: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let response: HttpResponse = from_value::<JsResponse>(response, "response")?.into();

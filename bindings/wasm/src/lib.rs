@@ -4,12 +4,16 @@
 
 mod device_code;
 mod error;
+mod flow;
 mod profile;
 mod selector;
+mod transport;
+mod types;
 
 use wasm_bindgen::prelude::*;
 
 pub use device_code::DeviceCodeSteps;
+pub use flow::DeviceCodeFlow;
 pub use selector::SubscriptionSelector;
 
 /// The version of the azlogin core this binding was built against.
@@ -19,7 +23,7 @@ pub fn core_version() -> String {
 }
 
 /// The claims of a JWT, unverified (as MSAL reads tokens it just received over TLS).
-#[wasm_bindgen(js_name = decodeTokenClaims)]
+#[wasm_bindgen(js_name = decodeTokenClaims, unchecked_return_type = "Record<string, unknown>")]
 pub fn decode_token_claims(jwt: &str) -> Result<JsValue, JsValue> {
     let claims = azlogin::oauth::claims::decode_jwt_claims(jwt)
         .map_err(|e| error::to_js(azlogin::Error::Usage(e)))?;

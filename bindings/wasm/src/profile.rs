@@ -32,7 +32,7 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 }
 
 /// The file's text (BOM optional) as a plain object; `corrupt_file` when it is not a profile.
-#[wasm_bindgen(js_name = parseProfile)]
+#[wasm_bindgen(js_name = parseProfile, unchecked_return_type = "AzureProfile")]
 pub fn parse_profile(text: &str) -> Result<JsValue, JsValue> {
     let profile = Profile::parse(text.as_bytes()).map_err(corrupt)?;
     profile_to_js(&profile)
@@ -40,17 +40,19 @@ pub fn parse_profile(text: &str) -> Result<JsValue, JsValue> {
 
 /// The file's text exactly as the CLI writes it (with its BOM).
 #[wasm_bindgen(js_name = serializeProfile)]
-pub fn serialize_profile(profile: JsValue) -> Result<String, JsValue> {
+pub fn serialize_profile(
+    #[wasm_bindgen(unchecked_param_type = "AzureProfile")] profile: JsValue,
+) -> Result<String, JsValue> {
     let profile = profile_from_js(profile)?;
     String::from_utf8(profile.to_bytes()).map_err(|e| usage(e.to_string()))
 }
 
 /// Merges a login's subscriptions into a profile by the CLI's rules; returns
 /// `{ profile, defaultId }`.
-#[wasm_bindgen(js_name = mergeSubscriptions)]
+#[wasm_bindgen(js_name = mergeSubscriptions, unchecked_return_type = "MergeResult")]
 pub fn merge_subscriptions(
-    profile: JsValue,
-    subscriptions: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AzureProfile")] profile: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SubscriptionEntry[]")] subscriptions: JsValue,
     preferred: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let mut profile = profile_from_js(profile)?;

@@ -47,7 +47,7 @@ impl SubscriptionSelector {
     /// when the list is empty.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        subscriptions: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SubscriptionEntry[]")] subscriptions: JsValue,
         default_id: Option<String>,
     ) -> Result<SubscriptionSelector, JsValue> {
         let entries = subscriptions_from_js(subscriptions)?;
@@ -57,6 +57,7 @@ impl SubscriptionSelector {
     }
 
     /// The rows matching `filter` (all rows without one), in the CLI's order and numbering.
+    #[wasm_bindgen(unchecked_return_type = "SelectorRow[]")]
     pub fn rows(&self, filter: Option<String>) -> Result<JsValue, JsValue> {
         let rows: Vec<JsRow<'_>> = self
             .inner
@@ -74,6 +75,7 @@ impl SubscriptionSelector {
     }
 
     /// One answer typed by the user: `{ kind, number?, count?, chosen?, warning? }`.
+    #[wasm_bindgen(unchecked_return_type = "SelectorChoice")]
     pub fn choose(&mut self, input: &str) -> Result<JsValue, JsValue> {
         let choice = self.inner.choose(input);
         let chosen = self.inner.chosen(&choice).map(JsRow::from);
