@@ -145,9 +145,9 @@ impl DeviceCodeSteps {
     /// A flow with `{ loginEndpoint, tenant, clientId, scopes, claims }` (all optional).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "DeviceCodeOptions | undefined")] options: JsValue,
+        options: Option<crate::types::DeviceCodeOptionsArg>,
     ) -> Result<DeviceCodeSteps, JsValue> {
-        let (ctx, scopes) = context(options)?;
+        let (ctx, scopes) = context(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
         let first = device_code_request(
             &ctx.authority,
             &ctx.client_id,

@@ -38,9 +38,9 @@ impl DeviceCodeFlow {
     /// `fetch` defaults to the host's).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "DeviceCodeFlowOptions | undefined")]
-        options: JsValue,
+        options: Option<crate::types::DeviceCodeFlowOptionsArg>,
     ) -> Result<DeviceCodeFlow, JsValue> {
+        let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
         let fetch = if options.is_object() {
             Reflect::get(&options, &JsValue::from_str("fetch"))?
         } else {
@@ -81,16 +81,13 @@ impl DeviceCodeFlow {
     /// Polls until the user signs in, declines, the code expires, or `signal` aborts
     /// (`cancelled`).
     #[wasm_bindgen(js_name = waitForToken, unchecked_return_type = "Promise<Tokens>")]
-    pub fn wait_for_token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal } | undefined")]
-        options: JsValue,
-    ) -> Promise {
+    pub fn wait_for_token(&self, options: Option<crate::types::WaitOptionsArg>) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
             let Some((authorization, received)) = inner.authorization.borrow_mut().take() else {
                 return Err(usage("call start() before waitForToken()"));
             };
+            let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
             let signal = if options.is_object() {
                 Reflect::get(&options, &JsValue::from_str("signal"))?
             } else {

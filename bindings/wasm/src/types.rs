@@ -112,3 +112,16 @@ export type DeviceCodeStep =
   | { wait: number }
   | { done: Tokens };
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `DeviceCodeOptions` as a parameter type.
+    #[wasm_bindgen(typescript_type = "DeviceCodeOptions")]
+    pub type DeviceCodeOptionsArg;
+    /// `DeviceCodeFlowOptions` as a parameter type.
+    #[wasm_bindgen(typescript_type = "DeviceCodeFlowOptions")]
+    pub type DeviceCodeFlowOptionsArg;
+    /// `{ signal?: AbortSignal }` as a parameter type.
+    #[wasm_bindgen(typescript_type = "{ signal?: AbortSignal }")]
+    pub type WaitOptionsArg;
+}
