@@ -47,7 +47,7 @@ impl DeviceCodeFlow {
             JsValue::UNDEFINED
         };
         let transport = JsTransport::new(fetch)?;
-        let (ctx, scopes) = context(strip_fetch(options)?)?;
+        let (ctx, scopes) = context(without(&options, &["fetch"])?)?;
         Ok(Self {
             inner: Rc::new(Inner {
                 ctx,
@@ -112,12 +112,14 @@ impl DeviceCodeFlow {
     }
 }
 
-/// The options without `fetch` (a function is not data).
-fn strip_fetch(options: JsValue) -> Result<JsValue, JsValue> {
+/// A copy of `options` without `keys` (functions and signals are not data).
+pub fn without(options: &JsValue, keys: &[&str]) -> Result<JsValue, JsValue> {
     if !options.is_object() {
-        return Ok(options);
+        return Ok(options.clone());
     }
     let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
-    Reflect::delete_property(&copy, &JsValue::from_str("fetch"))?;
+    for key in keys {
+        Reflect::delete_property(&copy, &JsValue::from_str(key))?;
+    }
     Ok(copy.into())
 }

@@ -3,6 +3,7 @@
 //! Node addon uses.
 
 mod device_code;
+mod discover;
 mod error;
 mod flow;
 mod profile;

@@ -75,6 +75,36 @@ export interface DeviceCodeFlowOptions extends DeviceCodeOptions {
   fetch?: (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; headers: Iterable<[string, string]>; text(): Promise<string> }>;
 }
 
+export interface DiscoverOptions {
+  /** An ARM token for the tenant list; obtained with `refreshToken` when omitted. */
+  armToken?: string;
+  /** Redeemed once per tenant for that tenant's ARM token (the CLI's tenant loop). */
+  refreshToken?: string;
+  clientId?: string;
+  /** The user named in each entry. */
+  username?: string;
+  cloud?: { name?: string; loginEndpoint?: string; armEndpoint?: string };
+  concurrency?: number;
+  allowNoSubscriptions?: boolean;
+  signal?: AbortSignal;
+  fetch?: DeviceCodeFlowOptions['fetch'];
+}
+
+export interface TenantInfo {
+  tenantId: string;
+  displayName: string | null;
+  defaultDomain: string | null;
+}
+
+export interface Discovery {
+  subscriptions: SubscriptionEntry[];
+  tenants: TenantInfo[];
+  emptyTenants: TenantInfo[];
+  failedTenants: TenantInfo[];
+  mfaTenants: TenantInfo[];
+  warnings: string[];
+}
+
 export interface HttpRequestStep {
   method: 'GET' | 'POST';
   url: string;
