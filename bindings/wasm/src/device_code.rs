@@ -113,6 +113,7 @@ impl From<JsResponse> for HttpResponse {
 pub fn tokens_to_js(t: &TokenResponse, now_ms: f64) -> Result<JsValue, JsValue> {
     let now_secs = (now_ms / 1000.0) as u64;
     let lifetime = t.lifetime_secs(now_secs);
+    let account = t.account();
     to_value(&serde_json::json!({
         "accessToken": t.access_token.as_ref().map(|s| s.secret()),
         "refreshToken": t.refresh_token.as_ref().map(|s| s.secret()),
@@ -121,6 +122,11 @@ pub fn tokens_to_js(t: &TokenResponse, now_ms: f64) -> Result<JsValue, JsValue> 
         "expiresOn": now_secs.saturating_add(lifetime),
         "scope": t.scope,
         "clientInfo": t.client_info,
+        "account": {
+            "username": account.username,
+            "homeAccountId": account.home_account_id,
+            "tenantId": account.tenant_id,
+        },
     }))
 }
 

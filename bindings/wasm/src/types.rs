@@ -135,6 +135,7 @@ export interface Tokens {
   expiresOn: number;
   scope: string | null;
   clientInfo: string | null;
+  account: { username: string; homeAccountId: string | null; tenantId: string | null };
 }
 
 export type DeviceCodeStep =

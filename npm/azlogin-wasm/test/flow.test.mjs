@@ -28,7 +28,13 @@ test('start then waitForToken polls through the caller fetch', async () => {
   const { fetch, seen } = scripted([
     authorization(),
     pending,
-    { body: { access_token: 'a.b.c', refresh_token: 'r', token_type: 'Bearer', expires_in: 3600 } },
+    {
+      body: {
+        access_token: 'a.b.c', refresh_token: 'r', token_type: 'Bearer', expires_in: 3600,
+        id_token: `e30.${Buffer.from(JSON.stringify({ preferred_username: 'u@x', tid: 't1' })).toString('base64url')}.s`,
+        client_info: Buffer.from(JSON.stringify({ uid: 'u1', utid: 't1' })).toString('base64url'),
+      },
+    },
   ]);
   const flow = new wasm.DeviceCodeFlow({ loginEndpoint: 'https://login.example', tenant: 't1', fetch });
   const start = await flow.start();
@@ -37,6 +43,7 @@ test('start then waitForToken polls through the caller fetch', async () => {
   const tokens = await flow.waitForToken();
   assert.equal(tokens.accessToken, 'a.b.c');
   assert.equal(tokens.refreshToken, 'r');
+  assert.deepEqual(tokens.account, { username: 'u@x', homeAccountId: 'u1.t1', tenantId: 't1' });
   assert.equal(seen.length, 3);
   assert.equal(seen[0].url, 'https://login.example/t1/oauth2/v2.0/devicecode');
   assert.equal(seen[1].url, 'https://login.example/t1/oauth2/v2.0/token');
