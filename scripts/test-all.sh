@@ -5,6 +5,21 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Runs `node --test` in $1 and fails unless it reports "# fail 0" and at least one pass.
+node_tests() {
+  local dir=$1 label=$2 log pass fail
+  log=$(mktemp)
+  (cd "$dir" && node --test test/*.test.mjs) 2>&1 | tee "$log" | grep -E '^(not ok|# (tests|pass|fail|skipped))' || true
+  fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+  pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+  if [ -z "$fail" ] || [ "$fail" -gt 0 ] || [ "${pass:-0}" -eq 0 ]; then
+    cat "$log"
+    echo "!! $label tests failed (pass=${pass:-?} fail=${fail:-?})" >&2
+    exit 1
+  fi
+  rm -f "$log"
+}
+
 step "toolchain: rustfmt, clippy, wasm32 target"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -64,16 +79,15 @@ cargo build --quiet --bin azlogin
   npm ci --no-audit --no-fund
   CARGO_PROFILE_RELEASE_LTO=false npm run build
 )
-node_log=$(mktemp)
-(cd npm/azlogin && node --test test/*.test.mjs) 2>&1 | tee "$node_log" | grep -E '^(not ok|# (tests|pass|fail|skipped))' || true
-node_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
-node_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
-if [ -z "$node_fail" ] || [ "$node_fail" -gt 0 ] || [ "${node_pass:-0}" -eq 0 ]; then
-  cat "$node_log"
-  echo "!! Node tests failed (pass=${node_pass:-?} fail=${node_fail:-?})" >&2
-  exit 1
-fi
-rm -f "$node_log"
+node_tests npm/azlogin "Node"
+
+step "WebAssembly package: npm ci, build (pinned wasm-bindgen CLI, wasm-opt from npm), node --test"
+(
+  cd npm/azlogin-wasm
+  npm ci --no-audit --no-fund
+  npm run build
+)
+node_tests npm/azlogin-wasm "WebAssembly package"
 
 step "demo"
 cargo run --quiet --bin azlogin -- demo >/dev/null

@@ -18,6 +18,18 @@ pub async fn login<C: HttpClient, R: Runtime>(
     scopes: &[String],
     show: impl FnOnce(&DeviceAuthorization),
 ) -> Result<TokenResponse> {
+    let authorization = authorize(client, ctx, scopes).await?;
+    let received_ms = runtime.now_ms();
+    show(&authorization);
+    poll(client, runtime, ctx, &authorization, received_ms).await
+}
+
+/// The first half of [`login`]: asks for a device code (for hosts that show it themselves).
+pub async fn authorize<C: HttpClient>(
+    client: &C,
+    ctx: &TokenContext,
+    scopes: &[String],
+) -> Result<DeviceAuthorization> {
     let request = device_code_request(
         &ctx.authority,
         &ctx.client_id,
@@ -26,9 +38,20 @@ pub async fn login<C: HttpClient, R: Runtime>(
     );
     let endpoint = request.endpoint().to_string();
     let response = client.send(request).await?;
-    let authorization = parse_device_authorization(&response, &endpoint)?;
-    show(&authorization);
-    let mut poller = DeviceCodePoller::new(&authorization, runtime.now_ms());
+    parse_device_authorization(&response, &endpoint)
+}
+
+/// The second half of [`login`]: polls for `authorization` until the user finishes, declines,
+/// or the code expires; `received_ms` is when the code arrived, which starts its lifetime.
+/// Dropping the future cancels it.
+pub async fn poll<C: HttpClient, R: Runtime>(
+    client: &C,
+    runtime: &R,
+    ctx: &TokenContext,
+    authorization: &DeviceAuthorization,
+    received_ms: u64,
+) -> Result<TokenResponse> {
+    let mut poller = DeviceCodePoller::new(authorization, received_ms);
     let token_endpoint = ctx.authority.token_endpoint();
     loop {
         let request = poller.poll_request(ctx, runtime.now_ms())?;

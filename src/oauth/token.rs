@@ -181,7 +181,42 @@ pub struct TokenResponse {
     pub foci: Option<String>,
 }
 
+/// The signed-in account a token answer names (from `client_info` and the ID token).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenAccount {
+    /// The sign-in name (`preferred_username`, else `upn`), empty when the ID token has none.
+    pub username: String,
+    /// `<uid>.<utid>` from `client_info`, else the ID token's `sub`.
+    pub home_account_id: Option<String>,
+    /// The tenant that issued the tokens (`tid`), else the home tenant (`utid`).
+    pub tenant_id: Option<String>,
+}
+
 impl TokenResponse {
+    /// The account behind these tokens, as MSAL records it; unreadable parts are left out.
+    pub fn account(&self) -> TokenAccount {
+        use crate::oauth::claims::{claim_str, decode_jwt_claims, username};
+        let claims = self
+            .id_token
+            .as_ref()
+            .and_then(|t| decode_jwt_claims(t.secret()).ok())
+            .unwrap_or_default();
+        let client_info = self
+            .client_info
+            .as_deref()
+            .and_then(|c| ClientInfo::parse(c).ok());
+        TokenAccount {
+            username: username(&claims).unwrap_or_default().to_string(),
+            home_account_id: client_info
+                .as_ref()
+                .map(ClientInfo::home_account_id)
+                .or_else(|| claim_str(&claims, "sub").map(str::to_string)),
+            tenant_id: claim_str(&claims, "tid")
+                .map(str::to_string)
+                .or_else(|| client_info.map(|c| c.utid)),
+        }
+    }
+
     /// The access token's lifetime from `now` (epoch seconds): `expires_in`, else `expires_on -
     /// now`, else MSAL's default of 600 seconds.
     pub fn lifetime_secs(&self, now: u64) -> u64 {
@@ -291,6 +326,27 @@ mod tests {
         "%7B%22access_token%22%3A+%7B%22xms_cc%22%3A+%7B%22values%22%3A+%5B%22CP1%22%5D%7D%7D%7D";
     const SCOPE_ENC: &str =
         "https%3A%2F%2Fmanagement.core.windows.net%2F%2F.default+openid+profile+offline_access";
+
+    #[test]
+    fn account_comes_from_client_info_and_the_id_token() {
+        use crate::oauth::claims::base64url_encode;
+        let id = format!(
+            "e30.{}.s",
+            base64url_encode(br#"{"preferred_username":"u@x","tid":"t2","sub":"s"}"#)
+        );
+        let body = format!(
+            r#"{{"access_token":"a","id_token":"{id}","client_info":"{}"}}"#,
+            base64url_encode(br#"{"uid":"u1","utid":"t1"}"#)
+        );
+        let r = parse_token_response(&HttpResponse::new(200, body), "e").expect("tokens");
+        let a = r.account();
+        assert_eq!(a.username, "u@x");
+        assert_eq!(a.home_account_id.as_deref(), Some("u1.t1"));
+        assert_eq!(a.tenant_id.as_deref(), Some("t2"));
+        let bare = parse_token_response(&HttpResponse::new(200, r#"{"access_token":"a"}"#), "e")
+            .expect("tokens");
+        assert_eq!(bare.account().home_account_id, None);
+    }
 
     #[test]
     fn password_request_is_exact() {

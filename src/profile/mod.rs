@@ -245,3 +245,37 @@ impl Profile {
 
 #[cfg(test)]
 mod tests;
+
+/// The profile entries of a tenant-loop discovery: every subscription found, in discovery order,
+/// then (with `allow_no_subscriptions`) a tenant-level entry per empty tenant, as `az login` does.
+pub fn tenant_loop_entries(
+    assembled: &crate::discovery::Assembled,
+    user: &str,
+    user_type: UserType,
+    cloud: &str,
+    allow_no_subscriptions: bool,
+) -> Vec<Subscription> {
+    let mut entries: Vec<Subscription> = assembled
+        .found
+        .iter()
+        .map(|f| {
+            Subscription::discovered(
+                &f.subscription,
+                &f.tenant.tenant_id,
+                SubscriptionSource::TenantLoop(&f.tenant),
+                user,
+                user_type,
+                cloud,
+            )
+        })
+        .collect();
+    if allow_no_subscriptions {
+        entries.extend(
+            assembled
+                .empty_tenants
+                .iter()
+                .map(|t| Subscription::tenant_level(&t.tenant_id, user, user_type, cloud)),
+        );
+    }
+    entries
+}

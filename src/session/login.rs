@@ -558,26 +558,13 @@ impl Session {
         )
         .await;
         let assembled = discovery::assemble(outcomes);
-        let cloud = &self.cloud.name;
-        let mut entries: Vec<Subscription> = assembled
-            .found
-            .iter()
-            .map(|f| {
-                Subscription::discovered(
-                    &f.subscription,
-                    &f.tenant.tenant_id,
-                    SubscriptionSource::TenantLoop(&f.tenant),
-                    username,
-                    UserType::User,
-                    cloud,
-                )
-            })
-            .collect();
-        if request.allow_no_subscriptions {
-            entries.extend(assembled.empty_tenants.iter().map(|t| {
-                Subscription::tenant_level(&t.tenant_id, username, UserType::User, cloud)
-            }));
-        }
+        let entries = crate::profile::tenant_loop_entries(
+            &assembled,
+            username,
+            UserType::User,
+            &self.cloud.name,
+            request.allow_no_subscriptions,
+        );
         Ok((entries, assembled.warnings))
     }
 }

@@ -1,7 +1,32 @@
-//! WebAssembly binding of azlogin. The wasm-bindgen surface lands with the npm package; today this
-//! crate proves the core builds for `wasm32-unknown-unknown` without any native-only module.
+//! WebAssembly binding of azlogin: convert, call the core, convert. Every rule lives in the core;
+//! this crate only moves values between JavaScript and Rust and maps errors to the codes the
+//! Node addon uses.
+
+mod device_code;
+mod discover;
+mod error;
+mod flow;
+mod profile;
+mod selector;
+mod transport;
+mod types;
+
+use wasm_bindgen::prelude::*;
+
+pub use device_code::DeviceCodeSteps;
+pub use flow::DeviceCodeFlow;
+pub use selector::SubscriptionSelector;
 
 /// The version of the azlogin core this binding was built against.
-pub fn core_version() -> &'static str {
-    azlogin::VERSION
+#[wasm_bindgen(js_name = coreVersion)]
+pub fn core_version() -> String {
+    azlogin::VERSION.to_string()
+}
+
+/// The claims of a JWT, unverified (as MSAL reads tokens it just received over TLS).
+#[wasm_bindgen(js_name = decodeTokenClaims, unchecked_return_type = "Record<string, unknown>")]
+pub fn decode_token_claims(jwt: &str) -> Result<JsValue, JsValue> {
+    let claims = azlogin::oauth::claims::decode_jwt_claims(jwt)
+        .map_err(|e| error::to_js(azlogin::Error::Usage(e)))?;
+    error::to_value(&claims)
 }

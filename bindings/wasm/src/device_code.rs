@@ -1,0 +1,240 @@
+//! The device-code flow as steps, for hosts that own their I/O: ask `nextRequest()`, send it,
+//! hand the answer to `handleResponse()`, wait as told. The core's `DeviceCodePoller` decides
+//! everything (interval, `slow_down`, expiry, terminal errors).
+
+use std::collections::BTreeMap;
+
+use azlogin::http::{HttpRequest, HttpResponse, Method, endpoint_of};
+use azlogin::oauth::device_code::{
+    DeviceCodePoller, PollStep, device_code_request, parse_device_authorization,
+};
+use azlogin::oauth::token::{TokenContext, TokenResponse};
+use azlogin::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{from_value, to_js, to_value, usage};
+
+/// The public cloud's login endpoint.
+const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
+/// The scope `az login` asks for: ARM.
+const ARM_SCOPE: &str = "https://management.core.windows.net//.default";
+
+/// Options of a device-code flow; every field has the CLI's default.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Options {
+    login_endpoint: Option<String>,
+    tenant: Option<String>,
+    client_id: Option<String>,
+    scopes: Option<Vec<String>>,
+    /// `None` sends CP1 as the CLI does; `""` sends no claims.
+    claims: Option<String>,
+}
+
+/// The token context and scopes of `{ loginEndpoint, tenant, clientId, scopes, claims }`, each
+/// defaulting to what `az login` uses.
+pub fn context(options: JsValue) -> Result<(TokenContext, Vec<String>), JsValue> {
+    let o: Options = if options.is_undefined() || options.is_null() {
+        Options::default()
+    } else {
+        from_value(options, "options")?
+    };
+    let authority = Authority::new(
+        o.login_endpoint.as_deref().unwrap_or(PUBLIC_LOGIN_ENDPOINT),
+        o.tenant.as_deref(),
+    );
+    let claims = match o.claims {
+        None => Some(CP1_CLAIMS.to_string()),
+        Some(c) if c.is_empty() => None,
+        Some(c) => Some(c),
+    };
+    let ctx = TokenContext {
+        authority,
+        client_id: o.client_id.unwrap_or_else(|| AZURE_CLI_CLIENT_ID.into()),
+        claims,
+    };
+    Ok((ctx, o.scopes.unwrap_or_else(|| vec![ARM_SCOPE.into()])))
+}
+
+/// A request for the host to send.
+#[derive(Serialize)]
+struct JsRequest {
+    method: &'static str,
+    url: String,
+    headers: BTreeMap<String, String>,
+    body: Option<String>,
+}
+
+impl From<HttpRequest> for JsRequest {
+    fn from(r: HttpRequest) -> Self {
+        let mut headers: BTreeMap<String, String> = r.headers.into_iter().collect();
+        if r.form.is_some() {
+            headers.insert(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            );
+        }
+        JsRequest {
+            method: match r.method {
+                Method::Get => "GET",
+                Method::Post => "POST",
+            },
+            url: r.url,
+            headers,
+            body: r.form,
+        }
+    }
+}
+
+/// An answer the host received.
+#[derive(Deserialize)]
+struct JsResponse {
+    status: u16,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: String,
+}
+
+impl From<JsResponse> for HttpResponse {
+    fn from(r: JsResponse) -> Self {
+        let mut response = HttpResponse::new(r.status, r.body);
+        response.headers = r
+            .headers
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        response
+    }
+}
+
+/// The tokens of a finished flow, as JavaScript sees them.
+pub fn tokens_to_js(t: &TokenResponse, now_ms: f64) -> Result<JsValue, JsValue> {
+    let now_secs = (now_ms / 1000.0) as u64;
+    let lifetime = t.lifetime_secs(now_secs);
+    let account = t.account();
+    to_value(&serde_json::json!({
+        "accessToken": t.access_token.as_ref().map(|s| s.secret()),
+        "refreshToken": t.refresh_token.as_ref().map(|s| s.secret()),
+        "idToken": t.id_token.as_ref().map(|s| s.secret()),
+        "tokenType": t.token_type,
+        "expiresOn": now_secs.saturating_add(lifetime),
+        "scope": t.scope,
+        "clientInfo": t.client_info,
+        "account": {
+            "username": account.username,
+            "homeAccountId": account.home_account_id,
+            "tenantId": account.tenant_id,
+        },
+    }))
+}
+
+enum State {
+    /// The device authorization request has not been answered yet.
+    Authorizing(HttpRequest),
+    /// Polling the token endpoint.
+    Polling(DeviceCodePoller),
+    /// Finished (tokens handed out, or a terminal error).
+    Done,
+}
+
+/// The device-code flow, one HTTP exchange at a time.
+#[wasm_bindgen]
+pub struct DeviceCodeSteps {
+    ctx: TokenContext,
+    state: State,
+}
+
+#[wasm_bindgen]
+impl DeviceCodeSteps {
+    /// A flow with `{ loginEndpoint, tenant, clientId, scopes, claims }` (all optional).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        options: Option<crate::types::DeviceCodeOptionsArg>,
+    ) -> Result<DeviceCodeSteps, JsValue> {
+        let (ctx, scopes) = context(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
+        let first = device_code_request(
+            &ctx.authority,
+            &ctx.client_id,
+            &scopes,
+            ctx.claims.as_deref(),
+        );
+        Ok(Self {
+            ctx,
+            state: State::Authorizing(first),
+        })
+    }
+
+    /// The next request to send: `{ method, url, headers, body }`. `nowMs` defaults to the
+    /// host's clock; past the code's lifetime this throws `device_code_expired`.
+    #[wasm_bindgen(js_name = nextRequest, unchecked_return_type = "HttpRequestStep")]
+    pub fn next_request(&self, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
+        let request = match &self.state {
+            State::Authorizing(r) => r.clone(),
+            State::Polling(p) => p.poll_request(&self.ctx, millis(now_ms)).map_err(to_js)?,
+            State::Done => return Err(usage("the device-code flow has finished")),
+        };
+        to_value(&JsRequest::from(request))
+    }
+
+    /// Reads the answer to the last request. The first answer gives
+    /// `{ start: { userCode, verificationUri, message, expiresOn }, wait }`; the polls give
+    /// `{ wait: ms }` or `{ done: tokens }`; terminal errors throw with the core's codes.
+    #[wasm_bindgen(js_name = handleResponse, unchecked_return_type = "DeviceCodeStep")]
+    pub fn handle_response(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "HttpResponseStep")] response: JsValue,
+        now_ms: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let response: HttpResponse = from_value::<JsResponse>(response, "response")?.into();
+        let now = millis(now_ms);
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Authorizing(request) => {
+                let a = parse_device_authorization(&response, request.endpoint()).map_err(to_js)?;
+                let poller = DeviceCodePoller::new(&a, now);
+                let wait = poller.interval().as_millis() as u64;
+                self.state = State::Polling(poller);
+                to_value(&serde_json::json!({
+                    "start": {
+                        "userCode": a.user_code,
+                        "verificationUri": a.verification_uri,
+                        "message": a.message,
+                        "expiresOn": now.saturating_add(a.expires_in.saturating_mul(1000)),
+                    },
+                    "wait": wait,
+                }))
+            }
+            State::Polling(mut poller) => {
+                let endpoint = self.ctx.authority.token_endpoint();
+                match poller
+                    .handle_response(&response, endpoint_of(&endpoint), now)
+                    .map_err(to_js)?
+                {
+                    PollStep::Wait(d) => {
+                        self.state = State::Polling(poller);
+                        to_value(&serde_json::json!({ "wait": d.as_millis() as u64 }))
+                    }
+                    PollStep::Complete(tokens) => Ok(js_sys::Object::from_entries(
+                        &js_sys::Array::of1(&js_sys::Array::of2(
+                            &JsValue::from_str("done"),
+                            &tokens_to_js(&tokens, now as f64)?,
+                        )),
+                    )?
+                    .into()),
+                }
+            }
+            State::Done => Err(usage("the device-code flow has finished")),
+        }
+    }
+}
+
+/// Milliseconds since the epoch: the caller's, else the host's clock.
+fn millis(now_ms: Option<f64>) -> u64 {
+    let ms = now_ms.unwrap_or_else(js_sys::Date::now);
+    if ms.is_finite() && ms > 0.0 {
+        ms as u64
+    } else {
+        0
+    }
+}

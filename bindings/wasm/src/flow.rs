@@ -1,0 +1,125 @@
+//! The device-code flow with the I/O done here: `start()` asks for the code, `waitForToken()`
+//! polls until the user signs in. The core's `login::device_code` drivers do the protocol; the
+//! transport is the host's `fetch` or the caller's fetch-compatible function.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use azlogin::cancel::{CancelHandle, cancellable};
+use azlogin::login::device_code::{authorize, poll};
+use azlogin::oauth::device_code::DeviceAuthorization;
+use azlogin::oauth::token::TokenContext;
+use azlogin::runtime::Runtime;
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::device_code::{context, tokens_to_js};
+use crate::error::{to_js, to_value, usage};
+use crate::transport::{AbortWatch, JsRuntime, JsTransport};
+
+struct Inner {
+    ctx: TokenContext,
+    scopes: Vec<String>,
+    transport: JsTransport,
+    /// The code from `start()` and when it arrived.
+    authorization: RefCell<Option<(DeviceAuthorization, u64)>>,
+}
+
+/// A device-code sign-in.
+#[wasm_bindgen]
+pub struct DeviceCodeFlow {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl DeviceCodeFlow {
+    /// A flow with `{ loginEndpoint, tenant, clientId, scopes, claims, fetch }` (all optional;
+    /// `fetch` defaults to the host's).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        options: Option<crate::types::DeviceCodeFlowOptionsArg>,
+    ) -> Result<DeviceCodeFlow, JsValue> {
+        let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
+        let fetch = if options.is_object() {
+            Reflect::get(&options, &JsValue::from_str("fetch"))?
+        } else {
+            JsValue::UNDEFINED
+        };
+        let transport = JsTransport::new(fetch)?;
+        let (ctx, scopes) = context(without(&options, &["fetch"])?)?;
+        Ok(Self {
+            inner: Rc::new(Inner {
+                ctx,
+                scopes,
+                transport,
+                authorization: RefCell::new(None),
+            }),
+        })
+    }
+
+    /// Asks for a device code: `{ userCode, verificationUri, message, expiresOn }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<DeviceCodeStart>")]
+    pub fn start(&self) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let a = authorize(&inner.transport, &inner.ctx, &inner.scopes)
+                .await
+                .map_err(to_js)?;
+            let received = JsRuntime.now_ms();
+            let start = to_value(&serde_json::json!({
+                "userCode": a.user_code,
+                "verificationUri": a.verification_uri,
+                "message": a.message,
+                "expiresOn": received.saturating_add(a.expires_in.saturating_mul(1000)),
+            }));
+            *inner.authorization.borrow_mut() = Some((a, received));
+            start
+        })
+    }
+
+    /// Polls until the user signs in, declines, the code expires, or `signal` aborts
+    /// (`cancelled`).
+    #[wasm_bindgen(js_name = waitForToken, unchecked_return_type = "Promise<Tokens>")]
+    pub fn wait_for_token(&self, options: Option<crate::types::WaitOptionsArg>) -> Promise {
+        let inner = Rc::clone(&self.inner);
+        future_to_promise(async move {
+            let Some((authorization, received)) = inner.authorization.borrow_mut().take() else {
+                return Err(usage("call start() before waitForToken()"));
+            };
+            let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
+            let signal = if options.is_object() {
+                Reflect::get(&options, &JsValue::from_str("signal"))?
+            } else {
+                JsValue::UNDEFINED
+            };
+            let (handle, registration) = CancelHandle::new();
+            let _watch = AbortWatch::new(signal, handle)?;
+            let tokens = cancellable(
+                registration,
+                poll(
+                    &inner.transport,
+                    &JsRuntime,
+                    &inner.ctx,
+                    &authorization,
+                    received,
+                ),
+            )
+            .await
+            .map_err(to_js)?;
+            tokens_to_js(&tokens, JsRuntime.now_ms() as f64)
+        })
+    }
+}
+
+/// A copy of `options` without `keys` (functions and signals are not data).
+pub fn without(options: &JsValue, keys: &[&str]) -> Result<JsValue, JsValue> {
+    if !options.is_object() {
+        return Ok(options.clone());
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+    for key in keys {
+        Reflect::delete_property(&copy, &JsValue::from_str(key))?;
+    }
+    Ok(copy.into())
+}

@@ -1,0 +1,109 @@
+//! The subscription selector of `az login` (the core's `selector` module) for hosts that draw
+//! their own UI: rows, the CLI's table, and the meaning of each answer.
+
+use azlogin::selector::{Choice, Row, Selector, render_table};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{to_value, usage};
+use crate::profile::subscriptions_from_js;
+
+/// One row as JavaScript sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsRow<'a> {
+    number: usize,
+    name: &'a str,
+    shown_name: String,
+    id: &'a str,
+    tenant: &'a str,
+    tenant_id: &'a str,
+    is_default: bool,
+}
+
+impl<'a> From<&'a Row> for JsRow<'a> {
+    fn from(r: &'a Row) -> Self {
+        JsRow {
+            number: r.number,
+            name: &r.name,
+            shown_name: r.shown_name(),
+            id: &r.id,
+            tenant: &r.tenant,
+            tenant_id: &r.tenant_id,
+            is_default: r.is_default,
+        }
+    }
+}
+
+/// The selector over a list of subscription entries.
+#[wasm_bindgen]
+pub struct SubscriptionSelector {
+    inner: Selector,
+}
+
+#[wasm_bindgen]
+impl SubscriptionSelector {
+    /// The selector over `subscriptions` (profile entries), `defaultId` marked; `not_found`
+    /// when the list is empty.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SubscriptionEntry[]")] subscriptions: JsValue,
+        default_id: Option<String>,
+    ) -> Result<SubscriptionSelector, JsValue> {
+        let entries = subscriptions_from_js(subscriptions)?;
+        let inner = Selector::new(&entries, default_id.as_deref())
+            .ok_or_else(|| usage("there are no subscriptions to select from"))?;
+        Ok(Self { inner })
+    }
+
+    /// The rows matching `filter` (all rows without one), in the CLI's order and numbering.
+    #[wasm_bindgen(unchecked_return_type = "SelectorRow[]")]
+    pub fn rows(&self, filter: Option<String>) -> Result<JsValue, JsValue> {
+        let rows: Vec<JsRow<'_>> = self
+            .inner
+            .rows(filter.as_deref())
+            .into_iter()
+            .map(JsRow::from)
+            .collect();
+        to_value(&rows)
+    }
+
+    /// The CLI's table of the rows matching `filter`, without colour.
+    pub fn render(&self, filter: Option<String>) -> String {
+        let rows: Vec<&Row> = self.inner.rows(filter.as_deref());
+        render_table(&rows, None)
+    }
+
+    /// One answer typed by the user: `{ kind, number?, count?, chosen?, warning? }`.
+    #[wasm_bindgen(unchecked_return_type = "SelectorChoice")]
+    pub fn choose(&mut self, input: &str) -> Result<JsValue, JsValue> {
+        let choice = self.inner.choose(input);
+        let chosen = self.inner.chosen(&choice).map(JsRow::from);
+        let (kind, number, count, warning) = match choice {
+            Choice::Selected(n) => ("selected", Some(n), None, None),
+            Choice::Keep => ("keep", None, None, None),
+            Choice::Filtered(n) => ("filtered", None, Some(n), None),
+            Choice::NoMatch => (
+                "noMatch",
+                None,
+                None,
+                Some(Selector::no_match_message(input)),
+            ),
+            Choice::Unfiltered => ("unfiltered", None, None, None),
+            _ => (
+                "invalid",
+                None,
+                None,
+                Some(azlogin::selector::INVALID_SELECTION.to_string()),
+            ),
+        };
+        to_value(&serde_json::json!({
+            "kind": kind,
+            "number": number,
+            "count": count,
+            "warning": warning,
+            "chosen": chosen,
+            "filter": self.inner.view_filter(),
+        }))
+    }
+}

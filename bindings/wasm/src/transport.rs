@@ -1,0 +1,194 @@
+//! The host's I/O for the core's drivers: an `HttpClient` over a fetch-compatible function (the
+//! host's `fetch` unless the caller gives one), a `Runtime` over `Date.now` and `setTimeout`, and
+//! an `AbortSignal` turned into the core's cancel handle.
+
+use std::time::Duration;
+
+use azlogin::cancel::CancelHandle;
+use azlogin::http::{HttpClient, HttpRequest, HttpResponse, Method};
+use azlogin::runtime::Runtime;
+use azlogin::{Error, Result};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+fn get(target: &JsValue, key: &str) -> std::result::Result<JsValue, JsValue> {
+    Reflect::get(target, &JsValue::from_str(key))
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// Calls the method `name` of `target`.
+fn call(target: &JsValue, name: &str, args: &Array) -> std::result::Result<JsValue, JsValue> {
+    let method: Function = get(target, name)?.dyn_into()?;
+    method.apply(target, args)
+}
+
+/// The text of a thrown JavaScript value, for error messages.
+pub fn describe(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Sends requests through a fetch-compatible function.
+#[derive(Clone)]
+pub struct JsTransport {
+    fetch: Function,
+    this: JsValue,
+}
+
+impl JsTransport {
+    /// `fetch` when it is a function, else the host's global `fetch`.
+    pub fn new(fetch: JsValue) -> std::result::Result<Self, JsValue> {
+        let global: JsValue = js_sys::global().into();
+        let (fetch, this) = match fetch.dyn_into::<Function>() {
+            Ok(f) => (f, JsValue::UNDEFINED),
+            Err(_) => (
+                get(&global, "fetch")?
+                    .dyn_into::<Function>()
+                    .map_err(|_| crate::error::usage("this host has no fetch; pass one"))?,
+                // The host's fetch must be called on the global object.
+                global,
+            ),
+        };
+        Ok(Self { fetch, this })
+    }
+
+    async fn exchange(&self, request: &HttpRequest) -> std::result::Result<HttpResponse, JsValue> {
+        let init: JsValue = Object::new().into();
+        let method = match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
+        set(&init, "method", &JsValue::from_str(method));
+        let headers: JsValue = Object::new().into();
+        for (name, value) in &request.headers {
+            set(&headers, name, &JsValue::from_str(value));
+        }
+        if let Some(form) = &request.form {
+            set(
+                &headers,
+                "Content-Type",
+                &JsValue::from_str("application/x-www-form-urlencoded"),
+            );
+            set(&init, "body", &JsValue::from_str(form));
+        }
+        set(&init, "headers", &headers);
+        let pending = self
+            .fetch
+            .call2(&self.this, &JsValue::from_str(&request.url), &init)?;
+        let response = JsFuture::from(Promise::resolve(&pending)).await?;
+        let status = get(&response, "status")?
+            .as_f64()
+            .filter(|s| (0.0..=999.0).contains(s))
+            .ok_or_else(|| JsValue::from_str("the answer has no HTTP status"))?;
+        let mut pairs = Vec::new();
+        let header_object = get(&response, "headers")?;
+        if let Some(entries) = js_sys::try_iter(&header_object)? {
+            for entry in entries {
+                let entry: Array = entry?.dyn_into()?;
+                if let (Some(k), Some(v)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+                    pairs.push((k.to_ascii_lowercase(), v));
+                }
+            }
+        }
+        let text = JsFuture::from(Promise::resolve(&call(&response, "text", &Array::new())?))
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        let mut answer = HttpResponse::new(status as u16, text);
+        answer.headers = pairs;
+        Ok(answer)
+    }
+}
+
+impl HttpClient for JsTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        self.exchange(&request).await.map_err(|e| Error::Transport {
+            endpoint: request.endpoint().to_string(),
+            message: describe(&e),
+        })
+    }
+}
+
+/// The host's clock and timers.
+#[derive(Clone, Copy, Default)]
+pub struct JsRuntime;
+
+impl Runtime for JsRuntime {
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        let ms = duration.as_millis().min(i32::MAX as u128) as f64;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            let global: JsValue = js_sys::global().into();
+            if call(
+                &global,
+                "setTimeout",
+                &Array::of2(&resolve, &JsValue::from_f64(ms)),
+            )
+            .is_err()
+            {
+                // Without timers, waiting is impossible: go on at once rather than hang.
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// An `AbortSignal` watched for the length of one operation: cancels `handle` when it fires,
+/// and stops listening when dropped.
+pub struct AbortWatch {
+    signal: JsValue,
+    listener: Option<Closure<dyn FnMut()>>,
+}
+
+impl AbortWatch {
+    /// Watches `signal` (`undefined`/`null`: nothing to watch).
+    pub fn new(signal: JsValue, handle: CancelHandle) -> std::result::Result<Self, JsValue> {
+        if signal.is_undefined() || signal.is_null() {
+            return Ok(Self {
+                signal,
+                listener: None,
+            });
+        }
+        if get(&signal, "aborted")?.is_truthy() {
+            handle.cancel();
+            return Ok(Self {
+                signal,
+                listener: None,
+            });
+        }
+        let listener = Closure::<dyn FnMut()>::new(move || handle.cancel());
+        call(
+            &signal,
+            "addEventListener",
+            &Array::of2(&JsValue::from_str("abort"), listener.as_ref()),
+        )?;
+        Ok(Self {
+            signal,
+            listener: Some(listener),
+        })
+    }
+}
+
+impl Drop for AbortWatch {
+    fn drop(&mut self) {
+        if let Some(listener) = &self.listener {
+            let _ = call(
+                &self.signal,
+                "removeEventListener",
+                &Array::of2(&JsValue::from_str("abort"), listener.as_ref()),
+            );
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The TypeScript shapes of the values this binding converts, shipped in the generated `.d.ts`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** An error thrown by azlogin: `code` is the same string as in the Node addon. */
+export interface AzloginError extends Error {
+  code: string;
+  recommendation: string | null;
+  aadstsCodes: number[] | null;
+  error: string | null;
+  correlationId: string | null;
+  traceId: string | null;
+}
+
+/** One `azureProfile.json` subscription entry (extra keys are kept). */
+export interface SubscriptionEntry {
+  id: string;
+  name?: string;
+  state?: string;
+  user?: { name: string; type: string };
+  isDefault?: boolean;
+  tenantId?: string;
+  environmentName?: string;
+  homeTenantId?: string;
+  tenantDefaultDomain?: string;
+  tenantDisplayName?: string;
+  managedByTenants?: { tenantId: string }[];
+  [key: string]: unknown;
+}
+
+/** The whole `azureProfile.json` (extra keys are kept). */
+export interface AzureProfile {
+  installationId?: string;
+  subscriptions?: SubscriptionEntry[];
+  [key: string]: unknown;
+}
+
+export interface MergeResult {
+  profile: AzureProfile;
+  defaultId: string | null;
+}
+
+export interface SelectorRow {
+  number: number;
+  name: string;
+  shownName: string;
+  id: string;
+  tenant: string;
+  tenantId: string;
+  isDefault: boolean;
+}
+
+export interface SelectorChoice {
+  kind: 'selected' | 'keep' | 'filtered' | 'noMatch' | 'unfiltered' | 'invalid';
+  number: number | null;
+  count: number | null;
+  warning: string | null;
+  chosen: SelectorRow | null;
+  filter: string | null;
+}
+
+export interface DeviceCodeOptions {
+  loginEndpoint?: string;
+  tenant?: string;
+  clientId?: string;
+  scopes?: string[];
+  /** Omitted: the CLI's CP1 claims; `""`: no claims. */
+  claims?: string;
+}
+
+export interface DeviceCodeFlowOptions extends DeviceCodeOptions {
+  /** A fetch-compatible function; the host's `fetch` when omitted. */
+  fetch?: (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ status: number; headers: Iterable<[string, string]>; text(): Promise<string> }>;
+}
+
+export interface DiscoverOptions {
+  /** An ARM token for the tenant list; obtained with `refreshToken` when omitted. */
+  armToken?: string;
+  /** Redeemed once per tenant for that tenant's ARM token (the CLI's tenant loop). */
+  refreshToken?: string;
+  clientId?: string;
+  /** The user named in each entry. */
+  username?: string;
+  cloud?: { name?: string; loginEndpoint?: string; armEndpoint?: string };
+  concurrency?: number;
+  allowNoSubscriptions?: boolean;
+  signal?: AbortSignal;
+  fetch?: DeviceCodeFlowOptions['fetch'];
+}
+
+export interface TenantInfo {
+  tenantId: string;
+  displayName: string | null;
+  defaultDomain: string | null;
+}
+
+export interface Discovery {
+  subscriptions: SubscriptionEntry[];
+  tenants: TenantInfo[];
+  emptyTenants: TenantInfo[];
+  failedTenants: TenantInfo[];
+  mfaTenants: TenantInfo[];
+  warnings: string[];
+}
+
+export interface HttpRequestStep {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface HttpResponseStep {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface DeviceCodeStart {
+  userCode: string;
+  verificationUri: string;
+  message: string;
+  /** Milliseconds since the epoch. */
+  expiresOn: number;
+}
+
+export interface Tokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+  idToken: string | null;
+  tokenType: string | null;
+  /** Seconds since the epoch. */
+  expiresOn: number;
+  scope: string | null;
+  clientInfo: string | null;
+  account: { username: string; homeAccountId: string | null; tenantId: string | null };
+}
+
+export type DeviceCodeStep =
+  | { start: DeviceCodeStart; wait: number }
+  | { wait: number }
+  | { done: Tokens };
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `DeviceCodeOptions` as a parameter type.
+    #[wasm_bindgen(typescript_type = "DeviceCodeOptions")]
+    pub type DeviceCodeOptionsArg;
+    /// `DeviceCodeFlowOptions` as a parameter type.
+    #[wasm_bindgen(typescript_type = "DeviceCodeFlowOptions")]
+    pub type DeviceCodeFlowOptionsArg;
+    /// `{ signal?: AbortSignal }` as a parameter type.
+    #[wasm_bindgen(typescript_type = "{ signal?: AbortSignal }")]
+    pub type WaitOptionsArg;
+}
