@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use azlogin::emulator::{EmulatorOptions, Scenario};
 use azlogin::login::browser::{BrowserOpener, BrowserOptions};
-use azlogin::login::browser_launch::{Platform, SystemBrowser};
+use azlogin::login::browser_launch::SystemBrowser;
 use azlogin::oauth::device_code::DeviceAuthorization;
 use azlogin::secret::Password;
 use azlogin::session::{
@@ -127,17 +127,12 @@ fn browser_opener(
             Ok(())
         }));
     }
-    let browser = SystemBrowser::detect(&|k| std::env::var(k).ok(), Platform::current())
-        .map_err(|reason| {
-            usage(&format!(
-                "No web browser is available ({reason}). Pass `openBrowser`, or use method 'deviceCode'."
-            ))
-        })?;
-    Ok(Arc::new(move |url: &str, _endpoint: &str| {
-        browser
-            .launch(url)
-            .map_err(|reason| usage(&format!("The web browser could not be opened ({reason}).")))
-    }))
+    let browser = SystemBrowser::from_environment().map_err(|reason| {
+        usage(&format!(
+            "No web browser is available ({reason}). Pass `openBrowser`, or use method 'deviceCode'."
+        ))
+    })?;
+    Ok(Arc::new(browser))
 }
 
 fn usage(text: &str) -> azlogin::Error {
