@@ -106,13 +106,14 @@ rmSync(join(nodeDir, 'azlogin_wasm_bg.wasm.d.ts'), { force: true });
 const packed = JSON.parse(output('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', pkgDir]) ?? 'null');
 const tarball = packed?.[0]?.size;
 
+const pad = (label) => `  ${label}`.padEnd(44);
 console.log(`\nazlogin-wasm size budget (${debug ? 'debug' : 'release'} build)`);
-console.log(`  .wasm from cargo (${profile}${debug ? '' : ', opt-level z'}):  ${kb(sizes.cargo)}`);
-console.log(`  .wasm after wasm-bindgen:          ${kb(sizes.bindgen)}`);
-console.log(`  .wasm after wasm-opt${debug ? ' (skipped)' : ' -Oz'}:        ${kb(sizes.optimized)}`);
-console.log(`  .wasm gzip -9:                     ${kb(sizes.gzip)}`);
-console.log(`  whole package (npm pack, gzip):    ${tarball === undefined ? 'unknown' : kb(tarball)}` +
-  `  (budget ${kb(PACKAGE_BUDGET_BYTES)})`);
+console.log(`${pad(`.wasm from cargo (${debug ? 'dev' : 'dist, opt-level z'}):`)}${kb(sizes.cargo)}`);
+console.log(`${pad('.wasm after wasm-bindgen:')}${kb(sizes.bindgen)}`);
+console.log(`${pad(`.wasm after wasm-opt${debug ? ' (skipped)' : ' -Oz'}:`)}${kb(sizes.optimized)}`);
+console.log(`${pad('.wasm after wasm-opt, gzip -9:')}${kb(sizes.gzip)}`);
+console.log(`${pad('whole package (npm pack, gzip):')}${tarball === undefined ? 'unknown' : kb(tarball)}` +
+  ` (budget ${kb(PACKAGE_BUDGET_BYTES)})`);
 console.error(`built ${join(pkgDir, 'pkg')} (web + node)`);
 if (!debug && (tarball === undefined || tarball > PACKAGE_BUDGET_BYTES)) {
   console.error(`ERROR: the package is over its ${kb(PACKAGE_BUDGET_BYTES)} gzip budget (or npm pack failed)`);
