@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { assertNoNativeModules } from './native-guard.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = resolve(here, '..');
@@ -53,8 +54,16 @@ if (output('wasm-bindgen', ['--version']) !== `wasm-bindgen ${version}`) {
   run('cargo', ['install', 'wasm-bindgen-cli', '--version', version]);
 }
 
+// Refuse, with a clear message, to compile native-only modules into the wasm build.
+try {
+  assertNoNativeModules({ cwd: root, target: TARGET });
+} catch (e) {
+  console.error(`ERROR: ${e.message}`);
+  process.exit(1);
+}
+
 // Release builds use the workspace's `dist` profile (fat LTO, one codegen unit) optimized for
-// size; the core's compile_error! stops the build if a native-only module is pulled in.
+// size.
 const profile = debug ? 'dev' : 'dist';
 const profileDir = debug ? 'debug' : 'dist';
 run('cargo', ['build', '-p', 'azlogin-wasm', '--target', TARGET, '--profile', profile], {
@@ -115,6 +124,10 @@ console.log(`${pad('.wasm after wasm-opt, gzip -9:')}${kb(sizes.gzip)}`);
 console.log(`${pad('whole package (npm pack, gzip):')}${tarball === undefined ? 'unknown' : kb(tarball)}` +
   ` (budget ${kb(PACKAGE_BUDGET_BYTES)})`);
 console.error(`built ${join(pkgDir, 'pkg')} (web + node)`);
+if (!debug) {
+  console.log('');
+  run(process.execPath, [join(here, 'instantiate-time.mjs'), '9']);
+}
 if (!debug && (tarball === undefined || tarball > PACKAGE_BUDGET_BYTES)) {
   console.error(`ERROR: the package is over its ${kb(PACKAGE_BUDGET_BYTES)} gzip budget (or npm pack failed)`);
   process.exit(1);

@@ -28,3 +28,17 @@ test('the package ships the module once, and both entries load it', async () => 
   assert.equal(web.coreVersion(), node.coreVersion());
   assert.match(node.coreVersion(), /^\d+\.\d+\.\d+/);
 });
+
+test('the build refuses native-only modules before cargo runs', async () => {
+  const { nativeOnlyProblems } = await import('../scripts/native-guard.mjs');
+  const { execFileSync } = await import('node:child_process');
+  const tree = execFileSync('cargo', ['tree', '-p', 'azlogin-wasm', '--target', 'wasm32-unknown-unknown',
+    '-e', 'normal', '-f', '{p} [{f}]', '--prefix', 'none'], { encoding: 'utf8' });
+  assert.match(tree, /^azlogin v\S+ \([^)]*\) \[\]$/m);
+  assert.deepEqual(nativeOnlyProblems(tree), []);
+  const native = tree.replace(/^(azlogin v\S+ \([^)]*\)) \[\]$/m, '$1 [default,native]') + 'tokio v1.0.0 [full]\n';
+  assert.deepEqual(nativeOnlyProblems(native), [
+    'the azlogin core is built with its native-only feature "native"',
+    'the native-only crate tokio is in the dependency tree',
+  ]);
+});
