@@ -1,9 +1,12 @@
 // A static server for the example on 127.0.0.1: this folder at `/`, the package's web build
 // (npm/azlogin-wasm/pkg/web, made by `npm run build` there) at `/pkg/`. No bundler needed.
 //
-//   node examples/browser-admin/serve.mjs [--port N]
+//   node examples/browser-admin/serve.mjs [--port N] [--relay NAME=URL]...
 //
-// then open the printed URL, adding `?login=<emulator URL>` to sign in against `azlogin emulator`.
+// then open the printed URL, adding `?login=<emulator URL>` to sign in against `azlogin emulator`
+// (it allows CORS). An endpoint that sends no CORS headers (Entra's device-code endpoint) cannot
+// be called from a page; `--relay login=https://login.microsoftonline.com` forwards
+// `/relay/login/…` to it from this same origin, so `?login=http://127.0.0.1:N/relay/login` works.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -40,9 +43,57 @@ function fileFor(urlPath) {
   return null;
 }
 
-/** Serves the example on 127.0.0.1:`port` (0: any free port); resolves to `{ url, close() }`. */
-export function serve({ port = 0 } = {}) {
+/** Headers a relay passes on, each way. */
+const RELAYED_REQUEST_HEADERS = ['accept', 'authorization', 'content-type'];
+const RELAYED_RESPONSE_HEADERS = ['content-type', 'www-authenticate', 'retry-after'];
+
+/**
+ * Forwards `/relay/<name>/<rest>` to `<relays[name]>/<rest>` and answers with what came back;
+ * `nextLink`s pointing at the upstream are pointed back at the relay.
+ */
+async function relay(req, res, relays, selfUrl) {
+  const [, , name, ...rest] = new URL(req.url, 'http://x').pathname.split('/');
+  const upstream = relays[name];
+  if (!upstream) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`no relay named ${name}\n`);
+    return;
+  }
+  const search = new URL(req.url, 'http://x').search;
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const headers = Object.fromEntries(RELAYED_REQUEST_HEADERS.filter((h) => req.headers[h]).map((h) => [h, req.headers[h]]));
+  let answer;
+  try {
+    answer = await fetch(`${upstream.replace(/\/+$/, '')}/${rest.join('/')}${search}`, {
+      method: req.method,
+      headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
+      redirect: 'manual',
+    });
+  } catch (e) {
+    res.writeHead(502, { 'content-type': 'text/plain' }).end(`relay to ${name} failed: ${e.message}\n`);
+    return;
+  }
+  let body = await answer.text();
+  const base = upstream.replace(/\/+$/, '');
+  if (body.includes('"nextLink"') && body.includes(base)) {
+    body = body.split(`"${base}/`).join(`"${selfUrl}/relay/${name}/`);
+  }
+  const out = Object.fromEntries(RELAYED_RESPONSE_HEADERS.filter((h) => answer.headers.has(h)).map((h) => [h, answer.headers.get(h)]));
+  res.writeHead(answer.status, out).end(body);
+}
+
+/**
+ * Serves the example on 127.0.0.1:`port` (0: any free port), with `relays` (`{ name: URL }`)
+ * under `/relay/<name>/`; resolves to `{ url, close() }`.
+ */
+export function serve({ port = 0, relays = {} } = {}) {
+  let selfUrl = '';
   const server = createServer(async (req, res) => {
+    if (req.url.startsWith('/relay/')) {
+      await relay(req, res, relays, selfUrl);
+      return;
+    }
     const file = req.method === 'GET' ? fileFor(new URL(req.url, 'http://x').pathname) : null;
     const body = file && await readFile(file).catch(() => null);
     if (!body) {
@@ -55,8 +106,9 @@ export function serve({ port = 0 } = {}) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
+      selfUrl = `http://127.0.0.1:${server.address().port}`;
       resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
+        url: selfUrl,
         close: () => new Promise((done) => server.close(done)),
       });
     });
@@ -65,6 +117,13 @@ export function serve({ port = 0 } = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--port');
-  const { url } = await serve({ port: at > 0 ? Number(process.argv[at + 1]) : 8080 });
+  const relays = {};
+  process.argv.forEach((arg, i) => {
+    const spec = arg === '--relay' ? process.argv[i + 1] ?? '' : '';
+    const eq = spec.indexOf('=');
+    if (eq > 0) relays[spec.slice(0, eq)] = spec.slice(eq + 1);
+  });
+  const { url } = await serve({ port: at > 0 ? Number(process.argv[at + 1]) : 8080, relays });
   console.log(`serving the browser admin example at ${url}/`);
+  for (const name of Object.keys(relays)) console.log(`relaying ${url}/relay/${name}/ to ${relays[name]}`);
 }
