@@ -6,18 +6,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../../examples/browser-admin/serve.mjs';
+import { scenario, startEmulator } from '../../npm/azlogin-wasm/test/emulator.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const AZLOGIN = process.env.AZLOGIN_BIN ?? path.join(root, 'target', 'debug', 'azlogin');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -28,27 +27,11 @@ const OUTPUT = path.join(here, 'test-output');
 const USER = 'user@contoso.example';
 const CONTOSO = '11111111-1111-4111-8111-111111111111';
 
-/** Starts `azlogin emulator` on the default scenario, with codes left for a person to approve. */
-function startEmulator(dir) {
-  const scenario = JSON.parse(readFileSync(path.join(root, 'tests/scenarios/default.json'), 'utf8'));
-  delete scenario.device_code.auto_approve;
-  const file = path.join(dir, 'scenario.json');
-  writeFileSync(file, JSON.stringify(scenario));
-  const proc = spawn(AZLOGIN, ['emulator', '--port', '0', '--scenario', file], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.on('error', reject);
-    proc.on('exit', (code) => reject(new Error(`emulator exited early (${code})`)));
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) {
-        const ready = JSON.parse(out.split('\n')[0]);
-        assert.equal(ready.event, 'ready');
-        proc.removeAllListeners('exit');
-        resolve({ proc, url: ready.url.replace(/\/$/, '') });
-      }
-    });
-  });
+/** The emulator on the default scenario, with codes left for a person to approve. */
+function startManualEmulator() {
+  const manual = scenario('default');
+  delete manual.device_code.auto_approve;
+  return startEmulator(manual);
 }
 
 /** Chromium with a fresh profile under `tmp`. */
@@ -126,7 +109,7 @@ test('browser admin example: device code, discovery, filter and pick, claims', {
   assert.ok(existsSync(path.join(root, 'npm/azlogin-wasm/pkg/web/azlogin_wasm_bg.wasm')),
     'build the web package first: cd npm/azlogin-wasm && npm install && npm run build');
   const tmp = mkdtempSync(path.join(tmpdir(), 'azlogin-wasm-browser-'));
-  const emulator = await startEmulator(tmp);
+  const emulator = await startManualEmulator();
   const site = await serve();
   let context;
   try {
@@ -174,20 +157,20 @@ test('browser admin example: device code, discovery, filter and pick, claims', {
     assert.ok(existsSync(path.join(OUTPUT, 'browser-admin.png')));
 
     // Everything went to the emulator from the page itself, cross-origin.
-    const log = (await (await fetch(`${emulator.url}/_emulator/requests`)).json()).requests;
+    const log = await emulator.requests();
     assert.ok(log.some((r) => r.method === 'OPTIONS'), 'no CORS preflight reached the emulator');
     assert.ok(log.some((r) => r.path === '/subscriptions' && r.status === 200));
   } finally {
     await context?.close();
     await site.close();
-    emulator.proc.kill('SIGTERM');
+    emulator.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 });
 
 test('a page cannot call an endpoint without CORS headers directly, and can through a same-origin relay', { timeout: 120_000 }, async () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'azlogin-wasm-relay-'));
-  const emulator = await startEmulator(tmp);
+  const emulator = await startManualEmulator();
   const noCors = await startNoCorsProxy(emulator.url);
   const direct = await serve();
   const relayed = await serve({ relays: { login: noCors.url, arm: noCors.url } });
@@ -223,7 +206,7 @@ test('a page cannot call an endpoint without CORS headers directly, and can thro
     await relayed.close();
     await direct.close();
     await noCors.close();
-    emulator.proc.kill('SIGTERM');
+    emulator.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
 });

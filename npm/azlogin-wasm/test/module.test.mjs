@@ -26,6 +26,10 @@ test('the package ships the module once, and both entries load it', async () => 
   const web = await import('../pkg/web/azlogin_wasm.js');
   web.initSync({ module: readFileSync(wasmFile) });
   assert.equal(web.coreVersion(), node.coreVersion());
+  // By package name, as users import it: the Node entry, with named ESM exports.
+  const byName = await import('azlogin-wasm');
+  assert.equal(typeof byName.DeviceCodeFlow, 'function');
+  assert.equal(byName.coreVersion(), node.coreVersion());
   assert.match(node.coreVersion(), /^\d+\.\d+\.\d+/);
 });
 
