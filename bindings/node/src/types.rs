@@ -176,6 +176,8 @@ pub struct BindingProgress {
     pub tenants_done: u32,
     /// Tenants found.
     pub tenants_total: u32,
+    /// Subscriptions listed so far.
+    pub subscriptions_found: u32,
 }
 
 /// The callbacks a login reports to.
@@ -209,11 +211,13 @@ impl LoginEvents for BindingLoginEvents {
             f.call(text.to_string(), ThreadsafeFunctionCallMode::NonBlocking);
         }
     }
-    fn progress(&self, tenants_done: usize, tenants_total: usize) {
+    fn progress(&self, p: azlogin::discovery::DiscoveryProgress) {
         if let Some(f) = &self.on_progress {
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             let progress = BindingProgress {
-                tenants_done: u32::try_from(tenants_done).unwrap_or(u32::MAX),
-                tenants_total: u32::try_from(tenants_total).unwrap_or(u32::MAX),
+                tenants_done: count(p.tenants_done),
+                tenants_total: count(p.tenants_total),
+                subscriptions_found: count(p.subscriptions_found),
             };
             f.call(progress, ThreadsafeFunctionCallMode::NonBlocking);
         }
