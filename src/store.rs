@@ -11,6 +11,7 @@ mod config;
 mod config_dir;
 mod ini_file;
 mod lock;
+mod pid;
 
 pub use atomic::{atomic_write, atomic_write_with_mode, read_optional};
 pub use clouds::{
