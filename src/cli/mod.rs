@@ -98,14 +98,19 @@ async fn run(cli: Cli) -> i32 {
         Command::Cloud(c) => cloud_cmd::run(&dir, &options, c).await.map(|v| (v, None)),
         other => match Session::open(options.clone()) {
             Err(e) => Err(e),
-            Ok(session) => match other {
-                Command::Login(args) => login_cmd::login(&session, args, console)
-                    .await
-                    .map(|v| (v, None)),
-                Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
-                Command::Account(c) => account_cmd::run(&session, c, console).await,
-                _ => Ok((None, None)),
-            },
+            Ok(session) => {
+                for warning in crate::store::exposed_secret_files(&dir) {
+                    console.warning(&warning);
+                }
+                match other {
+                    Command::Login(args) => login_cmd::login(&session, args, console)
+                        .await
+                        .map(|v| (v, None)),
+                    Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
+                    Command::Account(c) => account_cmd::run(&session, c, console).await,
+                    _ => Ok((None, None)),
+                }
+            }
         },
     };
     let (value, table) = match printed {
