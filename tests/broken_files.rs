@@ -257,7 +257,7 @@ enum RunAs {
 }
 
 async fn run_as(env: &TestEnv, who: RunAs, args: &[&str]) -> Run {
-    let mut cmd = match who {
+    let cmd = match who {
         RunAs::Me => env.command(args),
         RunAs::Unprivileged => {
             let mut cmd = std::process::Command::new("setpriv");
@@ -272,15 +272,7 @@ async fn run_as(env: &TestEnv, who: RunAs, args: &[&str]) -> Run {
             cmd
         }
     };
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("join")
-        .expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_command(cmd).await
 }
 
 /// The advice an error about a file gives, one of which every refusal must carry.

@@ -33,15 +33,7 @@ async fn run_with_umask(env: &TestEnv, config_dir: &Path, umask: &str, args: &[&
         .envs(env.vars())
         .env("AZURE_CONFIG_DIR", config_dir)
         .stdin(std::process::Stdio::null());
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("join")
-        .expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_command(cmd).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
