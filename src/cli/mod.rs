@@ -99,18 +99,23 @@ async fn run(cli: Cli) -> i32 {
         Command::Cloud(c) => cloud_cmd::run(&dir, &options, c).await.map(|v| (v, None)),
         other => match Session::open(options.clone()) {
             Err(e) => Err(e),
-            Ok(session) => match other {
-                Command::Login(args) => {
-                    // `-o none` prints nothing: the login's list is not even built.
-                    let wanted = format != output::OutputFormat::None || query.is_some();
-                    login_cmd::login(&session, args, console, wanted)
-                        .await
-                        .map(|v| (v, None))
+            Ok(session) => {
+                for warning in crate::store::exposed_secret_files(&dir) {
+                    console.warning(&warning);
                 }
-                Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
-                Command::Account(c) => account_cmd::run(&session, c, console).await,
-                _ => Ok((None, None)),
-            },
+                match other {
+                    Command::Login(args) => {
+                        // `-o none` prints nothing: the login's list is not even built.
+                        let wanted = format != output::OutputFormat::None || query.is_some();
+                        login_cmd::login(&session, args, console, wanted)
+                            .await
+                            .map(|v| (v, None))
+                    }
+                    Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
+                    Command::Account(c) => account_cmd::run(&session, c, console).await,
+                    _ => Ok((None, None)),
+                }
+            }
         },
     };
     let (value, table) = match printed {

@@ -34,7 +34,7 @@ impl Profile {
 
     /// Parses the file (BOM optional, as Python's `utf-8-sig` reads it).
     pub fn parse(bytes: &[u8]) -> Result<Self, String> {
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
+        let text = crate::json_file::utf8_text(bytes)?;
         let text = text.strip_prefix(BOM).unwrap_or(text);
         if text.trim().is_empty() {
             return Ok(Self::new());
@@ -42,7 +42,7 @@ impl Profile {
         let mut root = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err("the top level is not a JSON object".into()),
-            Err(e) => return Err(format!("not valid JSON ({e})")),
+            Err(e) => return Err(crate::json_file::describe_json_error(text, &e)),
         };
         let subscriptions = match root.get_mut(SUBSCRIPTIONS) {
             None => Vec::new(),

@@ -301,9 +301,10 @@ impl Session {
             Some(t) => Some(self.resolve_tenant(t).await?),
             None => None,
         };
-        // Fail on a bad config or profile now, not after the user has signed in.
+        // Fail on a bad config, profile or token cache now, not after the user has signed in.
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
         super::files::load_profile(self.dir.path())?;
+        super::files::load_token_cache(self.dir.path())?;
         // az passes a claims challenge to the browser and device-code flows, not to ROPC.
         let challenge = match request.method {
             LoginMethod::DeviceCode | LoginMethod::Browser(_) => {

@@ -150,16 +150,7 @@ impl TestEnv {
 
     /// Runs `azlogin args…` to completion.
     pub async fn run(&self, args: &[&str]) -> Run {
-        let mut cmd = self.command(args);
-        let out = tokio::task::spawn_blocking(move || cmd.output())
-            .await
-            .expect("join")
-            .expect("azlogin runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_command(self.command(args)).await
     }
 
     /// Logs in with the password flow and asserts success.
@@ -187,6 +178,19 @@ impl TestEnv {
     /// How many token requests with this grant type the emulator saw.
     pub fn grants(&self, grant: &str) -> usize {
         grants(&self.emulator, grant)
+    }
+}
+
+/// Runs a prepared command to completion off the async runtime.
+pub async fn run_command(mut cmd: std::process::Command) -> Run {
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("join")
+        .expect("the command runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
