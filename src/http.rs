@@ -3,8 +3,13 @@
 //! Protocol modules build [`HttpRequest`]s and read [`HttpResponse`]s; only an [`HttpClient`]
 //! touches the network. [`ReqwestClient`] is the real one (rustls natively, `fetch` on wasm32).
 
-use std::fmt;
+mod retry;
 
+use std::fmt;
+use std::time::Duration;
+
+pub use self::retry::{RetryDecision, RetryPolicy, decide as retry_decision, is_transient};
+use crate::diagnostics;
 use crate::error::{Error, Result};
 
 /// The HTTP methods the flows use.
@@ -166,9 +171,57 @@ impl<T: HttpClient + ?Sized> HttpClient for std::sync::Arc<T> {
     }
 }
 
-/// The largest answer body read; Entra and ARM answers are a few kilobytes, a page of
-/// subscriptions well under a megabyte per hundred entries.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// How long the real client waits and how much it reads. Every wait is bounded, so a server
+/// that accepts and never answers, or trickles an endless body, ends in a clear error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Connecting (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// The longest silence while waiting for the answer or reading its body.
+    pub read_timeout: Duration,
+    /// One whole exchange, connect to the last body byte.
+    pub request_timeout: Duration,
+    /// The largest answer body read; Entra and ARM answers are a few kilobytes, a page of a
+    /// thousand subscriptions about half a megabyte.
+    pub max_body_bytes: usize,
+    /// What to do with 429 and transient 5xx answers.
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
+            max_body_bytes: 16 * 1024 * 1024,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl HttpLimits {
+    /// The defaults, shortened by `AZLOGIN_HTTP_TIMEOUT_MS` (every timeout) and
+    /// `AZLOGIN_HTTP_RETRY_MAX_DELAY_MS` (the longest wait before a retry): test suites use
+    /// them to meet hostile servers in seconds instead of minutes.
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
+        let millis = |k: &str| {
+            env(k)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_millis)
+        };
+        let mut limits = Self::default();
+        if let Some(t) = millis("AZLOGIN_HTTP_TIMEOUT_MS") {
+            limits.connect_timeout = t;
+            limits.read_timeout = t;
+            limits.request_timeout = t;
+        }
+        if let Some(d) = millis("AZLOGIN_HTTP_RETRY_MAX_DELAY_MS") {
+            limits.retry.max_delay = d;
+        }
+        limits
+    }
+}
 
 /// How the real client trusts servers and reaches them.
 #[derive(Clone, Debug, Default)]
@@ -177,10 +230,13 @@ pub struct ClientOptions {
     pub extra_root_pem: Vec<Vec<u8>>,
     /// The hosts (with port) requests may go to; empty allows any.
     pub allowed_authorities: Vec<String>,
+    /// Timeouts, the body cap and retries.
+    pub limits: HttpLimits,
 }
 
 /// The real HTTP client: reqwest over rustls natively (system roots plus the extra ones, env
-/// proxies honoured, no redirects followed), the host's `fetch` on wasm32.
+/// proxies honoured, no redirects followed, every wait bounded, 429 and transient 5xx answers
+/// retried a few times), the host's `fetch` on wasm32.
 ///
 /// The reqwest client (which loads the system's roots) is built on the first request, so a
 /// session that only reads the cache never pays for it.
@@ -191,6 +247,7 @@ pub struct ReqwestClient {
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     extra_root_pem: Vec<Vec<u8>>,
     allowed_authorities: Vec<String>,
+    limits: HttpLimits,
 }
 
 impl ReqwestClient {
@@ -206,6 +263,7 @@ impl ReqwestClient {
                 .iter()
                 .map(|a| a.to_ascii_lowercase())
                 .collect(),
+            limits: options.limits,
         })
     }
 
@@ -217,9 +275,11 @@ impl ReqwestClient {
         #[cfg(not(target_arch = "wasm32"))]
         let builder = builder
             .tls_certs_merge(extra_roots(&self.extra_root_pem)?)
+            // Token endpoints must never hand a code or password on to another host.
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(std::time::Duration::from_secs(15))
-            .read_timeout(std::time::Duration::from_secs(60))
+            .connect_timeout(self.limits.connect_timeout)
+            .read_timeout(self.limits.read_timeout)
+            .timeout(self.limits.request_timeout)
             .user_agent(concat!("azlogin/", env!("CARGO_PKG_VERSION")));
         let client = builder
             .build()
@@ -239,6 +299,72 @@ impl ReqwestClient {
             }
         }
         Ok(parsed)
+    }
+
+    /// One exchange: send, then read the body up to the cap.
+    async fn send_once(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        let url = self.check_allowed(&request.url)?;
+        let endpoint = request.endpoint().to_string();
+        let client = self.client()?;
+        let mut builder = match request.method {
+            Method::Get => client.get(url),
+            Method::Post => client.post(url),
+        };
+        for (k, v) in &request.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if let Some(form) = &request.form {
+            builder = builder
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form.clone());
+        }
+        let limits = self.limits;
+        let transport = |e: reqwest::Error| Error::Transport {
+            endpoint: endpoint.clone(),
+            message: describe_reqwest_error(e, &limits),
+        };
+        #[allow(unused_mut)]
+        let mut response = builder.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = header_pairs(response.headers());
+        let max = limits.max_body_bytes;
+        let too_large = || {
+            Error::invalid_response(
+                endpoint.clone(),
+                format!(
+                    "the answer is larger than {max} bytes, far more than any Microsoft Entra ID or Azure Resource Manager answer; nothing was read past that"
+                ),
+            )
+        };
+        // Natively the body is read chunk by chunk so a huge answer stops at the cap; fetch on
+        // wasm32 hands over the whole body at once.
+        #[cfg(not(target_arch = "wasm32"))]
+        let body = {
+            if response.content_length().is_some_and(|n| n > max as u64) {
+                return Err(too_large());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(transport)? {
+                if body.len() + chunk.len() > max {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            body
+        };
+        #[cfg(target_arch = "wasm32")]
+        let body = {
+            let bytes = response.bytes().await.map_err(transport)?;
+            if bytes.len() > max {
+                return Err(too_large());
+            }
+            bytes.to_vec()
+        };
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -264,67 +390,134 @@ pub fn authority_of(url: &reqwest::Url) -> String {
 }
 
 impl HttpClient for ReqwestClient {
+    /// Sends `request`, again after a pause while the server answers 429 or a transient 5xx
+    /// (see [`retry_decision`]); the last answer is returned whatever its status.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
-        let url = self.check_allowed(&request.url)?;
-        let endpoint = request.endpoint().to_string();
-        let client = self.client()?;
-        let mut builder = match request.method {
-            Method::Get => client.get(url),
-            Method::Post => client.post(url),
+        let method = match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
         };
-        for (k, v) in &request.headers {
-            builder = builder.header(k.as_str(), v.as_str());
-        }
-        if let Some(form) = request.form {
-            builder = builder
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form);
-        }
-        let transport = |e: reqwest::Error| Error::Transport {
-            endpoint: endpoint.clone(),
-            message: describe_reqwest_error(e),
-        };
-        #[allow(unused_mut)]
-        let mut response = builder.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let headers = header_pairs(response.headers());
-        let too_large = || {
-            Error::invalid_response(
-                endpoint.clone(),
-                format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
-            )
-        };
-        // Natively the body is read chunk by chunk so a huge answer stops at the cap; fetch on
-        // wasm32 hands over the whole body at once.
-        #[cfg(not(target_arch = "wasm32"))]
-        let body = {
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(transport)? {
-                if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
+        let url = diagnostics::loggable_url(&request.url);
+        let mut attempt = 1;
+        loop {
+            diagnostics::debug("azlogin.http", || format!("Request: {method} {url}"));
+            let started = Clock::start();
+            let response = self.send_once(&request).await;
+            let took = started.elapsed_text();
+            let response = response.inspect_err(|e| {
+                diagnostics::debug("azlogin.http", || {
+                    format!("No answer from {method} {url}{took}: {}", e.code())
+                })
+            })?;
+            diagnostics::debug("azlogin.http", || {
+                format!(
+                    "Response: {} from {method} {url}{took} ({} bytes)",
+                    response.status,
+                    response.body.len()
+                )
+            });
+            let decision = retry_decision(
+                &self.limits.retry,
+                attempt,
+                response.status,
+                response.header("retry-after"),
+                Clock::unix_secs(),
+            );
+            let RetryDecision::RetryAfter(delay) = decision else {
+                return Ok(response);
+            };
+            if !Clock::sleep(delay).await {
+                // No timer here (wasm32): the answer is handed over as it is.
+                return Ok(response);
             }
-            body
-        };
-        #[cfg(target_arch = "wasm32")]
-        let body = {
-            let bytes = response.bytes().await.map_err(transport)?;
-            if bytes.len() > MAX_BODY_BYTES {
-                return Err(too_large());
-            }
-            bytes.to_vec()
-        };
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+            diagnostics::debug("azlogin.http", || {
+                format!(
+                    "Retried {method} {url} after {} ms: HTTP {} (retry {attempt} of {})",
+                    delay.as_millis(),
+                    response.status,
+                    self.limits.retry.max_retries
+                )
+            });
+            attempt += 1;
+        }
     }
 }
 
+/// The timer and clock of the retry loop: tokio and the system clock natively; none without
+/// the `native` feature (wasm32), where answers are handed over without retries.
+struct Clock {
+    #[cfg(feature = "native")]
+    started: std::time::Instant,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Self {
+            #[cfg(feature = "native")]
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// ` in N ms`, or nothing without a clock.
+    fn elapsed_text(&self) -> String {
+        #[cfg(feature = "native")]
+        return format!(" in {} ms", self.started.elapsed().as_millis());
+        #[cfg(not(feature = "native"))]
+        String::new()
+    }
+
+    fn unix_secs() -> u64 {
+        #[cfg(feature = "native")]
+        return std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        #[cfg(not(feature = "native"))]
+        0
+    }
+
+    /// Sleeps for `delay`; false when there is no timer to sleep with.
+    async fn sleep(delay: Duration) -> bool {
+        #[cfg(feature = "native")]
+        {
+            tokio::time::sleep(delay).await;
+            true
+        }
+        #[cfg(not(feature = "native"))]
+        {
+            let _ = delay;
+            false
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn is_connect_error(e: &reqwest::Error) -> bool {
+    e.is_connect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn is_connect_error(_: &reqwest::Error) -> bool {
+    false
+}
+
 /// reqwest's Display hides the cause; users need it ("certificate unknown", "connection refused").
-fn describe_reqwest_error(e: reqwest::Error) -> String {
+fn describe_reqwest_error(e: reqwest::Error, limits: &HttpLimits) -> String {
+    let secs = |d: Duration| format!("{:.1}", d.as_secs_f64());
+    if e.is_timeout() {
+        return if is_connect_error(&e) {
+            format!(
+                "could not connect within {} seconds (connect timeout)",
+                secs(limits.connect_timeout)
+            )
+        } else {
+            format!(
+                "no complete answer in time (the limits are {} seconds of silence and {} seconds in all)",
+                secs(limits.read_timeout),
+                secs(limits.request_timeout)
+            )
+        };
+    }
     // reqwest's text names the URL, query included; callers name the endpoint themselves.
     let e = e.without_url();
     let mut text = e.to_string();
@@ -356,10 +549,30 @@ mod tests {
     }
 
     #[test]
+    fn limits_default_to_real_use_and_shrink_for_tests() {
+        let real = HttpLimits::from_env(|_| None);
+        assert_eq!(real, HttpLimits::default());
+        assert_eq!(real.request_timeout, Duration::from_secs(60));
+        assert_eq!(real.retry.max_retries, 3);
+        let fast = HttpLimits::from_env(|k| match k {
+            "AZLOGIN_HTTP_TIMEOUT_MS" => Some("250".into()),
+            "AZLOGIN_HTTP_RETRY_MAX_DELAY_MS" => Some("10".into()),
+            _ => None,
+        });
+        assert_eq!(fast.connect_timeout, Duration::from_millis(250));
+        assert_eq!(fast.read_timeout, Duration::from_millis(250));
+        assert_eq!(fast.request_timeout, Duration::from_millis(250));
+        assert_eq!(fast.retry.max_delay, Duration::from_millis(10));
+        let junk = HttpLimits::from_env(|_| Some("soon".into()));
+        assert_eq!(junk, HttpLimits::default());
+    }
+
+    #[test]
     fn disallowed_hosts_are_refused_before_sending() {
         let c = ReqwestClient::new(ClientOptions {
             extra_root_pem: vec![],
             allowed_authorities: vec!["login.microsoftonline.com:443".into()],
+            limits: HttpLimits::default(),
         })
         .expect("client");
         assert!(

@@ -16,6 +16,7 @@ compile_error!(
 pub mod arm;
 pub mod cancel;
 pub mod cloud;
+pub mod diagnostics;
 pub mod discovery;
 pub mod error;
 pub mod http;

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::args::{CloudCommand, CloudRegisterArgs};
 use crate::cloud::{self, Cloud};
 use crate::error::{Error, Result};
-use crate::http::{ClientOptions, HttpClient, ReqwestClient};
+use crate::http::{ClientOptions, HttpClient, HttpLimits, ReqwestClient};
 use crate::session::{SessionOptions, extra_ca_bundles};
 use crate::store::{self, AzConfig, ConfigDir};
 
@@ -118,6 +118,7 @@ async fn register(
             let client = ReqwestClient::new(ClientOptions {
                 extra_root_pem: extra_ca_bundles(&options.env)?,
                 allowed_authorities: Vec::new(),
+                limits: HttpLimits::from_env(|k| (options.env)(k)),
             })?;
             let request = cloud::metadata_request(arm);
             let endpoint = request.endpoint().to_string();

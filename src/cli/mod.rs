@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use self::args::{Cli, Command};
 use self::console::Console;
+use crate::diagnostics::{self, Level};
 use crate::error::Result;
 use crate::session::{Session, SessionOptions};
 use crate::store::{AzConfig, ConfigDir};
@@ -47,7 +48,42 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
     runtime.block_on(run(cli))
 }
 
+/// Runs the command with `--debug`/`--verbose` lines on stderr when asked for, and az's
+/// closing "Command ran in" line.
 async fn run(cli: Cli) -> i32 {
+    let started = std::time::Instant::now();
+    if cli.debug || cli.verbose {
+        let debug = cli.debug;
+        let level = if debug { Level::Debug } else { Level::Info };
+        diagnostics::install(
+            level,
+            Box::new(move |level, component, message| {
+                let name = match level {
+                    Level::Debug => "DEBUG",
+                    Level::Info => "INFO",
+                };
+                if debug {
+                    eprintln!("{name}: {component}: {message}");
+                } else {
+                    eprintln!("{name}: {message}");
+                }
+            }),
+        );
+    }
+    diagnostics::debug("azlogin.cli", || {
+        format!("Command: {}", command_path(&cli.command))
+    });
+    let code = run_command(cli).await;
+    diagnostics::info("azlogin.cli", || {
+        format!(
+            "Command ran in {:.3} seconds",
+            started.elapsed().as_secs_f64()
+        )
+    });
+    code
+}
+
+async fn run_command(cli: Cli) -> i32 {
     match cli.command {
         Command::Emulator(args) => {
             return report(
@@ -68,6 +104,9 @@ async fn run(cli: Cli) -> i32 {
         Ok(v) => v,
         Err(e) => return report(Err(e), Console::detect(false, cli.only_show_errors)),
     };
+    diagnostics::debug("azlogin.cli", || {
+        format!("Config dir: {}", dir.path().display())
+    });
     let no_color = config.get_bool("core", "no_color", false).unwrap_or(false);
     let only_errors = cli.only_show_errors
         || config

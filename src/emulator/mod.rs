@@ -26,12 +26,15 @@
 //! | `GET B/_emulator/health`, `B/_emulator/requests` | liveness and the request log |
 //! | `POST B/_emulator/device/approve`, `…/decline` | settle a device code without a browser |
 //!
-//! Every answer allows any CORS origin, and `OPTIONS` preflights get 204.
+//! Every answer allows any CORS origin, and `OPTIONS` preflights get 204. A scenario's `faults`
+//! make chosen endpoints answer badly on purpose (HTML, cut or huge or endless bodies, no answer,
+//! 5xx with `Retry-After`, redirects, missing or mistyped fields).
 
 mod arm;
 mod authorize;
 mod device;
 mod errors;
+mod faults;
 mod memory;
 mod message;
 mod oidc;
@@ -44,6 +47,7 @@ mod tls;
 mod token;
 mod tokens;
 
+pub use faults::{Fault, FaultEndpoint, FaultKind};
 pub use memory::MemoryClient;
 pub use message::{EmuRequest, EmuResponse};
 pub use responder::{LoggedRequest, Responder};

@@ -26,7 +26,8 @@
 //!   "authorize": {"auto_approve": null, "error": null},
 //!   "service_principals": [{"client_id": "…", "secret": "…", "tenant": "…", "object_id": null}],
 //!   "access_token_lifetime_secs": 4799,
-//!   "clients": null
+//!   "clients": null,
+//!   "faults": [{"endpoint": "token", "times": 1, "serve": {"kind": "status", "status": 503}}]
 //! }
 //! ```
 
@@ -69,6 +70,9 @@ pub struct Scenario {
     /// Public client ids accepted; absent means any client id is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<String>>,
+    /// Broken answers served on purpose, per endpoint (see the `faults` module).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<super::faults::Fault>,
 }
 
 /// A person who can sign in.
@@ -328,6 +332,7 @@ impl Scenario {
             service_principals: Vec::new(),
             access_token_lifetime_secs: default_access_token_lifetime(),
             clients: None,
+            faults: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -21,6 +22,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
+use super::faults::{self, FaultBook};
 use super::message::EmuRequest;
 use super::responder::{LoggedRequest, Responder};
 use super::scenario::Scenario;
@@ -79,6 +81,7 @@ pub struct RunningEmulator {
     pub ca_cert_path: Option<PathBuf>,
     addr: SocketAddr,
     responder: Arc<Responder>,
+    shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -102,6 +105,12 @@ impl RunningEmulator {
     /// The responder, for tests that want to drive it directly.
     pub fn responder(&self) -> &Arc<Responder> {
         &self.responder
+    }
+
+    /// Puts `faults` in force from the next request on, instead of the scenario's (a test logs
+    /// in cleanly, then breaks an endpoint for the command it is about).
+    pub fn inject_faults(&self, faults: Vec<super::faults::Fault>) {
+        self.shared.faults.replace(faults);
     }
 
     /// Every request handled so far (no bodies, secrets or tokens).
@@ -153,16 +162,24 @@ pub async fn start(options: EmulatorOptions) -> Result<RunningEmulator> {
     });
     let (shutdown, shutdown_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
+        faults: FaultBook::new(responder.scenario().faults.clone()),
+        shutdown: shutdown_rx.clone(),
         responder: Arc::clone(&responder),
         latency,
         log_requests: options.log_requests,
     });
-    let task = tokio::spawn(accept_loop(listener, acceptor, shared, shutdown_rx));
+    let task = tokio::spawn(accept_loop(
+        listener,
+        acceptor,
+        Arc::clone(&shared),
+        shutdown_rx,
+    ));
     Ok(RunningEmulator {
         url,
         ca_cert_path,
         addr,
         responder,
+        shared,
         shutdown,
         task,
     })
@@ -208,7 +225,12 @@ async fn wait_for_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// An answer's body: whole, or streamed by a fault.
+type Body = UnsyncBoxBody<Bytes, Infallible>;
+
 struct Shared {
+    faults: FaultBook,
+    shutdown: watch::Receiver<bool>,
     responder: Arc<Responder>,
     latency: Duration,
     log_requests: bool,
@@ -284,10 +306,7 @@ where
     let _ = conn.await;
 }
 
-async fn answer(
-    req: Request<Incoming>,
-    shared: Arc<Shared>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<Body>, Infallible> {
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
@@ -318,17 +337,25 @@ async fn answer(
             .unwrap_or_default();
         eprintln!("{} {}{grant} -> {}", entry.method, entry.path, entry.status);
     }
+    if let Some(fault) = shared.faults.pick(&entry) {
+        return Ok(faults::respond(faults::serve(&fault, resp), shared.shutdown.clone()).await);
+    }
+    Ok(whole(resp))
+}
+
+/// An answer with its whole body.
+pub(super) fn whole(resp: super::message::EmuResponse) -> Response<Body> {
     let mut builder = Response::builder().status(resp.status);
     for (k, v) in &resp.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
-    Ok(builder
-        .body(Full::new(Bytes::from(resp.body)))
-        .unwrap_or_else(|_| plain(500, "The emulator built an invalid answer.")))
+    builder
+        .body(Full::new(Bytes::from(resp.body)).boxed_unsync())
+        .unwrap_or_else(|_| plain(500, "The emulator built an invalid answer."))
 }
 
-fn plain(status: u16, text: &'static str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+fn plain(status: u16, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())).boxed_unsync());
     *r.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     r

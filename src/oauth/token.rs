@@ -268,6 +268,21 @@ pub fn parse_token_response(response: &HttpResponse, endpoint: &str) -> Result<T
     if let Some(err) = parse_server_error(response) {
         return Err(Error::from_server(err));
     }
+    if (300..400).contains(&response.status) {
+        // Only the host is named: the rest of a redirect target may carry anything.
+        let target = response
+            .header("location")
+            .and_then(|l| url::Url::parse(l).ok())
+            .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+            .unwrap_or_else(|| "an unreadable location".to_string());
+        return Err(Error::invalid_response(
+            endpoint,
+            format!(
+                "the server redirected the request to {target} (HTTP {}); token requests never follow redirects",
+                response.status
+            ),
+        ));
+    }
     if !(200..300).contains(&response.status) {
         return Err(Error::invalid_response(
             endpoint,

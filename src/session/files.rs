@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::EnvLookup;
+use crate::diagnostics;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::store::{FileLock, atomic_write, read_optional};
@@ -40,6 +41,25 @@ pub fn extra_ca_bundles(env: &EnvLookup) -> Result<Vec<Vec<u8>>> {
     Ok(bundles)
 }
 
+/// Reads a file of the config dir (absent = `None`), saying so under `--debug`.
+fn read_file(path: &Path) -> Result<Option<Vec<u8>>> {
+    let bytes = read_optional(path)?;
+    diagnostics::debug("azlogin.store", || match &bytes {
+        Some(b) => format!("Read {} ({} bytes)", path.display(), b.len()),
+        None => format!("No file at {}", path.display()),
+    });
+    Ok(bytes)
+}
+
+/// Replaces a file of the config dir atomically, saying so under `--debug`.
+fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    atomic_write(path, bytes, mode)?;
+    diagnostics::debug("azlogin.store", || {
+        format!("Wrote {} ({} bytes)", path.display(), bytes.len())
+    });
+    Ok(())
+}
+
 fn parse_or_report<T>(
     path: &Path,
     bytes: &[u8],
@@ -54,7 +74,7 @@ fn parse_or_report<T>(
 /// Loads the profile (missing = empty).
 pub fn load_profile(dir: &Path) -> Result<Profile> {
     let path = dir.join(PROFILE_FILE);
-    match read_optional(&path)? {
+    match read_file(&path)? {
         None => Ok(Profile::new()),
         Some(bytes) => parse_or_report(&path, &bytes, Profile::parse),
     }
@@ -67,7 +87,7 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
 /// is done again under the lock, where no az write can be in progress.
 pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
     let path = dir.join(TOKEN_CACHE_FILE);
-    match read_optional(&path)? {
+    match read_file(&path)? {
         None => return Ok(TokenCache::new()),
         Some(bytes) if !bytes.is_empty() => {
             if let Ok(cache) = TokenCache::parse(&bytes) {
@@ -83,7 +103,7 @@ pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
 /// Reads the token cache (missing = empty) as it is, for a caller holding its lock.
 fn read_token_cache(dir: &Path) -> Result<TokenCache> {
     let path = dir.join(TOKEN_CACHE_FILE);
-    match read_optional(&path)? {
+    match read_file(&path)? {
         None => Ok(TokenCache::new()),
         Some(bytes) => parse_or_report(&path, &bytes, TokenCache::parse),
     }
@@ -104,7 +124,7 @@ pub fn modify_profile_then<T, U>(
 ) -> Result<U> {
     let path = dir.join(PROFILE_FILE);
     let _lock = FileLock::acquire(&path)?;
-    let before = read_optional(&path)?;
+    let before = read_file(&path)?;
     let mut profile = match &before {
         None => Profile::new(),
         Some(bytes) => parse_or_report(&path, bytes, Profile::parse)?,
@@ -112,7 +132,7 @@ pub fn modify_profile_then<T, U>(
     let out = change(&mut profile)?;
     let after = profile.to_bytes();
     if before.as_deref() != Some(after.as_slice()) {
-        atomic_write(&path, &after, PROFILE_MODE)?;
+        write_file(&path, &after, PROFILE_MODE)?;
     }
     Ok(after_write(profile, out))
 }
@@ -127,7 +147,7 @@ pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) ->
     let out = change(&mut cache);
     let after = cache.to_json();
     if after != before {
-        atomic_write(&path, after.as_bytes(), TOKEN_CACHE_MODE)?;
+        write_file(&path, after.as_bytes(), TOKEN_CACHE_MODE)?;
     }
     Ok(out)
 }
@@ -135,7 +155,10 @@ pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) ->
 /// Deletes a file if it exists.
 pub fn remove_file(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            diagnostics::debug("azlogin.store", || format!("Deleted {}", path.display()));
+            Ok(())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::store(path, format!("cannot delete it ({e})"))),
     }

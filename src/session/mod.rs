@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::cloud::Cloud;
 use crate::error::Result;
-use crate::http::{ClientOptions, ReqwestClient};
+use crate::http::{ClientOptions, HttpLimits, ReqwestClient};
 use crate::oauth::AZURE_CLI_CLIENT_ID;
 use crate::runtime::TokioRuntime;
 use crate::store::{AzConfig, ConfigDir};
@@ -112,6 +112,7 @@ impl Session {
         let http = ReqwestClient::new(ClientOptions {
             extra_root_pem: files::extra_ca_bundles(&env)?,
             allowed_authorities: cloud.authorities()?,
+            limits: HttpLimits::from_env(|k| env(k)),
         })?;
         Ok(Session {
             dir,

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod az;
+pub mod browser;
 pub mod proxy;
 pub mod pty;
 
@@ -150,7 +151,16 @@ impl TestEnv {
 
     /// Runs `azlogin args…` to completion.
     pub async fn run(&self, args: &[&str]) -> Run {
-        run_command(self.command(args)).await
+        self.run_with_vars(args, &[]).await
+    }
+
+    /// Runs `azlogin args…` to completion with these extra environment variables.
+    pub async fn run_with_vars(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        run_command(cmd).await
     }
 
     /// Logs in with the password flow and asserts success.

@@ -33,6 +33,9 @@ pub struct Exchange {
     pub path: String,
     pub status: u16,
     pub body: Vec<u8>,
+    /// The request's body and `Authorization` header, as the client sent them.
+    pub request_body: Vec<u8>,
+    pub authorization: Option<String>,
 }
 
 impl Exchange {
@@ -233,6 +236,11 @@ async fn forward(
     let Ok(body) = req.into_body().collect().await.map(|b| b.to_bytes()) else {
         return Ok(status(400));
     };
+    let request_body = body.to_vec();
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
 
     let gated = token_grant_tenant(&method, &path).and_then(|tenant| {
         let index = shared
@@ -286,6 +294,8 @@ async fn forward(
         path,
         status: code.as_u16(),
         body: answer_body.to_vec(),
+        request_body,
+        authorization,
     });
     let mut response = Response::new(Full::new(answer_body));
     *response.status_mut() = code;

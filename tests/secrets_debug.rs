@@ -1,0 +1,338 @@
+//! No secret ever reaches what a user or a log sees: every CLI flow runs with `--debug` against
+//! the emulator behind a recording proxy, then stdout, stderr, the emulator's request log and
+//! the profile are searched for every password, token, code and verifier that crossed the
+//! wire. A second test checks the `Debug` text of every type that holds a secret.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::browser::{Login, launcher, post_form, redirect_port, sign_in};
+use common::proxy::Proxy;
+use common::*;
+
+/// Form fields and JSON members that carry secrets.
+const SECRET_FIELDS: [&str; 9] = [
+    "password",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "code",
+    "device_code",
+    "code_verifier",
+    "client_secret",
+    "client_assertion",
+];
+
+/// What one flow printed.
+struct Output {
+    flow: &'static str,
+    stdout: String,
+    stderr: String,
+}
+
+/// Every secret the proxy saw, by kind.
+fn secrets_on_the_wire(proxy: &Proxy) -> BTreeSet<(String, String)> {
+    let mut found = BTreeSet::new();
+    for exchange in proxy.exchanges() {
+        for (k, v) in url::form_urlencoded::parse(&exchange.request_body) {
+            if SECRET_FIELDS.contains(&k.as_ref()) {
+                found.insert((k.into_owned(), v.into_owned()));
+            }
+        }
+        if let serde_json::Value::Object(map) = exchange.json() {
+            for (k, v) in map {
+                if let (true, Some(v)) = (SECRET_FIELDS.contains(&k.as_str()), v.as_str()) {
+                    found.insert((k, v.to_string()));
+                }
+            }
+        }
+        if let Some(bearer) = exchange.authorization.as_deref() {
+            let token = bearer.trim_start_matches("Bearer ").to_string();
+            found.insert(("access_token".into(), token));
+        }
+    }
+    found
+}
+
+/// The `secret` members of the token cache file.
+fn secrets_in_cache(env: &TestEnv) -> BTreeSet<(String, String)> {
+    let cache = env.read_json("msal_token_cache.json");
+    let mut found = BTreeSet::new();
+    for section in ["AccessToken", "RefreshToken", "IdToken"] {
+        for entry in cache[section]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            if let Some(secret) = entry["secret"].as_str() {
+                found.insert((section.to_string(), secret.to_string()));
+            }
+        }
+    }
+    found
+}
+
+impl Output {
+    fn of(flow: &'static str, run: Run) -> Output {
+        assert_eq!(run.code, 0, "{flow}: {run:?}");
+        Output {
+            flow,
+            stdout: run.stdout,
+            stderr: run.stderr,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_flow_prints_a_secret_with_debug() {
+    let env = TestEnv::start().await;
+    let proxy = Proxy::start(&env.url()).await;
+    let via_proxy = [("HTTP_PROXY", proxy.url.as_str())];
+    let run = |args: &'static [&'static str]| {
+        let mut all = args.to_vec();
+        all.push("--debug");
+        let env = &env;
+        async move { env.run_with_vars(&all, &via_proxy).await }
+    };
+    let mut outputs = Vec::new();
+    let mut issued = BTreeSet::new();
+
+    outputs.push(Output::of(
+        "login (password)",
+        run(&["login", "-u", USER, "-p", PASSWORD]).await,
+    ));
+    outputs.push(Output::of(
+        "login (device code)",
+        run(&["login", "--use-device-code"]).await,
+    ));
+
+    // The browser flow: the test plays the browser; the code it carries is a secret too.
+    let (script, url_file) = launcher(&env);
+    let mut cmd = env.command(&["login", "--debug"]);
+    cmd.env("BROWSER", &script).env("HTTP_PROXY", &proxy.url);
+    let login = Login::spawn(cmd, url_file);
+    let url = login.browser_url().await;
+    let (_, fields) = sign_in(&env, &url, "signin").await;
+    for (k, v) in &fields {
+        if k == "code" {
+            issued.insert(("code".to_string(), v.clone()));
+        }
+    }
+    let answer = post_form(redirect_port(&url), &fields).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    outputs.push(Output::of("login (browser)", login.finish().await));
+
+    let mut printed_tokens = Vec::new();
+    for (flow, args) in [
+        (
+            "get-access-token (cache)",
+            &["account", "get-access-token"][..],
+        ),
+        (
+            "get-access-token (refresh)",
+            &[
+                "account",
+                "get-access-token",
+                "--resource",
+                "https://vault.azure.net",
+            ][..],
+        ),
+    ] {
+        let mut output = Output::of(flow, run(args).await);
+        // The one secret this command exists to print, on stdout only: checked, then cut.
+        let printed: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");
+        let token = printed["accessToken"]
+            .as_str()
+            .expect("a token")
+            .to_string();
+        output.stdout = output.stdout.replace(&token, "<the requested token>");
+        printed_tokens.push(token);
+        outputs.push(output);
+    }
+    issued.extend(secrets_in_cache(&env));
+    for (flow, args) in [
+        ("account list", &["account", "list"][..]),
+        ("account show", &["account", "show"][..]),
+        (
+            "account set",
+            &["account", "set", "--subscription", "Contoso Dev"][..],
+        ),
+        ("logout", &["logout"][..]),
+    ] {
+        outputs.push(Output::of(flow, run(args).await));
+    }
+
+    issued.extend(secrets_on_the_wire(&proxy));
+    issued.insert(("password".into(), PASSWORD.into()));
+    let kinds: BTreeSet<&str> = issued.iter().map(|(k, _)| k.as_str()).collect();
+    for kind in [
+        "password",
+        "code",
+        "device_code",
+        "code_verifier",
+        "access_token",
+        "refresh_token",
+        "id_token",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} was seen: {kinds:?}");
+    }
+    for token in &printed_tokens {
+        assert!(
+            issued.iter().any(|(_, v)| v == token),
+            "get-access-token printed a token the emulator never issued"
+        );
+    }
+    let values: BTreeSet<&str> = issued
+        .iter()
+        .map(|(_, v)| v.as_str())
+        .filter(|v| v.len() >= 8)
+        .collect();
+
+    let log = serde_json::to_string(&env.emulator.request_log()).expect("log");
+    let profile = String::from_utf8_lossy(&env.read("azureProfile.json")).into_owned();
+    let mut places: Vec<(String, &str)> = vec![
+        ("the emulator's request log".into(), log.as_str()),
+        ("azureProfile.json".into(), profile.as_str()),
+    ];
+    for o in &outputs {
+        assert!(
+            o.stderr.contains("DEBUG: azlogin."),
+            "{}: no debug output: {}",
+            o.flow,
+            o.stderr
+        );
+        places.push((format!("{} stdout", o.flow), o.stdout.as_str()));
+        places.push((format!("{} stderr", o.flow), o.stderr.as_str()));
+    }
+    for (place, text) in &places {
+        for secret in &values {
+            let kind = issued
+                .iter()
+                .find(|(_, v)| v == secret)
+                .map(|(k, _)| k.as_str())
+                .unwrap_or_default();
+            assert!(!text.contains(secret), "a {kind} appears in {place}");
+        }
+    }
+    eprintln!(
+        "scanned {} secrets ({} kinds) in {} flows, {} outputs",
+        values.len(),
+        kinds.len(),
+        outputs.len(),
+        places.len()
+    );
+}
+
+/// `Debug` of every secret type and of every struct holding one shows no secret.
+#[test]
+fn debug_of_everything_holding_a_secret_is_redacted() {
+    use azlogin::http::HttpRequest;
+    use azlogin::oauth::authorize::CodeAnswer;
+    use azlogin::oauth::device_code::{DeviceAuthorization, DeviceCodePoller};
+    use azlogin::oauth::loopback::{Parsed, parse_request};
+    use azlogin::oauth::token::TokenResponse;
+    use azlogin::secret::*;
+    use azlogin::session::{AccessTokenResult, LoginMethod};
+    use azlogin::token_cache::{CachedAccessToken, RefreshTokenCandidate};
+    use clap::Parser;
+
+    const S: &str = "s3cr3t-value";
+    let tokens = TokenResponse {
+        access_token: Some(AccessToken::new(S)),
+        refresh_token: Some(RefreshToken::new(S)),
+        id_token: Some(IdToken::new(S)),
+        ..TokenResponse::default()
+    };
+    let authorization = DeviceAuthorization {
+        device_code: DeviceCode::new(S),
+        user_code: "ABCD".into(),
+        verification_uri: "https://x/devicelogin".into(),
+        expires_in: 900,
+        interval: 5,
+        message: "m".into(),
+    };
+    let poller = DeviceCodePoller::new(&authorization, 0);
+    let loopback = match parse_request(format!("GET /?code={S} HTTP/1.1\r\n\r\n").as_bytes()) {
+        Parsed::Complete(r) => r,
+        other => panic!("{other:?}"),
+    };
+    let login = LoginMethod::Password {
+        username: "u".into(),
+        password: Password::new(S),
+    };
+    let cli = azlogin::cli::args::Cli::try_parse_from([
+        "azlogin",
+        "login",
+        "-u",
+        "u",
+        "-p",
+        S,
+        "--federated-token",
+        S,
+    ])
+    .expect("arguments");
+    let cache = azlogin::token_cache::TokenCache::parse(
+        format!(r#"{{"AccessToken": {{"k": {{"secret": "{S}"}}}}, "RefreshToken": {{"r": {{"secret": "{S}"}}}}}}"#)
+            .as_bytes(),
+    )
+    .expect("cache");
+    let texts = [
+        format!("{:?}", AccessToken::new(S)),
+        format!("{:?}", RefreshToken::new(S)),
+        format!("{:?}", IdToken::new(S)),
+        format!("{:?}", Password::new(S)),
+        format!("{:?}", ClientSecret::new(S)),
+        format!("{:?}", DeviceCode::new(S)),
+        format!("{:?}", AuthorizationCode::new(S)),
+        format!("{:?}", PkceVerifier::new(S)),
+        format!("{tokens:?}"),
+        format!("{authorization:?}"),
+        format!("{poller:?}"),
+        format!("{loopback:?}"),
+        format!(
+            "{:?}",
+            CodeAnswer {
+                code: AuthorizationCode::new(S),
+                client_info: None
+            }
+        ),
+        format!("{login:?}"),
+        format!("{cli:?}"),
+        format!("{cache:?}"),
+        format!(
+            "{:?}",
+            CachedAccessToken {
+                secret: AccessToken::new(S),
+                expires_on: 0,
+                refresh_on: None
+            }
+        ),
+        format!(
+            "{:?}",
+            RefreshTokenCandidate {
+                key: "k".into(),
+                secret: RefreshToken::new(S)
+            }
+        ),
+        format!(
+            "{:?}",
+            HttpRequest::post_form(format!("https://h/t?code={S}"), [("password", S)])
+                .header("Authorization", format!("Bearer {S}"))
+        ),
+        format!(
+            "{:?}",
+            AccessTokenResult {
+                access_token: AccessToken::new(S),
+                expires_on: 0,
+                subscription: None,
+                tenant: "t".into(),
+                token_type: "Bearer".into()
+            }
+        ),
+    ];
+    for text in &texts {
+        assert!(!text.contains(S), "{text}");
+    }
+    assert_eq!(texts.len(), 20);
+}
