@@ -81,10 +81,11 @@ fn decode_claims_challenge(encoded: &str) -> Result<String> {
 /// Runs `azlogin login`; the JSON az prints, or `None`.
 pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Result<Option<Value>> {
     check_usage(&args)?;
-    if args.identity || args.service_principal {
-        return Err(Error::Usage(
-            "Service principal and managed identity logins are not available in this version of azlogin. Use `azlogin login --use-device-code` or `-u/-p` for a user.".into(),
-        ));
+    if args.identity {
+        return super::login_app::managed_identity(session, args, console).await;
+    }
+    if args.service_principal {
+        return super::login_app::service_principal(session, args, console).await;
     }
     let method = match &args.username {
         Some(username) => {
