@@ -20,6 +20,9 @@ fn scenario() -> Scenario {
         secret: SECRET.into(),
         tenant: CONTOSO.into(),
         object_id: None,
+        certificates: Vec::new(),
+        trusted_subjects: Vec::new(),
+        federated_credentials: Vec::new(),
     });
     s
 }
@@ -149,16 +152,7 @@ async fn get_access_token_uses_the_cache_then_the_stored_secret() {
     assert_eq!(env.grants("client_credentials"), 1, "served from the cache");
 
     // Expired in the cache: az asks again with the stored secret.
-    let path = env.path("msal_token_cache.json");
-    let mut cache = env.read_json("msal_token_cache.json");
-    for at in cache["AccessToken"]
-        .as_object_mut()
-        .expect("ATs")
-        .values_mut()
-    {
-        at["expires_on"] = json!("1000");
-    }
-    std::fs::write(&path, serde_json::to_string_pretty(&cache).expect("json")).expect("write");
+    env.expire_cached_access_tokens();
     let run = env.run(&["account", "get-access-token"]).await.ok();
     assert_ne!(run.json()["accessToken"], cached);
     assert_eq!(env.grants("client_credentials"), 2);
