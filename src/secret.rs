@@ -59,6 +59,11 @@ secret_type!(
     ClientSecret
 );
 secret_type!(
+    /// A client assertion: a signed JWT (certificate) or a federated token standing in for a
+    /// client secret.
+    ClientAssertion
+);
+secret_type!(
     /// The device code of a device-code flow (the user code is public, this one is not).
     DeviceCode
 );

@@ -327,7 +327,8 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
                 expires_on: 0,
                 subscription: None,
                 tenant: "t".into(),
-                token_type: "Bearer".into()
+                token_type: "Bearer".into(),
+                warnings: Vec::new(),
             }
         ),
     ];

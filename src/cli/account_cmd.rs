@@ -46,6 +46,9 @@ pub async fn run(session: &Session, command: AccountCommand, console: Console) -
             let result = session
                 .get_access_token(&token_request(session, args)?)
                 .await?;
+            for w in &result.warnings {
+                console.warning(w);
+            }
             Ok((Some(token_json(&result)), None))
         }
     }

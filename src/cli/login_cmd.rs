@@ -94,10 +94,11 @@ pub async fn login(
     wanted: bool,
 ) -> Result<Option<Value>> {
     check_usage(&args)?;
-    if args.identity || args.service_principal {
-        return Err(Error::Usage(
-            "Service principal and managed identity logins are not available in this version of azlogin. Use `azlogin login --use-device-code` or `-u/-p` for a user.".into(),
-        ));
+    if args.identity {
+        return super::login_app::managed_identity(session, args, console).await;
+    }
+    if args.service_principal {
+        return super::login_app::service_principal(session, args, console).await;
     }
     let method = match &args.username {
         Some(username) => {

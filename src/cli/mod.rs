@@ -8,6 +8,7 @@ pub mod config_cmd;
 pub mod console;
 pub mod demo;
 pub mod emulator_cmd;
+pub mod login_app;
 pub mod login_browser;
 pub mod login_cmd;
 pub mod output;

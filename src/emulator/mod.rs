@@ -19,7 +19,9 @@
 //! | `POST B/{tenant}/oauth2/v2.0/devicecode` | device authorization |
 //! | `GET`/`POST B/devicelogin` | the page where a person approves or declines a code |
 //! | `GET`/`POST B/{tenant}/oauth2/v2.0/authorize` | sign-in page, then `form_post`/`query`/`fragment` answer |
-//! | `POST B/{tenant}/oauth2/v2.0/token` | `password`, `refresh_token`, `authorization_code` (PKCE), device code, `client_credentials` |
+//! | `POST B/{tenant}/oauth2/v2.0/token` | `password`, `refresh_token`, `authorization_code` (PKCE), device code, `client_credentials` (secret, certificate assertion, federated token) |
+//! | `GET B/metadata/identity/oauth2/token` | IMDS managed identity tokens (`Metadata: true`) |
+//! | `GET B/msi/token`, `GET B/msi/auth` | App Service (`X-IDENTITY-HEADER`) and Machine Learning (`secret`) managed identity tokens |
 //! | `GET B/{tenant}/oauth2/v2.0/logout` | a signed-out page |
 //! | `GET B/tenants`, `B/subscriptions`, `B/subscriptions/{id}` | ARM, paged with `nextLink` |
 //! | `GET B/metadata/endpoints?api-version=…` | ARM cloud metadata for `az cloud register` |
@@ -32,9 +34,11 @@
 
 mod arm;
 mod authorize;
+mod client_credentials;
 mod device;
 mod errors;
 mod faults;
+mod managed_identity;
 mod memory;
 mod message;
 mod oidc;
@@ -52,8 +56,8 @@ pub use memory::MemoryClient;
 pub use message::{EmuRequest, EmuResponse};
 pub use responder::{LoggedRequest, Responder};
 pub use scenario::{
-    AuthorizeSettings, DeviceCodeSettings, ErrorSpec, Membership, Scenario, ServicePrincipal,
-    Subscription, Tenant, User,
+    AuthorizeSettings, DeviceCodeSettings, ErrorSpec, FederatedCredential, ManagedIdentity,
+    ManagedIdentitySettings, Membership, Scenario, ServicePrincipal, Subscription, Tenant, User,
 };
 pub use server::{EmulatorOptions, RunningEmulator, run_until_signal, start};
 pub use tokens::{client_info, jwt_claims};

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::authorize::PendingCode;
 use super::device::DeviceGrant;
 use super::errors::{Failure, Stamp};
+use super::managed_identity::IdentityEndpoint;
 use super::message::{EmuRequest, EmuResponse};
 use super::scenario::{Scenario, Tenant, User};
 use super::tokens::TokenKey;
@@ -228,6 +229,15 @@ impl Responder {
             ["_emulator", "requests"] if get => self.log_json(),
             ["_emulator", "device", action] if post => self.device_control(req, action, ctx),
             ["metadata", "endpoints"] if get => self.cloud_metadata(req),
+            ["metadata", "identity", "oauth2", "token"] if get => {
+                self.managed_identity_token(req, IdentityEndpoint::Imds, ctx)
+            }
+            ["msi", "token"] if get => {
+                self.managed_identity_token(req, IdentityEndpoint::AppService, ctx)
+            }
+            ["msi", "auth"] if get => {
+                self.managed_identity_token(req, IdentityEndpoint::MachineLearning, ctx)
+            }
             ["tenants"] if get => self.arm_tenants(req, ctx),
             ["subscriptions"] if get => self.arm_subscriptions(req, ctx),
             ["subscriptions", id] if get => self.arm_subscription(req, id, ctx),

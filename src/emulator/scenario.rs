@@ -24,7 +24,17 @@
 //!   "device_code": {"interval": 1, "expires_in": 900, "pending_polls": 1,
 //!                   "auto_approve": "user@contoso.example"},
 //!   "authorize": {"auto_approve": null, "error": null},
-//!   "service_principals": [{"client_id": "…", "secret": "…", "tenant": "…", "object_id": null}],
+//!   "service_principals": [{"client_id": "…", "secret": "…", "tenant": "…", "object_id": null,
+//!                           "certificates": ["-----BEGIN CERTIFICATE-----\n…"],
+//!                           "trusted_subjects": ["CN=app.contoso.example"],
+//!                           "federated_credentials": [{"issuer": "https://issuer.example",
+//!                               "subject": "repo:org/app:ref:refs/heads/main",
+//!                               "audiences": ["api://AzureADTokenExchange"],
+//!                               "issuer_key": "-----BEGIN PUBLIC KEY-----\n…"}]}],
+//!   "managed_identity": {"identity_header": "…", "msi_secret": "…",
+//!                        "identities": [{"tenant": "…", "system_assigned": true,
+//!                                        "client_id": "…", "object_id": "…",
+//!                                        "resource_id": "/subscriptions/…"}]},
 //!   "access_token_lifetime_secs": 4799,
 //!   "clients": null,
 //!   "faults": [{"endpoint": "token", "times": 1, "serve": {"kind": "status", "status": 503}}]
@@ -73,6 +83,9 @@ pub struct Scenario {
     /// Broken answers served on purpose, per endpoint (see the `faults` module).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<super::faults::Fault>,
+    /// The managed identity endpoints (IMDS, App Service, Machine Learning) and their identities.
+    #[serde(default, skip_serializing_if = "ManagedIdentitySettings::is_empty")]
+    pub managed_identity: ManagedIdentitySettings,
 }
 
 /// A person who can sign in.
@@ -203,13 +216,86 @@ pub struct AuthorizeSettings {
 pub struct ServicePrincipal {
     /// The application (client) id.
     pub client_id: String,
-    /// The client secret.
+    /// The client secret; empty means the app has none.
+    #[serde(default)]
     pub secret: String,
     /// The tenant the service principal lives in.
     pub tenant: String,
     /// The service principal's object id; derived from the client id when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
+    /// Registered certificates (PEM; the public part is enough): client assertions signed by
+    /// their keys and naming their SHA-1 thumbprint (`x5t`) are accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<String>,
+    /// Subjects trusted by subject name and issuer (e.g. `CN=app.contoso.example`): an assertion
+    /// carrying its certificate in `x5c` with one of these subjects is accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_subjects: Vec<String>,
+    /// Federated identity credentials: tokens from another issuer accepted as assertions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub federated_credentials: Vec<FederatedCredential>,
+}
+
+/// A federated identity credential of an app.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FederatedCredential {
+    /// The token's required `iss`.
+    pub issuer: String,
+    /// The token's required `sub`.
+    pub subject: String,
+    /// One of these must be the token's `aud`.
+    #[serde(default = "default_federated_audiences")]
+    pub audiences: Vec<String>,
+    /// The issuer's RS256 key: a PEM public key or certificate.
+    pub issuer_key: String,
+}
+
+/// The managed identity endpoints.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedIdentitySettings {
+    /// The identities this "machine" has.
+    #[serde(default)]
+    pub identities: Vec<ManagedIdentity>,
+    /// The `X-IDENTITY-HEADER` the App Service endpoint (`GET /msi/token`) requires; without
+    /// it that endpoint answers 404.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_header: Option<String>,
+    /// The `secret` header the Machine Learning endpoint (`GET /msi/auth`) requires; without it
+    /// that endpoint answers 404.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msi_secret: Option<String>,
+}
+
+impl ManagedIdentitySettings {
+    /// Whether nothing is configured.
+    pub fn is_empty(&self) -> bool {
+        self.identities.is_empty() && self.identity_header.is_none() && self.msi_secret.is_none()
+    }
+}
+
+/// A managed identity.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedIdentity {
+    /// Its tenant.
+    pub tenant: String,
+    /// Whether this is the system-assigned identity (asked for with no id).
+    #[serde(default)]
+    pub system_assigned: bool,
+    /// Its client (application) id.
+    pub client_id: String,
+    /// Its object (principal) id.
+    pub object_id: String,
+    /// Its ARM resource id (user-assigned identities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+}
+
+fn default_federated_audiences() -> Vec<String> {
+    vec!["api://AzureADTokenExchange".to_string()]
 }
 
 fn default_page_size() -> usize {
@@ -333,6 +419,7 @@ impl Scenario {
             access_token_lifetime_secs: default_access_token_lifetime(),
             clients: None,
             faults: Vec::new(),
+            managed_identity: ManagedIdentitySettings::default(),
         }
     }
 
@@ -364,6 +451,14 @@ impl Scenario {
                 return bad(format!(
                     "service principal '{}' has unknown tenant '{}'",
                     sp.client_id, sp.tenant
+                ));
+            }
+        }
+        for mi in &self.managed_identity.identities {
+            if self.tenant(&mi.tenant).is_none() {
+                return bad(format!(
+                    "managed identity '{}' has unknown tenant '{}'",
+                    mi.client_id, mi.tenant
                 ));
             }
         }

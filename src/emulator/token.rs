@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::errors::{ARM_APP_ID, Failure};
 use super::message::{EmuRequest, EmuResponse, Params};
 use super::responder::{Authority, Ctx, Responder};
-use super::scenario::{Tenant, User};
+use super::scenario::{ServicePrincipal, Tenant, User};
 use super::scope::{self, ScopeRequest};
 use super::tokens::{RefreshGrant, b64url, client_info, constant_time_eq, derived_guid, puid};
 
@@ -17,6 +17,15 @@ const ID_TOKEN_LIFETIME: u64 = 3600;
 
 /// Microsoft Graph's app id, named in MFA errors for Graph tokens.
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// Who a grant speaks for.
+#[derive(Clone, Copy)]
+pub(super) enum Principal<'a> {
+    /// A person.
+    User(&'a User),
+    /// An application (client credentials).
+    App(&'a ServicePrincipal),
+}
 
 /// What a user grant established, ready to become tokens.
 pub(super) struct Issue<'a> {
@@ -141,71 +150,33 @@ impl Responder {
         )
     }
 
-    /// Client credentials: an app-only token, no refresh token, ID token or client_info.
-    fn client_credentials_grant(
+    /// The checks every grant makes before minting, in one place: the tenant segment is one
+    /// where this principal gets tokens (the user sees it; the app lives there), a user's
+    /// client is one the scenario accepts, and the tenant is not set to fail.
+    pub(super) fn admit(
         &self,
-        form: &Params,
         segment: &str,
         client_id: &str,
-        ctx: &Ctx,
-    ) -> Result<EmuResponse, Failure> {
-        let label = self.directory_label(segment);
-        let sp = self
-            .scenario
-            .service_principal(client_id)
-            .ok_or_else(|| Failure::unknown_client(client_id, &label))?;
-        let tenant = match self.authority(segment) {
-            Some(Authority::Tenant(t)) if t.id.eq_ignore_ascii_case(&sp.tenant) => t,
-            _ => return Err(Failure::unknown_client(client_id, &label)),
-        };
-        let secret = form
-            .get("client_secret")
-            .ok_or_else(Failure::missing_client_secret)?;
-        if !constant_time_eq(sp.secret.as_bytes(), secret.as_bytes()) {
-            return Err(Failure::bad_client_secret(client_id));
-        }
-        let scope = form.required("scope")?;
-        let requested: Vec<&str> = scope.split_whitespace().collect();
-        // `https://host//.default` names the resource `https://host/`.
-        let resource = match requested.as_slice() {
-            [one] => one
-                .strip_suffix("/.default")
-                .ok_or_else(|| Failure::client_credentials_scope(scope))?,
-            _ => return Err(Failure::client_credentials_scope(scope)),
+        principal: Principal<'_>,
+    ) -> Result<&Tenant, Failure> {
+        let tenant = match principal {
+            Principal::User(user) => {
+                let tenant = self.token_tenant(segment, user, client_id)?;
+                self.check_client(client_id, &tenant_label(tenant))?;
+                tenant
+            }
+            Principal::App(sp) => match self.authority(segment) {
+                Some(Authority::Tenant(t)) if t.id.eq_ignore_ascii_case(&sp.tenant) => t,
+                _ => {
+                    return Err(Failure::unknown_client(
+                        client_id,
+                        &self.directory_label(segment),
+                    ));
+                }
+            },
         };
         injected_failure(tenant)?;
-        let now = ctx.now();
-        let lifetime = self.scenario.access_token_lifetime_secs;
-        let oid = sp
-            .object_id
-            .clone()
-            .unwrap_or_else(|| derived_guid(&["sp", &sp.client_id]));
-        let (aio, uti) = self.token_nonces();
-        let claims = json!({
-            "aud": resource,
-            "iss": sts(&tenant.id),
-            "iat": now,
-            "nbf": now,
-            "exp": now + lifetime,
-            "aio": aio,
-            "appid": sp.client_id,
-            "appidacr": "1",
-            "idp": sts(&tenant.id),
-            "idtyp": "app",
-            "oid": oid,
-            "rh": "0.emulator.",
-            "sub": oid,
-            "tid": tenant.id,
-            "uti": uti,
-            "ver": "1.0",
-        });
-        let body = json!({
-            "token_type": "Bearer",
-            "expires_in": lifetime,
-            "ext_expires_in": lifetime,
-            "access_token": self.key.sign_jwt(&claims),
-        });
-        Ok(EmuResponse::json_status(200, &body))
+        Ok(tenant)
     }
 
     /// Mints the answer of every user grant, after the checks every tenant applies: the
@@ -217,9 +188,7 @@ impl Responder {
         issue: Issue<'_>,
     ) -> Result<EmuResponse, Failure> {
         let user = issue.user;
-        let tenant = self.token_tenant(segment, user, issue.client_id)?;
-        self.check_client(issue.client_id, &tenant_label(tenant))?;
-        injected_failure(tenant)?;
+        let tenant = self.admit(segment, issue.client_id, Principal::User(user))?;
         let scopes = scope::parse(issue.scope)?;
         let mfa_here = issue
             .mfa_done
@@ -363,7 +332,7 @@ impl Responder {
     }
 
     /// Random `aio` (32 chars) and `uti` (22 chars) claim values.
-    fn token_nonces(&self) -> (String, String) {
+    pub(super) fn token_nonces(&self) -> (String, String) {
         let mut st = self.lock();
         (
             b64url(&st.random_bytes::<24>()),
@@ -462,6 +431,9 @@ mod tests {
             secret: "s3cret".into(),
             tenant: CONTOSO.into(),
             object_id: None,
+            certificates: Vec::new(),
+            trusted_subjects: Vec::new(),
+            federated_credentials: Vec::new(),
         });
         Responder::with_seed(s, BASE, 42)
     }

@@ -6,7 +6,9 @@ pub mod browser;
 #[cfg(feature = "native")]
 pub mod browser_launch;
 pub mod device_code;
+pub mod managed_identity;
 pub mod password;
+pub mod service_principal;
 pub mod silent;
 
 use crate::error::{Error, Result};

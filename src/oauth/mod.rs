@@ -4,9 +4,11 @@
 pub mod authority;
 pub mod authorize;
 pub mod claims;
+pub mod client_assertion;
 pub mod device_code;
 pub mod landing;
 pub mod loopback;
+pub mod managed_identity;
 pub mod metadata;
 pub mod pkce;
 pub mod token;

@@ -7,7 +7,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::oauth::claims::ClientInfo;
 use crate::oauth::{Authority, decorate_scopes};
 use crate::pyjson::{self, PyJsonStyle};
-use crate::secret::{AccessToken, ClientSecret, IdToken, Password, RefreshToken};
+use crate::secret::{AccessToken, ClientAssertion, ClientSecret, IdToken, Password, RefreshToken};
 
 /// The OAuth grant type of the device-code flow.
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -104,11 +104,20 @@ impl TokenContext {
     }
 }
 
-/// `grant_type=client_credentials` with a secret: app-only, no OIDC scopes, no client_info.
+/// How a confidential client proves who it is.
+#[derive(Clone, Debug)]
+pub enum ClientCredential {
+    /// A client secret, sent as `client_secret`.
+    Secret(ClientSecret),
+    /// A signed JWT (certificate) or a federated token, sent as a `jwt-bearer` client assertion.
+    Assertion(ClientAssertion),
+}
+
+/// `grant_type=client_credentials`: app-only, no OIDC scopes, no client_info.
 pub fn client_credentials_request(
     authority: &Authority,
     client_id: &str,
-    secret: &ClientSecret,
+    credential: &ClientCredential,
     scopes: &[String],
     claims: Option<&str>,
 ) -> HttpRequest {
@@ -116,9 +125,18 @@ pub fn client_credentials_request(
     let mut pairs = vec![
         ("grant_type", "client_credentials"),
         ("client_id", client_id),
-        ("client_secret", secret.secret()),
-        ("scope", scope.as_str()),
     ];
+    match credential {
+        ClientCredential::Secret(secret) => pairs.push(("client_secret", secret.secret())),
+        ClientCredential::Assertion(assertion) => {
+            pairs.push((
+                "client_assertion_type",
+                crate::oauth::client_assertion::JWT_BEARER_ASSERTION_TYPE,
+            ));
+            pairs.push(("client_assertion", assertion.secret()));
+        }
+    }
+    pairs.push(("scope", scope.as_str()));
     if let Some(c) = claims {
         pairs.push(("claims", c));
     }
@@ -434,7 +452,7 @@ mod tests {
         let r = client_credentials_request(
             &Authority::new("https://login.microsoftonline.com", Some("t1")),
             "app",
-            &ClientSecret::new("s3cr=t"),
+            &ClientCredential::Secret(ClientSecret::new("s3cr=t")),
             &arm(),
             None,
         );

@@ -159,6 +159,8 @@ impl Session {
             // The service-principal half of az's logout: app-only tokens of a client id.
             n + c.remove_app_tokens(&username, &environment)
         })?;
+        // The service-principal half also forgets the stored credential of that client id.
+        super::files::modify_service_principals(self.dir.path(), |list| list.remove(&username))?;
         let entries_removed = modify_profile(self.dir.path(), |p| Ok(p.remove_user(&username)))?;
         remove_file(&self.dir.path().join(ADAL_CACHE_FILE))?;
         Ok(LogoutOutcome {

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::profile::Profile;
 use crate::store::{FileLock, atomic_write, read_optional};
 use crate::token_cache::TokenCache;
+use crate::token_cache::service_principals::ServicePrincipalEntries;
 
 /// `azureProfile.json`.
 pub const PROFILE_FILE: &str = "azureProfile.json";
@@ -148,6 +149,44 @@ pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) ->
     let after = cache.to_json();
     if after != before {
         write_file(&path, after.as_bytes(), TOKEN_CACHE_MODE)?;
+    }
+    Ok(out)
+}
+
+/// The service principal store is created readable by its owner only, as az creates it.
+const SERVICE_PRINCIPAL_MODE: u32 = 0o600;
+
+/// Loads `service_principal_entries.json` (missing = empty).
+pub fn load_service_principals(dir: &Path) -> Result<ServicePrincipalEntries> {
+    let path = dir.join(SERVICE_PRINCIPAL_FILE);
+    match read_optional(&path)? {
+        None => Ok(ServicePrincipalEntries::new()),
+        Some(bytes) => parse_or_report(&path, &bytes, ServicePrincipalEntries::parse),
+    }
+}
+
+/// Reloads `service_principal_entries.json` under its lock, applies `change`, and writes it
+/// atomically (0600 when created) when it changed.
+pub fn modify_service_principals<T>(
+    dir: &Path,
+    change: impl FnOnce(&mut ServicePrincipalEntries) -> T,
+) -> Result<T> {
+    let path = dir.join(SERVICE_PRINCIPAL_FILE);
+    let _lock = FileLock::acquire(&path)?;
+    let before = read_optional(&path)?;
+    let mut entries = match &before {
+        None => ServicePrincipalEntries::new(),
+        Some(bytes) => parse_or_report(&path, bytes, ServicePrincipalEntries::parse)?,
+    };
+    let out = change(&mut entries);
+    let after = entries.to_json();
+    // A missing file stays missing when nothing was saved (az writes only on a change).
+    let unchanged = match &before {
+        None => entries.is_empty(),
+        Some(bytes) => bytes.as_slice() == after.as_bytes(),
+    };
+    if !unchanged {
+        atomic_write(&path, after.as_bytes(), SERVICE_PRINCIPAL_MODE)?;
     }
     Ok(out)
 }

@@ -291,13 +291,14 @@ impl Session {
         parse_tenant_resolution(&response, tenant)
     }
 
-    /// Logs a user in: the flow, then discovery, then the profile.
-    pub async fn login(
+    /// What every login does first: `--tenant` resolved to a GUID, and the config and profile
+    /// read, so a bad file fails now and not after the sign-in. Also whether telemetry is on
+    /// (az then adds an installation id to the profile).
+    pub(super) async fn prepare_login(
         &self,
-        request: LoginRequest,
-        events: &dyn LoginEvents,
-    ) -> Result<LoginOutcome> {
-        let tenant = match &request.tenant {
+        tenant: Option<&str>,
+    ) -> Result<(Option<String>, bool)> {
+        let tenant = match tenant {
             Some(t) => Some(self.resolve_tenant(t).await?),
             None => None,
         };
@@ -305,6 +306,16 @@ impl Session {
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
         super::files::load_profile(self.dir.path())?;
         super::files::load_token_cache(self.dir.path())?;
+        Ok((tenant, telemetry))
+    }
+
+    /// Logs a user in: the flow, then discovery, then the profile.
+    pub async fn login(
+        &self,
+        request: LoginRequest,
+        events: &dyn LoginEvents,
+    ) -> Result<LoginOutcome> {
+        let (tenant, telemetry) = self.prepare_login(request.tenant.as_deref()).await?;
         // az passes a claims challenge to the browser and device-code flows, not to ROPC.
         let challenge = match request.method {
             LoginMethod::DeviceCode | LoginMethod::Browser(_) => {
@@ -438,7 +449,30 @@ impl Session {
         if entries.is_empty() {
             return Err(Error::NoSubscriptions(username));
         }
-        let preferred = request.subscription.as_deref().and_then(|s| {
+        self.save_login_entries(
+            entries,
+            username,
+            request.subscription.as_deref(),
+            request.skip_subscription_discovery,
+            telemetry,
+            events,
+        )
+    }
+
+    /// Merges a login's entries into the profile (the `--subscription` match becomes the
+    /// default), points clouds.config at the default, and filters what is returned to the
+    /// `--subscription` match, as az does for every kind of login.
+    pub(super) fn save_login_entries(
+        &self,
+        entries: Vec<Subscription>,
+        username: String,
+        subscription: Option<&str>,
+        skip_subscription_discovery: bool,
+        telemetry: bool,
+        events: &dyn LoginEvents,
+    ) -> Result<LoginOutcome> {
+        let cloud = self.cloud.name.clone();
+        let preferred = subscription.and_then(|s| {
             entries
                 .iter()
                 .find(|e| names_entry(e, s))
@@ -459,12 +493,12 @@ impl Session {
         if let Some(id) = &default_id {
             crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
         }
-        if let Some(s) = &request.subscription {
+        if let Some(s) = subscription {
             let (matching, others): (Vec<_>, Vec<_>) =
                 entries.into_iter().partition(|e| names_entry(e, s));
             entries = if !matching.is_empty() {
                 matching
-            } else if request.skip_subscription_discovery {
+            } else if skip_subscription_discovery {
                 // Reached only with --allow-no-subscriptions: the tenant-level account stands.
                 events.warning(&format!(
                     "Subscription '{s}' not found. Profile has tenant-level account only."

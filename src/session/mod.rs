@@ -4,7 +4,9 @@
 mod accounts;
 mod files;
 mod login;
+mod managed_identity;
 mod recorded;
+mod service_principal;
 mod token;
 
 use std::path::PathBuf;
@@ -19,6 +21,8 @@ use crate::store::{AzConfig, ConfigDir};
 pub use accounts::{AccountListOptions, LogoutOutcome};
 pub use files::extra_ca_bundles;
 pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents, password_warning};
+pub use managed_identity::{ManagedIdentityLogin, NO_MANAGED_IDENTITY_SUBSCRIPTIONS};
+pub use service_principal::{ServicePrincipalCredential, ServicePrincipalLogin};
 pub use token::{AccessTokenRequest, AccessTokenResult};
 
 /// Reads environment variables; tests pass their own so they never race on the process env.

@@ -40,6 +40,8 @@ pub struct AccessTokenResult {
     pub tenant: String,
     /// `Bearer`.
     pub token_type: String,
+    /// az's warnings on the way (a service principal's credential found under another tenant).
+    pub warnings: Vec<String>,
 }
 
 impl Session {
@@ -68,6 +70,18 @@ impl Session {
                     .unwrap_or(self.endpoints.arm_resource_id.as_str()),
             )],
         };
+        if account.user_type() == Some("servicePrincipal") {
+            return match account.assigned_identity_info() {
+                Some(info) => {
+                    self.managed_identity_access_token(&account, info, &scopes, request)
+                        .await
+                }
+                None => {
+                    self.service_principal_access_token(&account, &tenant, &scopes, request)
+                        .await
+                }
+            };
+        }
         if account.user_type() != Some("user") {
             return Err(Error::Usage(format!(
                 "Tokens for the {} account '{}' are not supported by this version of azlogin; use `az account get-access-token` for it.",
@@ -129,6 +143,7 @@ impl Session {
                 subscription,
                 tenant,
                 token_type: "Bearer".into(),
+                warnings: Vec::new(),
             }),
             SilentToken::Refreshed { response, rt_key } => {
                 let endpoint = ctx.authority.token_endpoint();
@@ -144,6 +159,7 @@ impl Session {
                     subscription,
                     tenant,
                     token_type: "Bearer".into(),
+                    warnings: Vec::new(),
                 })
             }
         }
@@ -153,7 +169,7 @@ impl Session {
 /// `expires_in = int(expires_on - time.time())` (a fractional clock, truncated) and az adds that
 /// to `int(time.time())`, so a cached token shows one second less than its stored `expires_on`
 /// unless the clock sits exactly on a whole second.
-fn az_cached_expires_on(expires_on: u64, now_ms: u64) -> u64 {
+pub(super) fn az_cached_expires_on(expires_on: u64, now_ms: u64) -> u64 {
     let expires_in_ms = expires_on.saturating_mul(1000).saturating_sub(now_ms);
     now_ms / 1000 + expires_in_ms / 1000
 }

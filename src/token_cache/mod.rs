@@ -7,6 +7,7 @@
 mod add;
 mod lookup;
 mod remove;
+pub mod service_principals;
 
 use serde_json::{Map, Value};
 

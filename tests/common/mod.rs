@@ -185,6 +185,21 @@ impl TestEnv {
             .collect()
     }
 
+    /// Marks every cached access token expired, so the next token request goes to the server.
+    pub fn expire_cached_access_tokens(&self) {
+        let mut cache = self.read_json("msal_token_cache.json");
+        if let Some(ats) = cache["AccessToken"].as_object_mut() {
+            for at in ats.values_mut() {
+                at["expires_on"] = serde_json::json!("1000");
+            }
+        }
+        std::fs::write(
+            self.path("msal_token_cache.json"),
+            serde_json::to_string_pretty(&cache).expect("json"),
+        )
+        .expect("write the cache");
+    }
+
     /// How many token requests with this grant type the emulator saw.
     pub fn grants(&self, grant: &str) -> usize {
         grants(&self.emulator, grant)

@@ -1,0 +1,262 @@
+//! Client assertions for certificate credentials: the RS256 JWT a service principal signs with
+//! its certificate's private key instead of sending a secret (RFC 7523), as MSAL builds it.
+//!
+//! Sans I/O: the PEM text, the time and the assertion id come in as arguments. The header names
+//! the certificate by its SHA-1 thumbprint (`x5t`, the DER bytes hashed, base64url with MSAL's
+//! padding kept) and, for subject-name/issuer authentication, carries the public certificates
+//! (`x5c`) so Entra can match them by name instead of by a registered thumbprint.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
+use rsa::RsaPrivateKey;
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer};
+use serde_json::{Map, Value, json};
+use sha1::{Digest, Sha1};
+
+use crate::error::{Error, Result};
+use crate::secret::ClientAssertion;
+
+/// The `client_assertion_type` of a JWT client assertion (RFC 7523).
+pub const JWT_BEARER_ASSERTION_TYPE: &str =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// How long an assertion is valid, in seconds (MSAL's default).
+pub const ASSERTION_LIFETIME_SECS: u64 = 600;
+
+/// A certificate credential read from a PEM file holding the private key and the certificate.
+pub struct CertificateCredential {
+    key: RsaPrivateKey,
+    /// The DER bytes of every certificate in the file, in file order (the first is the leaf).
+    certificates: Vec<Vec<u8>>,
+}
+
+/// Only the thumbprint: the key is secret.
+impl std::fmt::Debug for CertificateCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertificateCredential")
+            .field("x5t", &self.thumbprint())
+            .finish()
+    }
+}
+
+impl CertificateCredential {
+    /// Reads a PEM with an RSA private key (`PRIVATE KEY` or `RSA PRIVATE KEY`) and at least one
+    /// `CERTIFICATE`. `source` names the file in errors.
+    pub fn from_pem(pem_text: &[u8], source: &str) -> Result<Self> {
+        let bad = |what: String| {
+            Error::Usage(format!(
+                "The certificate file '{source}' {what}. It must be a PEM file holding the RSA private key (unencrypted) and the certificate."
+            ))
+        };
+        let blocks =
+            pem::parse_many(pem_text).map_err(|e| bad(format!("is not valid PEM ({e})")))?;
+        let mut key = None;
+        let mut certificates = Vec::new();
+        for block in &blocks {
+            match block.tag() {
+                "PRIVATE KEY" => {
+                    key = Some(
+                        RsaPrivateKey::from_pkcs8_der(block.contents())
+                            .map_err(|e| bad(format!("has a private key that is not RSA ({e})")))?,
+                    );
+                }
+                "RSA PRIVATE KEY" => {
+                    key = Some(
+                        RsaPrivateKey::from_pkcs1_der(block.contents())
+                            .map_err(|e| bad(format!("has an unreadable RSA key ({e})")))?,
+                    );
+                }
+                "ENCRYPTED PRIVATE KEY" => {
+                    return Err(bad("has an encrypted private key".into()));
+                }
+                "CERTIFICATE" => certificates.push(block.contents().to_vec()),
+                _ => {}
+            }
+        }
+        let key = key.ok_or_else(|| bad("has no private key".into()))?;
+        if certificates.is_empty() {
+            return Err(bad("has no certificate".into()));
+        }
+        Ok(Self { key, certificates })
+    }
+
+    /// The leaf certificate's SHA-1 thumbprint as MSAL sends it in `x5t`: base64url of the
+    /// 20 digest bytes, padding kept (`urlsafe_b64encode`).
+    pub fn thumbprint(&self) -> String {
+        URL_SAFE.encode(Sha1::digest(&self.certificates[0]))
+    }
+
+    /// The certificates as `x5c` carries them: standard base64 of each DER, leaf first.
+    pub fn x5c(&self) -> Vec<String> {
+        self.certificates
+            .iter()
+            .map(|c| STANDARD.encode(c))
+            .collect()
+    }
+
+    /// Signs an assertion for `client_id` at the token endpoint `audience`, valid from `now`
+    /// for ten minutes; `assertion_id` is a fresh random id (`jti`). With `send_x5c` the
+    /// header carries the public certificates (subject-name/issuer authentication).
+    pub fn assertion(
+        &self,
+        client_id: &str,
+        audience: &str,
+        now: u64,
+        assertion_id: &str,
+        send_x5c: bool,
+    ) -> Result<ClientAssertion> {
+        // PyJWT writes the header with sorted keys.
+        let mut header = Map::new();
+        header.insert("alg".into(), json!("RS256"));
+        header.insert("typ".into(), json!("JWT"));
+        if send_x5c {
+            header.insert("x5c".into(), json!(self.x5c()));
+        }
+        header.insert("x5t".into(), json!(self.thumbprint()));
+        let payload = json!({
+            "aud": audience,
+            "iss": client_id,
+            "sub": client_id,
+            "exp": now + ASSERTION_LIFETIME_SECS,
+            "iat": now,
+            "jti": assertion_id,
+        });
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(Value::Object(header).to_string()),
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(self.key.clone());
+        let signature = signer
+            .try_sign(signing_input.as_bytes())
+            .map_err(|e| Error::Config(format!("Signing the client assertion failed: {e}")))?;
+        Ok(ClientAssertion::new(format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        )))
+    }
+}
+
+/// The SHA-1 thumbprint of a DER certificate as `x5t` carries it (MSAL's padded base64url).
+pub fn x5t_of(certificate_der: &[u8]) -> String {
+    URL_SAFE.encode(Sha1::digest(certificate_der))
+}
+
+#[cfg(test)]
+mod tests {
+    use rsa::RsaPublicKey;
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::signature::Verifier;
+
+    use super::*;
+
+    const PEM: &str = include_str!("../../tests/fixtures/service-principal/cert.pem");
+    const CERT_DER_SHA1_HEX: &str =
+        include_str!("../../tests/fixtures/service-principal/cert.sha1");
+    const PUBLIC_KEY_PEM: &str = include_str!("../../tests/fixtures/service-principal/public.pem");
+
+    fn part(jwt: &str, i: usize) -> Value {
+        let seg = jwt.split('.').nth(i).unwrap_or_default();
+        let bytes = URL_SAFE_NO_PAD.decode(seg).unwrap_or_default();
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    }
+
+    fn verify(jwt: &str) -> bool {
+        let public = pem::parse(PUBLIC_KEY_PEM).expect("public key PEM");
+        let key = RsaPublicKey::from_public_key_der(public.contents()).expect("SPKI");
+        let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key);
+        let Some((input, sig)) = jwt.rsplit_once('.') else {
+            return false;
+        };
+        let Ok(sig) = URL_SAFE_NO_PAD.decode(sig) else {
+            return false;
+        };
+        let Ok(sig) = rsa::pkcs1v15::Signature::try_from(sig.as_slice()) else {
+            return false;
+        };
+        verifier.verify(input.as_bytes(), &sig).is_ok()
+    }
+
+    #[test]
+    fn assertion_is_rs256_signed_by_the_certificate_key() {
+        let cred = CertificateCredential::from_pem(PEM.as_bytes(), "cert.pem").expect("parses");
+        let endpoint = "https://login.example/tenant/oauth2/v2.0/token";
+        let jwt = cred
+            .assertion("app-id", endpoint, 1_000, "jti-1", false)
+            .expect("signs");
+        let jwt = jwt.secret();
+        assert!(verify(jwt), "signature verifies with the public key");
+        let header = part(jwt, 0);
+        assert_eq!(
+            header,
+            json!({"alg": "RS256", "typ": "JWT", "x5t": cred.thumbprint()})
+        );
+        assert_eq!(
+            part(jwt, 1),
+            json!({"aud": endpoint, "iss": "app-id", "sub": "app-id", "exp": 1_600, "iat": 1_000, "jti": "jti-1"})
+        );
+        // An edited payload no longer verifies.
+        let mut parts: Vec<&str> = jwt.split('.').collect();
+        let forged = URL_SAFE_NO_PAD.encode(r#"{"aud":"x"}"#);
+        parts[1] = &forged;
+        assert!(!verify(&parts.join(".")));
+    }
+
+    #[test]
+    fn thumbprint_is_the_sha1_of_the_der_certificate() {
+        let cred = CertificateCredential::from_pem(PEM.as_bytes(), "cert.pem").expect("parses");
+        let hex: String = URL_SAFE
+            .decode(cred.thumbprint())
+            .expect("base64url")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // `openssl x509 -fingerprint -sha1` of the fixture, lower-cased without colons.
+        assert_eq!(hex, CERT_DER_SHA1_HEX.trim());
+        assert_eq!(cred.thumbprint().len(), 28);
+        assert!(cred.thumbprint().ends_with('='));
+    }
+
+    #[test]
+    fn sn_issuer_adds_the_public_certificate_chain() {
+        let cred = CertificateCredential::from_pem(PEM.as_bytes(), "cert.pem").expect("parses");
+        let jwt = cred
+            .assertion("app-id", "aud", 5, "j", true)
+            .expect("signs");
+        let header = part(jwt.secret(), 0);
+        let x5c = header["x5c"].as_array().expect("x5c");
+        assert_eq!(x5c.len(), 1);
+        let der = STANDARD
+            .decode(x5c[0].as_str().unwrap_or_default())
+            .expect("b64");
+        assert_eq!(x5t_of(&der), cred.thumbprint());
+        assert!(verify(jwt.secret()));
+    }
+
+    #[test]
+    fn bad_files_are_usage_errors_naming_the_file() {
+        let key_only: String = PEM
+            .split("-----BEGIN CERTIFICATE-----")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        for (text, what) in [
+            ("not a pem", "has no private key"),
+            (key_only.as_str(), "has no certificate"),
+        ] {
+            let err = CertificateCredential::from_pem(text.as_bytes(), "/tmp/x.pem")
+                .expect_err("rejected");
+            assert_eq!(err.code(), "usage_error");
+            let message = err.to_string();
+            assert!(message.contains("'/tmp/x.pem'"), "{message}");
+            assert!(message.contains(what), "{message}");
+        }
+        let debug = format!(
+            "{:?}",
+            CertificateCredential::from_pem(PEM.as_bytes(), "c").expect("parses")
+        );
+        assert!(!debug.contains("PRIVATE"), "{debug}");
+    }
+}

@@ -1,0 +1,402 @@
+//! Managed identity token requests, sans I/O: which endpoint the environment names (App Service
+//! and Functions, Azure Machine Learning, else the instance metadata service), the request each
+//! one wants, and the parsing of their answers.
+//!
+//! The sources and their order are MSAL's: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` (App Service,
+//! api-version 2019-08-01), `MSI_ENDPOINT` + `MSI_SECRET` (Machine Learning, 2017-09-01), else
+//! IMDS at `http://169.254.169.254` (2018-02-01), whose address `AZURE_POD_IDENTITY_AUTHORITY_HOST`
+//! overrides (as MSAL and az honour it; azlogin's tests point it at the emulator).
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::secret::AccessToken;
+
+/// The instance metadata service's address.
+pub const IMDS_HOST: &str = "http://169.254.169.254";
+/// The environment variable that replaces [`IMDS_HOST`].
+pub const IMDS_HOST_ENV: &str = "AZURE_POD_IDENTITY_AUTHORITY_HOST";
+/// IMDS's token path.
+pub const IMDS_TOKEN_PATH: &str = "/metadata/identity/oauth2/token";
+/// The api-version MSAL asks IMDS for.
+pub const IMDS_API_VERSION: &str = "2018-02-01";
+/// The api-version of the App Service / Functions endpoint.
+pub const APP_SERVICE_API_VERSION: &str = "2019-08-01";
+/// The api-version of the Machine Learning endpoint.
+pub const MACHINE_LEARNING_API_VERSION: &str = "2017-09-01";
+
+/// Which identity: the system-assigned one, or a user-assigned one named by one id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ManagedIdentityId {
+    /// The resource's own identity.
+    SystemAssigned,
+    /// A user-assigned identity by client (application) id.
+    ClientId(String),
+    /// A user-assigned identity by object (principal) id.
+    ObjectId(String),
+    /// A user-assigned identity by ARM resource id.
+    ResourceId(String),
+}
+
+impl ManagedIdentityId {
+    /// The profile's `user.name`: `systemAssignedIdentity` or `userAssignedIdentity`.
+    pub fn user_name(&self) -> &'static str {
+        match self {
+            ManagedIdentityId::SystemAssigned => "systemAssignedIdentity",
+            _ => "userAssignedIdentity",
+        }
+    }
+
+    /// The profile's `user.assignedIdentityInfo`: `MSI`, `MSIClient-<id>`, `MSIObject-<id>` or
+    /// `MSIResource-<id>`.
+    pub fn assigned_identity_info(&self) -> String {
+        match self {
+            ManagedIdentityId::SystemAssigned => "MSI".into(),
+            ManagedIdentityId::ClientId(id) => format!("MSIClient-{id}"),
+            ManagedIdentityId::ObjectId(id) => format!("MSIObject-{id}"),
+            ManagedIdentityId::ResourceId(id) => format!("MSIResource-{id}"),
+        }
+    }
+
+    /// Reads `assignedIdentityInfo` back (unknown text is `None`).
+    pub fn from_assigned_identity_info(info: &str) -> Option<Self> {
+        if info == "MSI" {
+            return Some(ManagedIdentityId::SystemAssigned);
+        }
+        let (kind, id) = info.split_once('-')?;
+        let id = id.to_string();
+        match kind {
+            "MSIClient" => Some(ManagedIdentityId::ClientId(id)),
+            "MSIObject" => Some(ManagedIdentityId::ObjectId(id)),
+            "MSIResource" => Some(ManagedIdentityId::ResourceId(id)),
+            _ => None,
+        }
+    }
+}
+
+/// Where this machine's managed identity tokens come from.
+#[derive(Clone)]
+pub enum ManagedIdentitySource {
+    /// The instance metadata service (VMs, scale sets, AKS pod identity).
+    Imds {
+        /// `http://169.254.169.254`, or the override.
+        host: String,
+    },
+    /// App Service and Functions: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`.
+    AppService {
+        /// The endpoint URL.
+        endpoint: String,
+        /// The per-process secret header value.
+        header: String,
+    },
+    /// Azure Machine Learning: `MSI_ENDPOINT` + `MSI_SECRET`.
+    MachineLearning {
+        /// The endpoint URL.
+        endpoint: String,
+        /// The secret header value.
+        secret: String,
+        /// `DEFAULT_IDENTITY_CLIENT_ID`, used for the system-assigned identity.
+        default_client_id: Option<String>,
+    },
+}
+
+/// The endpoint only: the header values are secrets.
+impl std::fmt::Debug for ManagedIdentitySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManagedIdentitySource")
+            .field("kind", &self.kind())
+            .field("endpoint", &self.endpoint())
+            .finish()
+    }
+}
+
+impl ManagedIdentitySource {
+    /// The source the environment names, in MSAL's order.
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |k: &str| env(k).filter(|v| !v.is_empty());
+        if let (Some(endpoint), Some(header)) = (var("IDENTITY_ENDPOINT"), var("IDENTITY_HEADER")) {
+            return ManagedIdentitySource::AppService { endpoint, header };
+        }
+        if let (Some(endpoint), Some(secret)) = (var("MSI_ENDPOINT"), var("MSI_SECRET")) {
+            return ManagedIdentitySource::MachineLearning {
+                endpoint,
+                secret,
+                default_client_id: var("DEFAULT_IDENTITY_CLIENT_ID"),
+            };
+        }
+        ManagedIdentitySource::Imds {
+            host: var(IMDS_HOST_ENV)
+                .map(|h| h.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| IMDS_HOST.to_string()),
+        }
+    }
+
+    /// `imds`, `app_service` or `machine_learning`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ManagedIdentitySource::Imds { .. } => "imds",
+            ManagedIdentitySource::AppService { .. } => "app_service",
+            ManagedIdentitySource::MachineLearning { .. } => "machine_learning",
+        }
+    }
+
+    /// The URL tokens are asked from (no query).
+    pub fn endpoint(&self) -> String {
+        match self {
+            ManagedIdentitySource::Imds { host } => format!("{host}{IMDS_TOKEN_PATH}"),
+            ManagedIdentitySource::AppService { endpoint, .. }
+            | ManagedIdentitySource::MachineLearning { endpoint, .. } => endpoint.clone(),
+        }
+    }
+
+    /// The request for a token for `resource` (an ARM-style resource id, not a scope).
+    pub fn token_request(&self, id: &ManagedIdentityId, resource: &str) -> Result<HttpRequest> {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        let (version, id_param) = match self {
+            ManagedIdentitySource::Imds { .. } => (IMDS_API_VERSION, imds_id_param(id)),
+            ManagedIdentitySource::AppService { .. } => {
+                (APP_SERVICE_API_VERSION, app_service_id_param(id))
+            }
+            ManagedIdentitySource::MachineLearning {
+                default_client_id, ..
+            } => {
+                let param = match id {
+                    ManagedIdentityId::SystemAssigned => {
+                        default_client_id.clone().map(|c| ("clientid", c))
+                    }
+                    ManagedIdentityId::ClientId(c) => Some(("clientid", c.clone())),
+                    _ => {
+                        return Err(Error::Usage(
+                            "Azure Machine Learning supports user-assigned identities by --client-id only.".into(),
+                        ));
+                    }
+                };
+                (MACHINE_LEARNING_API_VERSION, param)
+            }
+        };
+        query.append_pair("api-version", version);
+        query.append_pair("resource", resource);
+        if let Some((name, value)) = &id_param {
+            query.append_pair(name, value);
+        }
+        let request = HttpRequest::get(format!("{}?{}", self.endpoint(), query.finish()))
+            .header("Metadata", "true");
+        Ok(match self {
+            ManagedIdentitySource::Imds { .. } => request,
+            ManagedIdentitySource::AppService { header, .. } => {
+                request.header("X-IDENTITY-HEADER", header.clone())
+            }
+            ManagedIdentitySource::MachineLearning { secret, .. } => {
+                request.header("secret", secret.clone())
+            }
+        })
+    }
+}
+
+fn imds_id_param(id: &ManagedIdentityId) -> Option<(&'static str, String)> {
+    match id {
+        ManagedIdentityId::SystemAssigned => None,
+        ManagedIdentityId::ClientId(c) => Some(("client_id", c.clone())),
+        ManagedIdentityId::ObjectId(o) => Some(("object_id", o.clone())),
+        ManagedIdentityId::ResourceId(r) => Some(("msi_res_id", r.clone())),
+    }
+}
+
+fn app_service_id_param(id: &ManagedIdentityId) -> Option<(&'static str, String)> {
+    match id {
+        ManagedIdentityId::ResourceId(r) => Some(("mi_res_id", r.clone())),
+        other => imds_id_param(other),
+    }
+}
+
+/// A managed identity token.
+#[derive(Debug)]
+pub struct ManagedIdentityToken {
+    /// The token.
+    pub access_token: AccessToken,
+    /// Expiry, epoch seconds.
+    pub expires_on: u64,
+    /// Usually `Bearer`.
+    pub token_type: String,
+}
+
+/// Parses a managed identity endpoint's answer at `now` (epoch seconds). Errors keep the
+/// endpoint's `error`/`error_description` as data.
+pub fn parse_token_response(
+    response: &HttpResponse,
+    endpoint: &str,
+    now: u64,
+) -> Result<ManagedIdentityToken> {
+    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
+    if !(200..300).contains(&response.status) {
+        if let Some(err) = crate::oauth::token::parse_server_error(response) {
+            return Err(Error::from_server(err));
+        }
+        let message = body
+            .as_ref()
+            .and_then(|b| b.get("message").or_else(|| b.get("Message")))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("HTTP {}", response.status));
+        return Err(Error::invalid_response(
+            endpoint,
+            format!("the managed identity endpoint refused: {message}"),
+        ));
+    }
+    let body = body.ok_or_else(|| Error::invalid_response(endpoint, "the body is not JSON"))?;
+    let access_token = body
+        .get("access_token")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no access_token"))?;
+    let number = |k: &str| match body.get(k) {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let expires_on = number("expires_on")
+        .or_else(|| number("expires_in").map(|i| now + i))
+        .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no expires_on"))?;
+    Ok(ManagedIdentityToken {
+        access_token: AccessToken::new(access_token),
+        expires_on,
+        token_type: body
+            .get("token_type")
+            .and_then(Value::as_str)
+            .unwrap_or("Bearer")
+            .to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    const ARM: &str = "https://management.core.windows.net/";
+
+    #[test]
+    fn imds_by_default_with_its_api_version_and_metadata_header() {
+        let source = ManagedIdentitySource::from_env(env(&[]));
+        let r = source
+            .token_request(&ManagedIdentityId::SystemAssigned, ARM)
+            .expect("request");
+        assert_eq!(
+            r.url,
+            "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.core.windows.net%2F"
+        );
+        assert_eq!(r.headers, [("Metadata".to_string(), "true".to_string())]);
+        let r = source
+            .token_request(&ManagedIdentityId::ResourceId("/subs/x".into()), ARM)
+            .expect("request");
+        assert!(r.url.ends_with("&msi_res_id=%2Fsubs%2Fx"), "{}", r.url);
+        let overridden =
+            ManagedIdentitySource::from_env(env(&[(IMDS_HOST_ENV, "http://127.0.0.1:9/")]));
+        assert_eq!(
+            overridden.endpoint(),
+            "http://127.0.0.1:9/metadata/identity/oauth2/token"
+        );
+    }
+
+    #[test]
+    fn app_service_wins_and_sends_its_header() {
+        let source = ManagedIdentitySource::from_env(env(&[
+            ("IDENTITY_ENDPOINT", "http://127.0.0.1:41/msi/token"),
+            ("IDENTITY_HEADER", "h-secret"),
+            ("MSI_ENDPOINT", "http://127.0.0.1:42/"),
+            ("MSI_SECRET", "s"),
+        ]));
+        assert_eq!(source.kind(), "app_service");
+        let r = source
+            .token_request(&ManagedIdentityId::ResourceId("rid".into()), ARM)
+            .expect("request");
+        assert!(
+            r.url
+                .starts_with("http://127.0.0.1:41/msi/token?api-version=2019-08-01&")
+        );
+        assert!(r.url.ends_with("&mi_res_id=rid"));
+        assert!(
+            r.headers
+                .contains(&("X-IDENTITY-HEADER".into(), "h-secret".into()))
+        );
+        assert!(!format!("{source:?}").contains("h-secret"));
+    }
+
+    #[test]
+    fn machine_learning_takes_client_ids_only() {
+        let source = ManagedIdentitySource::from_env(env(&[
+            ("MSI_ENDPOINT", "http://127.0.0.1:42/token"),
+            ("MSI_SECRET", "s"),
+        ]));
+        assert_eq!(source.kind(), "machine_learning");
+        let r = source
+            .token_request(&ManagedIdentityId::ClientId("c1".into()), ARM)
+            .expect("request");
+        assert!(r.url.contains("api-version=2017-09-01"));
+        assert!(r.url.ends_with("&clientid=c1"));
+        assert!(r.headers.contains(&("secret".into(), "s".into())));
+        let err = source
+            .token_request(&ManagedIdentityId::ObjectId("o".into()), ARM)
+            .expect_err("object ids are not supported");
+        assert_eq!(err.code(), "usage_error");
+    }
+
+    #[test]
+    fn identity_info_round_trips() {
+        for id in [
+            ManagedIdentityId::SystemAssigned,
+            ManagedIdentityId::ClientId("a".into()),
+            ManagedIdentityId::ObjectId("b".into()),
+            ManagedIdentityId::ResourceId("/subscriptions/x/rg-y".into()),
+        ] {
+            let info = id.assigned_identity_info();
+            assert_eq!(
+                ManagedIdentityId::from_assigned_identity_info(&info),
+                Some(id)
+            );
+        }
+        assert_eq!(
+            ManagedIdentityId::ClientId("a".into()).assigned_identity_info(),
+            "MSIClient-a"
+        );
+    }
+
+    #[test]
+    fn answers_with_string_numbers_and_errors_as_data() {
+        let ok = HttpResponse::new(
+            200,
+            r#"{"access_token":"at","expires_in":"3599","expires_on":"1700003599","resource":"r","token_type":"Bearer"}"#,
+        );
+        let t = parse_token_response(&ok, "e", 1_700_000_000).expect("token");
+        assert_eq!(
+            (t.access_token.secret(), t.expires_on),
+            ("at", 1_700_003_599)
+        );
+        let only_in = HttpResponse::new(200, r#"{"access_token":"at","expires_in":60}"#);
+        assert_eq!(
+            parse_token_response(&only_in, "e", 10)
+                .expect("token")
+                .expires_on,
+            70
+        );
+        let err = HttpResponse::new(
+            400,
+            r#"{"error":"invalid_request","error_description":"Identity not found"}"#,
+        );
+        let e = parse_token_response(&err, "e", 0).expect_err("error");
+        assert_eq!(
+            e.server_error().map(|s| s.error.as_str()),
+            Some("invalid_request")
+        );
+        assert_eq!(e.to_string(), "Identity not found");
+    }
+}

@@ -1,0 +1,144 @@
+//! `az login --identity` and managed identity tokens for `get-access-token`: tokens come from
+//! the endpoint the environment names, are kept in memory only (never in the token cache, as
+//! az keeps them), and the tenant is the token's `tid`.
+
+use serde_json::Value;
+
+use super::Session;
+use super::login::{LoginEvents, LoginOutcome};
+use super::service_principal::AppEntryOptions;
+use super::token::{AccessTokenRequest, AccessTokenResult};
+use crate::error::{Error, Result};
+use crate::http::{ClientOptions, ReqwestClient};
+use crate::login::managed_identity;
+use crate::oauth::claims::{claim_str, decode_jwt_claims};
+use crate::oauth::managed_identity::{
+    ManagedIdentityId, ManagedIdentitySource, ManagedIdentityToken,
+};
+use crate::oauth::scope_to_resource;
+use crate::profile::Subscription;
+
+/// az's error when a managed identity sees no subscription.
+pub const NO_MANAGED_IDENTITY_SUBSCRIPTIONS: &str = "No access was configured for the managed identity, hence no subscriptions were found. If this is expected, use '--allow-no-subscriptions' to have tenant level access.";
+
+/// Everything `az login --identity` takes.
+#[derive(Clone, Debug)]
+pub struct ManagedIdentityLogin {
+    /// Which identity (`--client-id`, `--object-id`, `--resource-id`, else system-assigned).
+    pub id: ManagedIdentityId,
+    /// `--allow-no-subscriptions`.
+    pub allow_no_subscriptions: bool,
+}
+
+impl Session {
+    /// Logs a managed identity in: one token for ARM, its tenant's subscriptions, the profile.
+    pub async fn login_managed_identity(
+        &self,
+        request: ManagedIdentityLogin,
+        events: &dyn LoginEvents,
+    ) -> Result<LoginOutcome> {
+        let (_, telemetry) = self.prepare_login(None).await?;
+        let resource = scope_to_resource(&self.endpoints.default_scope).to_string();
+        let token = self.managed_identity_token(&request.id, &resource).await?;
+        events.authenticated();
+        let claims = decode_jwt_claims(token.access_token.secret()).map_err(|e| {
+            Error::invalid_response(
+                "managed identity endpoint",
+                format!("the token is unreadable: {e}"),
+            )
+        })?;
+        let tenant = claim_str(&claims, "tid")
+            .ok_or_else(|| {
+                Error::invalid_response("managed identity endpoint", "the token has no tid claim")
+            })?
+            .to_string();
+        let user = request.id.user_name();
+        let user_fields = [(
+            "assignedIdentityInfo",
+            Value::String(request.id.assigned_identity_info()),
+        )];
+        let entries: Vec<Subscription> = self
+            .app_entries(
+                &token.access_token,
+                &tenant,
+                user,
+                AppEntryOptions {
+                    allow_no_subscriptions: request.allow_no_subscriptions,
+                    subscription: None,
+                    skip_subscription_discovery: false,
+                    user_fields: &user_fields,
+                },
+                events,
+            )
+            .await?;
+        if entries.is_empty() {
+            return Err(Error::NotFound(NO_MANAGED_IDENTITY_SUBSCRIPTIONS.into()));
+        }
+        self.save_login_entries(entries, user.to_string(), None, false, telemetry, events)
+    }
+
+    /// `get-access-token` for a managed identity entry: only its own tenant.
+    pub(super) async fn managed_identity_access_token(
+        &self,
+        account: &Subscription,
+        identity_info: &str,
+        scopes: &[String],
+        request: &AccessTokenRequest,
+    ) -> Result<AccessTokenResult> {
+        let current = account.tenant_id().unwrap_or_default().to_string();
+        if request
+            .tenant
+            .as_ref()
+            .is_some_and(|t| !t.eq_ignore_ascii_case(&current))
+        {
+            return Err(Error::Usage(format!(
+                "For managed identity account, getting access token for non-current tenants is not supported. The specified tenant must be the current tenant {current}"
+            )));
+        }
+        let id = ManagedIdentityId::from_assigned_identity_info(identity_info).ok_or_else(|| {
+            Error::NoAccount(format!(
+                "The account's assignedIdentityInfo '{identity_info}' is not one azlogin knows. Run `azlogin login --identity` again."
+            ))
+        })?;
+        let resource = match scopes {
+            [one] => scope_to_resource(one).to_string(),
+            _ => {
+                return Err(Error::Usage(
+                    "A managed identity gets a token for one resource at a time; pass one --scope or --resource.".into(),
+                ));
+            }
+        };
+        let token = self.managed_identity_token(&id, &resource).await?;
+        Ok(AccessTokenResult {
+            access_token: token.access_token,
+            expires_on: token.expires_on,
+            subscription: request.tenant.is_none().then(|| account.id().to_string()),
+            tenant: current,
+            token_type: token.token_type,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// One token from this machine's managed identity endpoint, over a client allowed to reach
+    /// only that endpoint.
+    async fn managed_identity_token(
+        &self,
+        id: &ManagedIdentityId,
+        resource: &str,
+    ) -> Result<ManagedIdentityToken> {
+        let source = ManagedIdentitySource::from_env(|k| self.env(k));
+        let endpoint = source.endpoint();
+        let url = reqwest::Url::parse(&endpoint).map_err(|e| {
+            Error::Config(format!(
+                "The managed identity endpoint '{endpoint}' is not a URL ({e}); check {} or IDENTITY_ENDPOINT/MSI_ENDPOINT.",
+                crate::oauth::managed_identity::IMDS_HOST_ENV
+            ))
+        })?;
+        let http = ReqwestClient::new(ClientOptions {
+            extra_root_pem: super::files::extra_ca_bundles(&self.env)?,
+            allowed_authorities: vec![crate::http::authority_of(&url)],
+            limits: crate::http::HttpLimits::from_env(|k| self.env(k)),
+        })?;
+        managed_identity::acquire(&http, &source, id, resource, self.runtime_now()).await
+    }
+}
