@@ -63,3 +63,31 @@ test('a failing transport is a transport_error; waitForToken before start is a u
   await assert.rejects(flow.start(), (e) => e.code === 'transport_error' && /network down/.test(e.message));
   await assert.rejects(new wasm.DeviceCodeFlow({ fetch: async () => {} }).waitForToken(), (e) => e.code === 'usage_error');
 });
+
+test('a cancelled wait leaves no timer behind: Node exits instead of sleeping out the interval', async () => {
+  const { spawn } = await import('node:child_process');
+  const script = `
+    const wasm = require(${JSON.stringify(require.resolve('../pkg/node/azlogin_wasm.js'))});
+    const answers = [
+      { user_code: 'A', device_code: 'D', verification_uri: 'https://v', expires_in: 3600, interval: 600 },
+      { error: 'authorization_pending', error_description: 'AADSTS70016: pending', error_codes: [70016] },
+    ];
+    const fetch = async () => new Response(JSON.stringify(answers.shift()), { status: answers.length ? 200 : 400 });
+    const flow = new wasm.DeviceCodeFlow({ fetch });
+    const controller = new AbortController();
+    flow.start().then(() => {
+      setTimeout(() => controller.abort(), 100);
+      return flow.waitForToken({ signal: controller.signal });
+    }).catch((e) => console.log(e.code));
+  `;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  const code = await new Promise((resolve, reject) => {
+    // The poll interval is 600 s: still running after 60 s means a timer kept it alive.
+    const guard = setTimeout(() => { child.kill(); reject(new Error('the process did not exit')); }, 60_000);
+    child.on('exit', (c) => { clearTimeout(guard); resolve(c); });
+  });
+  assert.equal(code, 0);
+  assert.equal(out.trim(), 'cancelled');
+});
