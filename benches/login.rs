@@ -9,15 +9,23 @@
 //! 4. A refresh-token grant at no latency, in process: p50 per call.
 //!
 //! `AZLOGIN_BENCH_RUNS` sets the runs per case (default 5).
+//!
+//! az runs as the interop suite runs it (`tests/common/az.rs`: its venv, an emulator over TLS
+//! with its CA, the user-realm answer on 127.0.0.1:443); without the venv, or when 443 cannot be
+//! bound, its rows say "not measured (no az: …)".
 
 #![allow(missing_docs)]
 
-use std::path::{Path, PathBuf};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use azlogin::emulator::{EmulatorOptions, RunningEmulator, Scenario};
 use azlogin::session::{AccessTokenRequest, Session, SessionOptions};
+use common::az::{Emu, Side, Tool};
 
 const CLOUD: &str = "AzureEmulator";
 const USER: &str = "bench@contoso.example";
@@ -225,9 +233,48 @@ fn logins(env: &Env, extra: &[&str], runs: usize) -> BenchResult<(Stats, Stats, 
     Ok((stats(wall), stats(rss), requests))
 }
 
-fn interop_az() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/interop/az-venv/bin/az");
-    p.exists().then_some(p)
+/// The real az (the interop venv's) against a TLS emulator of `scenario`, in a config dir with
+/// the emulator's cloud registered by az itself; or why az cannot be measured here.
+struct AzEnv {
+    emu: Emu,
+    template: Side,
+}
+
+impl AzEnv {
+    fn start(scenario: Scenario) -> Result<AzEnv, String> {
+        let az = common::az::find_az()?;
+        common::az::realm()?;
+        let emu = Emu::with_scenario(scenario);
+        let template = Side::new(&az, &emu);
+        template.register_cloud(Tool::Az, &emu);
+        Ok(AzEnv { emu, template })
+    }
+
+    /// `az args…` in `side`, output discarded, stderr kept for a failure's message.
+    fn command(side: &Side, args: &[&str]) -> Command {
+        let mut cmd = side.command(Tool::Az, args);
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+        cmd
+    }
+
+    /// A fresh config dir with the cloud registered, logged in by az.
+    fn logged_in(&self) -> BenchResult<(Side, Duration)> {
+        let side = self.template.copy();
+        let login = ["login", "-u", USER, "-p", PASSWORD, "--output", "none"];
+        let (t, _) = run_measured(Self::command(&side, &login))?;
+        Ok((side, t))
+    }
+}
+
+impl AzEnv {
+    fn stop(self) {
+        common::az::RUNTIME.block_on(self.emu.emulator.stop());
+    }
+}
+
+/// The az row's note when az is not measured.
+fn no_az(why: &str) -> String {
+    format!("not measured (no az: {why})")
 }
 
 fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
@@ -276,13 +323,33 @@ fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> 
         default.median / bound,
         wide.median / bound
     );
-    match interop_az() {
-        Some(_) => println!(
-            "|      | az: the interop venv exists; the az run needs TLS and :443 (not wired yet) |"
-        ),
-        None => println!("|      | az: no interop venv at target/interop/az-venv, not measured |"),
-    }
     rt.block_on(env.emulator.stop());
+    match AzEnv::start(scenario(tenants, subs, page, latency)?) {
+        Ok(az) => {
+            let mut wall = Vec::new();
+            let mut requests = 0;
+            for _ in 0..runs {
+                let before = az.emu.emulator.request_log().len();
+                let (_, t) = az.logged_in()?;
+                requests = az.emu.emulator.request_log().len() - before;
+                wall.push(ms(t));
+            }
+            let az_login = stats(wall);
+            row(
+                "1",
+                "discovery: az login -u -p (az 2.91.0)",
+                &az_login,
+                "ms",
+                &format!("{requests} requests"),
+            );
+            println!(
+                "|      | azlogin default vs az: {:.1}× faster |",
+                az_login.median / default.median
+            );
+            az.stop();
+        }
+        Err(why) => println!("| 1    | discovery: az login -u -p: {} |", no_az(&why)),
+    }
     Ok(())
 }
 
@@ -318,10 +385,11 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
         warm.push(ms(t));
     }
     let requests = env.requests() - before;
+    let warm_stats = stats(warm);
     row(
         "3",
         "warm get-access-token (process)",
-        &stats(warm),
+        &warm_stats,
         "ms",
         &format!("{calls} calls, {requests} requests"),
     );
@@ -340,14 +408,32 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
         "ms",
         "",
     );
-    println!(
-        "|      | az get-access-token: {} |",
-        if interop_az().is_some() {
-            "venv exists, not wired yet"
-        } else {
-            "no interop venv, not measured"
+    match AzEnv::start(scenario(1, 3, 100, 0)?) {
+        Ok(az) => {
+            let (side, _) = az.logged_in()?;
+            let token = ["account", "get-access-token"];
+            run_measured(AzEnv::command(&side, &token))?;
+            let mut xs = Vec::new();
+            for _ in 0..runs.max(3) {
+                let (t, _) = run_measured(AzEnv::command(&side, &token))?;
+                xs.push(ms(t));
+            }
+            let az_token = stats(xs);
+            row(
+                "3",
+                "warm az account get-access-token (az 2.91.0)",
+                &az_token,
+                "ms",
+                &format!("{} calls", runs.max(3)),
+            );
+            println!(
+                "|      | azlogin vs az get-access-token: {:.0}× faster |",
+                az_token.median / warm_stats.median
+            );
+            az.stop();
         }
-    );
+        Err(why) => println!("| 3    | az get-access-token: {} |", no_az(&why)),
+    }
 
     let session = Session::open(SessionOptions {
         config_dir: Some(dir.path().to_path_buf()),

@@ -50,7 +50,19 @@ fi
 step "cargo test (unit + integration over loopback)"
 cargo test --workspace
 
-step "browser login in headless Chromium (tests/browser)"
+step "WebAssembly package: npm ci, build (pinned wasm-bindgen CLI, wasm-opt from npm, size budget), node --test"
+# Before the browser step: tests/browser serves this build (pkg/web) to Chromium.
+command -v node >/dev/null && command -v npm >/dev/null || { echo "!! node and npm are needed for the WebAssembly package" >&2; exit 1; }
+cargo build --quiet --bin azlogin   # the emulator and the CLI the package's tests compare with
+(
+  cd npm/azlogin-wasm
+  npm ci --no-audit --no-fund
+  npm run build
+)
+# Includes test/module.test.mjs: the .wasm imports nothing but wasm-bindgen's glue.
+node_tests npm/azlogin-wasm "WebAssembly package"
+
+step "headless Chromium (tests/browser): the browser login, and examples/browser-admin on the wasm web build"
 if [ ! -x /usr/bin/chromium ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -80,14 +92,6 @@ cargo build --quiet --bin azlogin
   CARGO_PROFILE_RELEASE_LTO=false npm run build
 )
 node_tests npm/azlogin "Node"
-
-step "WebAssembly package: npm ci, build (pinned wasm-bindgen CLI, wasm-opt from npm), node --test"
-(
-  cd npm/azlogin-wasm
-  npm ci --no-audit --no-fund
-  npm run build
-)
-node_tests npm/azlogin-wasm "WebAssembly package"
 
 step "demo"
 cargo run --quiet --bin azlogin -- demo >/dev/null

@@ -4,15 +4,20 @@
 //! The driver ([`discover`]) only fetches; [`assemble`] is the pure part that applies az's rules
 //! (duplicates kept once, empty and failed tenants reported after the loop).
 
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use futures::StreamExt;
 
 use crate::arm::{self, ArmSubscription, Tenant};
 use crate::error::{Error, Result, ServerError};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, HttpRequest, HttpResponse};
 use crate::secret::AccessToken;
 
-/// The default number of tenants worked on at once.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+/// The default number of tenants worked on at once: enough for every tenant of most accounts
+/// to start together, so discovery takes about one tenant's time.
+pub const DEFAULT_CONCURRENCY: usize = 32;
 
 /// Gives an ARM access token for a tenant (a refresh-token grant at that tenant, normally).
 #[allow(async_fn_in_trait)]
@@ -42,33 +47,77 @@ pub struct TenantOutcome {
     pub result: TenantResult,
 }
 
-/// Reads every page of a list.
+/// How far discovery is, as a terminal shows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiscoveryProgress {
+    /// Tenants finished (listed or failed).
+    pub tenants_done: usize,
+    /// Tenants to read.
+    pub tenants_total: usize,
+    /// Subscriptions listed so far (a subscription seen from two tenants counts twice).
+    pub subscriptions_found: usize,
+}
+
+/// Reads every page of a list. The next page is asked for as soon as its link is known, while
+/// the page before is still being parsed; `on_page` gets each page's item count.
 pub async fn list_all<C: HttpClient, T>(
     client: &C,
-    first: crate::http::HttpRequest,
+    first: HttpRequest,
     token: &AccessToken,
-    parse: impl Fn(&crate::http::HttpResponse, &str) -> Result<arm::Page<T>>,
+    parse: impl Fn(&HttpResponse, &str) -> Result<arm::Page<T>>,
+    mut on_page: impl FnMut(usize),
 ) -> Result<Vec<T>> {
     let mut items = Vec::new();
-    let mut request = first;
+    let mut url = first.url.clone();
+    let mut response = client.send(first).await?;
     // A server that links back to a page it already sent would page forever.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     loop {
-        let url = request.url.clone();
-        let response = client.send(request).await?;
-        let page = parse(&response, &url)?;
-        items.extend(page.items);
-        match page.next_link {
-            Some(next) if !seen.insert(next.clone()) || next == url => {
-                return Err(crate::Error::invalid_response(
-                    crate::http::endpoint_of(&url),
-                    "the nextLink points back to a page already read",
-                ));
-            }
-            Some(next) => request = arm::next_page_request(&next, token),
-            None => return Ok(items),
+        let next = match quick_next_link(&response) {
+            Some(next) => next,
+            // Not a page: the full parse says what is wrong with it.
+            None => parse(&response, &url)?.next_link,
+        };
+        let Some(next) = next else {
+            let page = parse(&response, &url)?;
+            on_page(page.items.len());
+            items.extend(page.items);
+            return Ok(items);
+        };
+        if !seen.insert(next.clone()) || next == url {
+            return Err(Error::invalid_response(
+                crate::http::endpoint_of(&url),
+                "the nextLink points back to a page already read",
+            ));
         }
+        let request = arm::next_page_request(&next, token);
+        let (next_response, page) =
+            futures::join!(client.send(request), async { parse(&response, &url) });
+        let page = page?;
+        on_page(page.items.len());
+        items.extend(page.items);
+        response = next_response?;
+        url = next;
     }
+}
+
+/// A page's `nextLink` (`Some(None)` on the last page) without building the page, or `None` when
+/// the answer is not a successful JSON object.
+fn quick_next_link(response: &HttpResponse) -> Option<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Link {
+        #[serde(rename = "nextLink", default)]
+        next_link: Option<serde_json::Value>,
+    }
+    if !(200..300).contains(&response.status) {
+        return None;
+    }
+    let link: Link = serde_json::from_slice(&response.body).ok()?;
+    Some(
+        link.next_link
+            .and_then(|v| v.as_str().map(str::to_string))
+            .filter(|s| !s.is_empty()),
+    )
 }
 
 /// Lists the tenants the `organizations` token can see.
@@ -82,6 +131,7 @@ pub async fn list_tenants<C: HttpClient>(
         arm::tenants_request(arm_endpoint, token),
         token,
         arm::parse_tenants_page,
+        |_| {},
     )
     .await
 }
@@ -92,11 +142,21 @@ pub async fn list_subscriptions<C: HttpClient>(
     arm_endpoint: &str,
     token: &AccessToken,
 ) -> Result<Vec<ArmSubscription>> {
+    list_subscriptions_counted(client, arm_endpoint, token, |_| {}).await
+}
+
+async fn list_subscriptions_counted<C: HttpClient>(
+    client: &C,
+    arm_endpoint: &str,
+    token: &AccessToken,
+    on_page: impl FnMut(usize),
+) -> Result<Vec<ArmSubscription>> {
     list_all(
         client,
         arm::subscriptions_request(arm_endpoint, token),
         token,
         arm::parse_subscriptions_page,
+        on_page,
     )
     .await
 }
@@ -115,45 +175,58 @@ pub async fn get_subscription<C: HttpClient>(
 }
 
 /// Fetches every tenant's subscriptions, at most `concurrency` tenants at once, calling
-/// `on_tenant_done(done, total)` as each finishes. Outcomes come back in tenant order.
+/// `on_progress` after each page and each finished tenant. Outcomes come back in tenant order.
 pub async fn discover<C: HttpClient, T: TenantTokens>(
     client: &C,
     tokens: &T,
     arm_endpoint: &str,
     tenants: Vec<Tenant>,
     concurrency: usize,
-    on_tenant_done: impl Fn(usize, usize),
+    on_progress: impl Fn(DiscoveryProgress),
 ) -> Vec<TenantOutcome> {
-    let total = tenants.len();
-    // An atomic (not a Cell) keeps the future Send for hosts that spawn it on a thread pool.
-    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tenants_total = tenants.len();
+    // Atomics (not Cells) keep the future Send for hosts that spawn it on a thread pool.
+    let done = AtomicUsize::new(0);
+    let found = AtomicUsize::new(0);
+    let report = |tenants_done: usize, subscriptions_found: usize| {
+        on_progress(DiscoveryProgress {
+            tenants_done,
+            tenants_total,
+            subscriptions_found,
+        });
+    };
+    let (done, found, report) = (&done, &found, &report);
     futures::stream::iter(tenants)
         .map(|tenant| async move {
             let result = match tokens.token_for_tenant(&tenant.tenant_id).await {
                 Err(e) => TenantResult::AuthenticationFailed(e),
-                Ok(token) => match list_subscriptions(client, arm_endpoint, &token).await {
-                    Ok(subs) => TenantResult::Listed(subs),
-                    Err(e) => TenantResult::ListingFailed(e),
-                },
+                Ok(token) => {
+                    let on_page = |n: usize| {
+                        let total = found.fetch_add(n, Ordering::Relaxed) + n;
+                        report(done.load(Ordering::Relaxed), total);
+                    };
+                    match list_subscriptions_counted(client, arm_endpoint, &token, on_page).await {
+                        Ok(subs) => TenantResult::Listed(subs),
+                        Err(e) => TenantResult::ListingFailed(e),
+                    }
+                }
             };
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            report(n, found.load(Ordering::Relaxed));
             TenantOutcome { tenant, result }
         })
         .buffered(concurrency.max(1))
-        .inspect(|_| {
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            on_tenant_done(n, total);
-        })
         .collect()
         .await
 }
 
-/// A subscription and the tenant whose token found it.
+/// A subscription and the tenant whose token found it (shared by all of that tenant's).
 #[derive(Clone, Debug)]
 pub struct Found {
     /// The subscription.
     pub subscription: ArmSubscription,
     /// The tenant whose token listed it.
-    pub tenant: Tenant,
+    pub tenant: Arc<Tenant>,
 }
 
 /// The login's view of discovery, after az's rules.
@@ -176,7 +249,8 @@ pub struct Assembled {
 /// Applies az's rules to the outcomes, in tenant order.
 pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
     let mut out = Assembled::default();
-    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    // Each id once, with the tenant that listed it first (shared, not copied per subscription).
+    let mut seen: std::collections::HashMap<String, Arc<Tenant>> = std::collections::HashMap::new();
     for TenantOutcome { tenant, result } in outcomes {
         match result {
             TenantResult::AuthenticationFailed(e) => {
@@ -203,21 +277,23 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
                 if subs.is_empty() {
                     out.empty_tenants.push(tenant.clone());
                 }
+                let tenant = Arc::new(tenant);
+                out.found.reserve(subs.len());
                 for s in subs {
-                    if let Some(first) = seen.get(&s.subscription_id) {
+                    if let Some(first) = seen.get(s.subscription_id.as_str()) {
                         out.warnings.push(format!(
                             "Subscription {} '{}' can be accessed from tenants {}(default) and {}. To select a specific tenant when accessing this subscription, use 'az login --tenant TENANT_ID'.",
                             s.subscription_id,
                             s.display_name.as_deref().unwrap_or("None"),
-                            first,
+                            first.tenant_id,
                             tenant.tenant_id
                         ));
                         continue;
                     }
-                    seen.insert(s.subscription_id.clone(), tenant.tenant_id.clone());
+                    seen.insert(s.subscription_id.clone(), Arc::clone(&tenant));
                     out.found.push(Found {
                         subscription: s,
-                        tenant: tenant.clone(),
+                        tenant: Arc::clone(&tenant),
                     });
                 }
             }
@@ -475,9 +551,9 @@ mod tests {
         let arm = FakeArm::default();
         let tokens = ReverseTokens::new(&order, "t3");
         let progress = Mutex::new(Vec::new());
-        let outcomes = discover(&arm, &tokens, ARM, tenants.clone(), order.len(), |d, t| {
-            if let Ok(mut p) = progress.lock() {
-                p.push((d, t));
+        let outcomes = discover(&arm, &tokens, ARM, tenants.clone(), order.len(), |p| {
+            if let Ok(mut all) = progress.lock() {
+                all.push(p);
             }
         })
         .await;
@@ -510,8 +586,23 @@ mod tests {
         );
         assert_eq!(listed_ids(&outcomes[4].result), Some(vec!["t5-s1"]));
         assert_eq!(listed_ids(&outcomes[5].result), Some(vec!["t6-s1"]));
+        // Progress after every page and every tenant: tenants done go 1 to 6 as they finish,
+        // the subscription count grows page by page (t2's two pages separately).
         let p = progress.lock().map(|p| p.clone()).unwrap_or_default();
-        assert_eq!(p, [(1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]);
+        let mut tenants_done: Vec<usize> = p.iter().map(|p| p.tenants_done).collect();
+        tenants_done.dedup();
+        assert_eq!(tenants_done, [0, 1, 2, 3, 4, 5, 6], "{p:?}");
+        let found: Vec<usize> = p.iter().map(|p| p.subscriptions_found).collect();
+        assert!(found.windows(2).all(|w| w[0] <= w[1]), "{p:?}");
+        assert_eq!(
+            p.last(),
+            Some(&DiscoveryProgress {
+                tenants_done: 6,
+                tenants_total: 6,
+                subscriptions_found: 5
+            })
+        );
+        assert_eq!(p.len(), 6 + 5, "one report per tenant and per page: {p:?}");
         // t3 never reached ARM; every other tenant did, t2 twice.
         let urls = arm.urls.lock().map(|u| u.len()).unwrap_or_default();
         assert_eq!(urls, 6);
@@ -567,7 +658,7 @@ mod tests {
                 ARM,
                 tenants.clone(),
                 bound,
-                |_, _| {},
+                |_| {},
             )
             .await;
             assert_eq!(outcomes.len(), 6);

@@ -21,6 +21,7 @@ pub mod discovery;
 pub mod error;
 pub mod http;
 pub mod ini;
+pub mod json_file;
 pub mod login;
 pub mod oauth;
 pub mod profile;

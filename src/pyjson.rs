@@ -141,14 +141,159 @@ fn write_map(out: &mut String, map: &Map<String, Value>, style: PyJsonStyle, dep
     out.push('}');
 }
 
+/// A value that writes itself as Python's `json.dumps` would, at nesting `depth`.
+pub trait WritePyJson {
+    /// Appends the value's text to `out`.
+    fn write_py_json(&self, out: &mut String, style: PyJsonStyle, depth: usize);
+}
+
+impl WritePyJson for Value {
+    fn write_py_json(&self, out: &mut String, style: PyJsonStyle, depth: usize) {
+        write_value(out, self, style, depth);
+    }
+}
+
+impl<T: WritePyJson + ?Sized> WritePyJson for &T {
+    fn write_py_json(&self, out: &mut String, style: PyJsonStyle, depth: usize) {
+        (**self).write_py_json(out, style, depth);
+    }
+}
+
+impl WritePyJson for Map<String, Value> {
+    fn write_py_json(&self, out: &mut String, style: PyJsonStyle, depth: usize) {
+        write_map(out, self, style, depth);
+    }
+}
+
+/// Writes an object key by key, in the order given (for styles without `sort_keys`), so a typed
+/// value is written without first being turned into a `serde_json` tree.
+pub struct ObjectWriter<'o> {
+    out: &'o mut String,
+    style: PyJsonStyle,
+    depth: usize,
+    empty: bool,
+}
+
+impl<'o> ObjectWriter<'o> {
+    /// Opens an object at nesting `depth`.
+    pub fn begin(out: &'o mut String, style: PyJsonStyle, depth: usize) -> Self {
+        out.push('{');
+        Self {
+            out,
+            style,
+            depth,
+            empty: true,
+        }
+    }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        separator(self.out, self.style, self.depth + 1, self.empty);
+        self.empty = false;
+        write_string(self.out, key, self.style.ensure_ascii);
+        self.out.push_str(": ");
+        self.out
+    }
+
+    /// `"key": "value"`.
+    pub fn str(&mut self, key: &str, value: &str) {
+        let ascii = self.style.ensure_ascii;
+        write_string(self.key(key), value, ascii);
+    }
+
+    /// `"key": "value"`, or `null`.
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self.null(key),
+        }
+    }
+
+    /// `"key": null`.
+    pub fn null(&mut self, key: &str) {
+        self.key(key).push_str("null");
+    }
+
+    /// `"key": true` or `false`.
+    pub fn bool(&mut self, key: &str, value: bool) {
+        self.key(key).push_str(if value { "true" } else { "false" });
+    }
+
+    /// `"key": {…}`: the nested object's writer.
+    pub fn object(&mut self, key: &str) -> ObjectWriter<'_> {
+        let (style, depth) = (self.style, self.depth + 1);
+        ObjectWriter::begin(self.key(key), style, depth)
+    }
+
+    /// `"key": […]`: the list's writer.
+    pub fn list(&mut self, key: &str) -> ListWriter<'_> {
+        let (style, depth) = (self.style, self.depth + 1);
+        ListWriter::begin(self.key(key), style, depth)
+    }
+
+    /// Closes the object (`{}` when nothing was written).
+    pub fn end(self) {
+        if !self.empty {
+            close(self.out, self.style, self.depth);
+        }
+        self.out.push('}');
+    }
+}
+
+/// Writes a list item by item.
+pub struct ListWriter<'o> {
+    out: &'o mut String,
+    style: PyJsonStyle,
+    depth: usize,
+    empty: bool,
+}
+
+impl<'o> ListWriter<'o> {
+    /// Opens a list at nesting `depth`.
+    pub fn begin(out: &'o mut String, style: PyJsonStyle, depth: usize) -> Self {
+        out.push('[');
+        Self {
+            out,
+            style,
+            depth,
+            empty: true,
+        }
+    }
+
+    fn next(&mut self) -> &mut String {
+        separator(self.out, self.style, self.depth + 1, self.empty);
+        self.empty = false;
+        self.out
+    }
+
+    /// An item that writes itself.
+    pub fn item(&mut self, item: &impl WritePyJson) {
+        let (style, depth) = (self.style, self.depth + 1);
+        item.write_py_json(self.next(), style, depth);
+    }
+
+    /// An object item: its writer.
+    pub fn object(&mut self) -> ObjectWriter<'_> {
+        let (style, depth) = (self.style, self.depth + 1);
+        ObjectWriter::begin(self.next(), style, depth)
+    }
+
+    /// Closes the list (`[]` when nothing was written).
+    pub fn end(self) {
+        if !self.empty {
+            close(self.out, self.style, self.depth);
+        }
+        self.out.push(']');
+    }
+}
+
 /// Appends `root` to `out` with `key` holding an array of `items`, as if
 /// `root[key] = items` had been set first (an existing key keeps its place, a new one goes
 /// last, as in a Python dict) — without building that tree, so a large list is not copied.
-pub fn write_object_with_list(
+pub fn write_object_with_list<T: WritePyJson>(
     out: &mut String,
     root: &Map<String, Value>,
     key: &str,
-    items: &[&Map<String, Value>],
+    items: &[T],
     style: PyJsonStyle,
 ) {
     enum Item<'v> {
@@ -175,15 +320,12 @@ pub fn write_object_with_list(
         out.push_str(": ");
         match item {
             Item::Value(v) => write_value(out, v, style, 1),
-            Item::List if items.is_empty() => out.push_str("[]"),
             Item::List => {
-                out.push('[');
-                for (j, map) in items.iter().enumerate() {
-                    separator(out, style, 2, j == 0);
-                    write_map(out, map, style, 2);
+                let mut list = ListWriter::begin(out, style, 1);
+                for item in items {
+                    list.item(item);
                 }
-                close(out, style, 1);
-                out.push(']');
+                list.end();
             }
         }
     }
@@ -218,6 +360,14 @@ fn close(out: &mut String, style: PyJsonStyle, depth: usize) {
 
 fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
+    // Most strings (ids, names, states) need no escape: copy them whole.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for ch in s.chars() {
         match ch {
             '"' => out.push_str("\\\""),

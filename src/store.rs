@@ -11,6 +11,8 @@ mod config;
 mod config_dir;
 mod ini_file;
 mod lock;
+mod pid;
+mod private_files;
 
 pub use atomic::{atomic_write, atomic_write_with_mode, read_optional};
 pub use clouds::{
@@ -21,3 +23,4 @@ pub use config::{AzConfig, BOOLEAN_VALUES};
 pub use config_dir::ConfigDir;
 pub use ini_file::read_ini;
 pub use lock::{FileLock, FileLockGuard};
+pub use private_files::{SECRET_FILES, exposed_secret_files};

@@ -73,6 +73,15 @@ fn on_pty(env: &TestEnv, args: &[&str], extra_env: &[(&str, &str)]) -> Pty {
     Pty::spawn(&mut cmd)
 }
 
+/// The progress lines (each drawn after an erase-line sequence) and what follows the last erase.
+fn split_progress(text: &str) -> (String, String) {
+    const ERASE: &str = "\r\u{1b}[2K";
+    match text.rfind(ERASE) {
+        Some(i) => (text[..i].to_string(), text[i + ERASE.len()..].to_string()),
+        None => (String::new(), text.to_string()),
+    }
+}
+
 fn default_in_profile(env: &TestEnv) -> String {
     let profile = env.read_json("azureProfile.json");
     let defaults: Vec<&str> = profile["subscriptions"]
@@ -99,10 +108,14 @@ async fn device_code_login_shows_the_selector_filters_and_sets_the_choice() {
         before.starts_with("\u{1b}[93mTo sign in, use a web browser to open the page "),
         "{before}"
     );
-    assert_eq!(
-        pty.expect(PROMPT),
-        intro(2, "Contoso Production", PRODUCTION)
+    // On a terminal, azlogin shows discovery progress on stderr and erases it before the
+    // selector, which is then exactly az's.
+    let (progress, selector) = split_progress(&pty.expect(PROMPT));
+    assert!(
+        progress.ends_with("Discovering subscriptions: 2/2 tenants, 4 subscriptions found"),
+        "{progress:?}"
     );
+    assert_eq!(selector, intro(2, "Contoso Production", PRODUCTION));
 
     // A filter: the matching rows with their own numbers.
     pty.send("staging\n");

@@ -10,7 +10,7 @@ use crate::secret::AccessToken;
 pub const API_VERSION: &str = "2022-12-01";
 
 /// A tenant from `GET /tenants`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tenant {
     /// The tenant GUID.
     pub tenant_id: String,
@@ -21,6 +21,15 @@ pub struct Tenant {
 }
 
 impl Tenant {
+    /// A tenant known only by its id.
+    pub fn with_id(tenant_id: &str) -> Self {
+        Self {
+            tenant_id: tenant_id.into(),
+            display_name: None,
+            default_domain: None,
+        }
+    }
+
     /// az's way of naming a tenant in messages: `<tid> '<displayName>'`, or just `<tid>`.
     pub fn id_and_name(&self) -> String {
         match self.display_name.as_deref().filter(|n| !n.is_empty()) {

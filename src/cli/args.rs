@@ -114,7 +114,7 @@ pub struct LoginArgs {
     #[arg(long, short = 's')]
     pub subscription: Option<String>,
     /// azlogin: how many tenants to discover at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
     /// azlogin: print the sign-in URL instead of opening a browser (open it on this machine).
     #[arg(long)]

@@ -9,7 +9,7 @@ use super::args::LoginArgs;
 use super::console::Console;
 use crate::error::Result;
 use crate::login::browser::{BrowserOpener, BrowserOptions, browser_opened_warning};
-use crate::login::browser_launch::{Platform, SystemBrowser};
+use crate::login::browser_launch::SystemBrowser;
 use crate::session::LoginMethod;
 
 /// The login method for `azlogin login` without credentials: the browser when one can work,
@@ -18,7 +18,7 @@ pub fn method(args: &LoginArgs, console: Console) -> LoginMethod {
     let opener: Arc<dyn BrowserOpener> = if args.no_browser {
         Arc::new(PrintUrl { console })
     } else {
-        match SystemBrowser::detect(&|k| std::env::var(k).ok(), Platform::current()) {
+        match SystemBrowser::from_environment() {
             Ok(browser) => Arc::new(LaunchBrowser { browser, console }),
             Err(reason) => {
                 console.warning(&format!(

@@ -6,9 +6,12 @@ use serde_json::Value;
 
 use super::args::{LoginArgs, LogoutArgs};
 use super::console::Console;
+use super::progress::ProgressLine;
+use crate::discovery::DiscoveryProgress;
 use crate::error::{Error, Result};
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::is_guid;
+use crate::profile::Subscription;
 use crate::secret::Password;
 use crate::session::{LoginEvents, LoginMethod, LoginRequest, Session};
 
@@ -51,6 +54,7 @@ struct CliEvents {
     console: Console,
     /// The "Retrieving…" line, when the selector will be shown after discovery.
     retrieving: Option<&'static str>,
+    progress: ProgressLine,
 }
 
 impl LoginEvents for CliEvents {
@@ -64,7 +68,11 @@ impl LoginEvents for CliEvents {
         }
     }
     fn warning(&self, text: &str) {
+        self.progress.clear();
         self.console.warning(text);
+    }
+    fn progress(&self, progress: DiscoveryProgress) {
+        self.progress.show(progress);
     }
 }
 
@@ -78,8 +86,13 @@ fn decode_claims_challenge(encoded: &str) -> Result<String> {
     Ok(bytes.into_iter().map(char::from).collect())
 }
 
-/// Runs `azlogin login`; the JSON az prints, or `None`.
-pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Result<Option<Value>> {
+/// Runs `azlogin login`; the JSON az prints, or `None` (always `None` unless `wanted`).
+pub async fn login(
+    session: &Session,
+    args: LoginArgs,
+    console: Console,
+    wanted: bool,
+) -> Result<Option<Value>> {
     check_usage(&args)?;
     if args.identity || args.service_principal {
         return Err(Error::Usage(
@@ -137,8 +150,11 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
     let events = CliEvents {
         console,
         retrieving,
+        progress: ProgressLine::new(!console.only_errors && std::io::stderr().is_terminal()),
     };
-    let outcome = session.login(request, &events).await?;
+    let outcome = session.login(request, &events).await;
+    events.progress.clear();
+    let outcome = outcome?;
     // With a filter az asks only when more than one entry is left; without, always.
     if show_selector && (!filtered || outcome.subscriptions.len() > 1) {
         let default_id = outcome.default_id.as_deref();
@@ -146,11 +162,14 @@ pub async fn login(session: &Session, args: LoginArgs, console: Console) -> Resu
         super::selector::announce(console);
         return Ok(None);
     }
+    if !wanted {
+        return Ok(None);
+    }
     Ok(Some(Value::Array(
         outcome
             .subscriptions
-            .iter()
-            .map(|s| s.to_output_json())
+            .into_iter()
+            .map(Subscription::into_output_json)
             .collect(),
     )))
 }

@@ -11,6 +11,7 @@ pub mod emulator_cmd;
 pub mod login_browser;
 pub mod login_cmd;
 pub mod output;
+pub mod progress;
 pub mod selector;
 
 use std::io::Write;
@@ -137,14 +138,23 @@ async fn run_command(cli: Cli) -> i32 {
         Command::Cloud(c) => cloud_cmd::run(&dir, &options, c).await.map(|v| (v, None)),
         other => match Session::open(options.clone()) {
             Err(e) => Err(e),
-            Ok(session) => match other {
-                Command::Login(args) => login_cmd::login(&session, args, console)
-                    .await
-                    .map(|v| (v, None)),
-                Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
-                Command::Account(c) => account_cmd::run(&session, c, console).await,
-                _ => Ok((None, None)),
-            },
+            Ok(session) => {
+                for warning in crate::store::exposed_secret_files(&dir) {
+                    console.warning(&warning);
+                }
+                match other {
+                    Command::Login(args) => {
+                        // `-o none` prints nothing: the login's list is not even built.
+                        let wanted = format != output::OutputFormat::None || query.is_some();
+                        login_cmd::login(&session, args, console, wanted)
+                            .await
+                            .map(|v| (v, None))
+                    }
+                    Command::Logout(args) => login_cmd::logout(&session, args).map(|v| (v, None)),
+                    Command::Account(c) => account_cmd::run(&session, c, console).await,
+                    _ => Ok((None, None)),
+                }
+            }
         },
     };
     let (value, table) = match printed {

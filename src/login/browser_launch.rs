@@ -1,6 +1,7 @@
 //! Opening a URL in the user's browser: `$BROWSER` (Python `webbrowser` rules), else the
 //! platform's opener, and the rules for when no browser can work at all.
 
+use super::browser::BrowserOpener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -108,6 +109,11 @@ pub struct SystemBrowser {
 }
 
 impl SystemBrowser {
+    /// Finds how to open a browser from this process's environment and platform.
+    pub fn from_environment() -> Result<Self, NoBrowser> {
+        Self::detect(&|k| std::env::var(k).ok(), Platform::current())
+    }
+
     /// Finds how to open a browser here, or why none can work. `env` reads the environment
     /// (`PATH` included).
     pub fn detect(
@@ -182,6 +188,16 @@ impl SystemBrowser {
             }
         }
         Err(failures.join("; "))
+    }
+}
+
+/// The strict opener for hosts without a terminal to fall back on (the Node addon): a launcher
+/// that fails ends the login with a usage error naming what failed.
+impl BrowserOpener for SystemBrowser {
+    fn open(&self, url: &str, _endpoint: &str) -> crate::error::Result<()> {
+        self.launch(url).map_err(|reason| {
+            crate::error::Error::Usage(format!("The web browser could not be opened ({reason})."))
+        })
     }
 }
 

@@ -10,7 +10,10 @@ use serde_json::{Map, Value};
 
 use crate::pyjson::{self, PyJsonStyle};
 
-pub use entry::{Subscription, SubscriptionSource, TENANT_LEVEL_ACCOUNT_NAME, UserType};
+use entry::Interner;
+pub use entry::{
+    EntryOwner, Subscription, SubscriptionSource, TENANT_LEVEL_ACCOUNT_NAME, UserType,
+};
 
 const BOM: &str = "\u{feff}";
 const SUBSCRIPTIONS: &str = "subscriptions";
@@ -31,7 +34,7 @@ impl Profile {
 
     /// Parses the file (BOM optional, as Python's `utf-8-sig` reads it).
     pub fn parse(bytes: &[u8]) -> Result<Self, String> {
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
+        let text = crate::json_file::utf8_text(bytes)?;
         let text = text.strip_prefix(BOM).unwrap_or(text);
         if text.trim().is_empty() {
             return Ok(Self::new());
@@ -39,17 +42,21 @@ impl Profile {
         let mut root = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err("the top level is not a JSON object".into()),
-            Err(e) => return Err(format!("not valid JSON ({e})")),
+            Err(e) => return Err(crate::json_file::describe_json_error(text, &e)),
         };
         let subscriptions = match root.get_mut(SUBSCRIPTIONS) {
             None => Vec::new(),
-            Some(Value::Array(items)) => std::mem::take(items)
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    Subscription::from_json(v).map_err(|e| format!("subscriptions[{i}]: {e}"))
-                })
-                .collect::<Result<_, _>>()?,
+            Some(Value::Array(items)) => {
+                let mut interner = Interner::default();
+                std::mem::take(items)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        Subscription::from_json_shared(v, &mut interner)
+                            .map_err(|e| format!("subscriptions[{i}]: {e}"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
             Some(_) => return Err("'subscriptions' is not a list".into()),
         };
         Ok(Self {
@@ -63,16 +70,11 @@ impl Profile {
         let mut text = String::from(BOM);
         if self.root.contains_key(SUBSCRIPTIONS) || !self.subscriptions.is_empty() {
             // Written from the entries in place: a copy of 100,000 entries would double the peak.
-            let entries: Vec<&Map<String, Value>> = self
-                .subscriptions
-                .iter()
-                .map(Subscription::as_map)
-                .collect();
             pyjson::write_object_with_list(
                 &mut text,
                 &self.root,
                 SUBSCRIPTIONS,
-                &entries,
+                &self.subscriptions,
                 PyJsonStyle::PROFILE,
             );
         } else {
@@ -248,33 +250,32 @@ mod tests;
 
 /// The profile entries of a tenant-loop discovery: every subscription found, in discovery order,
 /// then (with `allow_no_subscriptions`) a tenant-level entry per empty tenant, as `az login` does.
+/// The found subscriptions are moved into the entries, not copied.
 pub fn tenant_loop_entries(
-    assembled: &crate::discovery::Assembled,
-    user: &str,
-    user_type: UserType,
-    cloud: &str,
+    found: Vec<crate::discovery::Found>,
+    empty_tenants: &[crate::arm::Tenant],
+    owner: &EntryOwner,
     allow_no_subscriptions: bool,
 ) -> Vec<Subscription> {
-    let mut entries: Vec<Subscription> = assembled
-        .found
-        .iter()
-        .map(|f| {
-            Subscription::discovered(
-                &f.subscription,
-                &f.tenant.tenant_id,
-                SubscriptionSource::TenantLoop(&f.tenant),
-                user,
-                user_type,
-                cloud,
-            )
-        })
-        .collect();
+    let extra = if allow_no_subscriptions {
+        empty_tenants.len()
+    } else {
+        0
+    };
+    let mut entries = Vec::with_capacity(found.len() + extra);
+    entries.extend(found.into_iter().map(|f| {
+        Subscription::discovered(
+            f.subscription,
+            &f.tenant,
+            SubscriptionSource::TenantLoop,
+            owner,
+        )
+    }));
     if allow_no_subscriptions {
         entries.extend(
-            assembled
-                .empty_tenants
+            empty_tenants
                 .iter()
-                .map(|t| Subscription::tenant_level(&t.tenant_id, user, user_type, cloud)),
+                .map(|t| Subscription::tenant_level(&t.tenant_id, owner)),
         );
     }
     entries

@@ -21,15 +21,16 @@ fn arm(id: &str, name: &str, state: &str) -> ArmSubscription {
     }
 }
 
+fn owner() -> EntryOwner {
+    EntryOwner::new("user@contoso.example", UserType::User, "FakeCloud")
+}
+
 fn entry(id: &str, name: &str, state: &str) -> Subscription {
-    let t = contoso();
     Subscription::discovered(
-        &arm(id, name, state),
-        &t.tenant_id,
-        SubscriptionSource::TenantLoop(&t),
-        "user@contoso.example",
-        UserType::User,
-        "FakeCloud",
+        arm(id, name, state),
+        &std::sync::Arc::new(contoso()),
+        SubscriptionSource::TenantLoop,
+        &owner(),
     )
 }
 
@@ -143,7 +144,7 @@ fn merge_replaces_in_place_and_logout_removes_by_user() {
 
 #[test]
 fn tenant_level_accounts_have_seven_keys_and_output_renames_the_cloud() {
-    let t = Subscription::tenant_level("t1", "u", UserType::User, "AzureCloud");
+    let t = Subscription::tenant_level("t1", &EntryOwner::new("u", UserType::User, "AzureCloud"));
     let v = t.to_json();
     let keys: Vec<&String> = v
         .as_object()
@@ -180,4 +181,104 @@ fn merging_by_value_gives_the_same_profile_and_the_login_entries_back() {
     assert_eq!(positions, [2, 1]);
     assert_eq!(by_value.to_bytes(), by_ref.to_bytes());
     assert_eq!(by_value.into_entries_at(&positions), expected);
+}
+
+/// Entries as az writes them (typed inside) and in shapes azlogin does not write itself (kept as
+/// read): each is written back byte for byte, reads the same through the accessors, and prints
+/// the same output JSON as its tree.
+#[test]
+fn every_entry_shape_is_written_back_byte_for_byte() {
+    let user = r#""user": {"name": "u@contoso.example", "type": "user"}"#;
+    let common = format!(
+        r#""id": "s1", "name": "Caf\u00e9 \"Prod\"", "state": "Enabled", {user}, "isDefault": true, "tenantId": "t1", "environmentName": "AzureCloud""#
+    );
+    let shapes = [
+        // az's tenant loop entry, its --tenant entry, a tenant-level account.
+        format!(
+            r#"{{{common}, "homeTenantId": "t1", "tenantDefaultDomain": "contoso.example", "tenantDisplayName": "Contoso", "managedByTenants": [{{"tenantId": "m1"}}, {{"tenantId": "m2"}}]}}"#
+        ),
+        format!(r#"{{{common}, "homeTenantId": null, "managedByTenants": []}}"#),
+        format!(r#"{{{common}}}"#),
+        format!(
+            r#"{{{common}, "homeTenantId": "t1", "tenantDefaultDomain": null, "tenantDisplayName": null, "managedByTenants": null}}"#
+        ),
+        format!(r#"{{"id": "s1", "name": null, "state": null, {user}, "isDefault": false, "tenantId": "t1", "environmentName": "AzureCloud"}}"#),
+        // Shapes kept as read: an unknown key, another order, a managed identity's user, a
+        // display name without its domain, a number where az writes a string.
+        format!(r#"{{{common}, "homeTenantId": "t1", "futureKey": {{"a": [1, 2.5]}}}}"#),
+        format!(
+            r#"{{"name": "N", "id": "s1", "state": "Enabled", {user}, "isDefault": false, "tenantId": "t1", "environmentName": "AzureCloud"}}"#
+        ),
+        r#"{"id": "s1", "name": "N", "state": "Enabled", "user": {"name": "systemAssignedIdentity", "type": "servicePrincipal", "assignedIdentityInfo": "MSI"}, "isDefault": true, "tenantId": "t1", "environmentName": "AzureCloud"}"#.to_string(),
+        format!(r#"{{{common}, "tenantDisplayName": "Contoso"}}"#),
+        format!(r#"{{{common}, "managedByTenants": [{{"tenantId": 7}}]}}"#),
+        r#"{"id": "s1", "name": "N", "state": "Enabled", "user": {"name": "u", "type": "robot"}, "isDefault": 1, "tenantId": "t1", "environmentName": "AzureCloud"}"#.to_string(),
+    ];
+    for (i, shape) in shapes.iter().enumerate() {
+        let file =
+            format!("\u{feff}{{\"subscriptions\": [{shape}, {shape}], \"installationId\": \"i\"}}");
+        let profile = Profile::parse(file.as_bytes()).expect("parses");
+        assert_eq!(
+            String::from_utf8(profile.to_bytes()).expect("utf8"),
+            file,
+            "written back as read"
+        );
+        let tree: Value = serde_json::from_str(shape).expect("json");
+        let entry = &profile.subscriptions()[0];
+        assert_eq!(entry.is_typed(), i < 5, "{shape}");
+        assert_eq!(entry.to_json(), tree, "{shape}");
+        let mut output = tree.as_object().cloned().expect("object");
+        let cloud = output.shift_remove("environmentName").expect("cloud");
+        output.insert("cloudName".into(), cloud);
+        assert_eq!(entry.to_output_json(), Value::Object(output.clone()));
+        assert_eq!(entry.clone().into_output_json(), Value::Object(output));
+        assert_eq!(entry.id(), tree["id"].as_str().unwrap_or_default());
+        assert_eq!(entry.name(), tree["name"].as_str());
+        assert_eq!(entry.state(), tree["state"].as_str());
+        assert_eq!(entry.tenant_id(), Some("t1"));
+        assert_eq!(entry.environment_name(), Some("AzureCloud"));
+        assert_eq!(entry.user_name(), tree["user"]["name"].as_str());
+        assert_eq!(entry.user_type(), tree["user"]["type"].as_str());
+        assert_eq!(
+            entry.assigned_identity_info(),
+            tree["user"]["assignedIdentityInfo"].as_str()
+        );
+        assert_eq!(
+            entry.tenant_display_name(),
+            tree.get("tenantDisplayName").and_then(Value::as_str)
+        );
+        assert_eq!(entry.is_default(), tree["isDefault"] == Value::Bool(true));
+        // Every style writes the entry as it writes its tree.
+        for style in [
+            PyJsonStyle::PROFILE,
+            PyJsonStyle::TOKEN_CACHE,
+            PyJsonStyle::OUTPUT,
+        ] {
+            let mut text = String::new();
+            pyjson::WritePyJson::write_py_json(entry, &mut text, style, 1);
+            let mut expected = String::new();
+            pyjson::WritePyJson::write_py_json(&tree, &mut expected, style, 1);
+            assert_eq!(text, expected, "{style:?}: {shape}");
+        }
+    }
+}
+
+#[test]
+fn setting_the_default_keeps_every_shape_in_place() {
+    let typed = entry("a", "A", "Enabled");
+    let mut kept = typed.to_json();
+    kept["extra"] = Value::Bool(true);
+    let kept = Subscription::from_json(kept).expect("entry");
+    for mut e in [typed, kept] {
+        e.set_default(true);
+        assert!(e.is_default());
+        let keys: Vec<String> = e
+            .to_json()
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        assert_eq!(keys[4], "isDefault");
+        e.set_default(false);
+        assert!(!e.is_default());
+    }
 }

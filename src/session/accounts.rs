@@ -138,15 +138,15 @@ impl Session {
 
     /// `az logout [--username U]`.
     pub fn logout(&self, username: Option<&str>) -> Result<LogoutOutcome> {
+        // Read the profile first: one that cannot be parsed stops the logout before the token
+        // cache is touched, so a failed logout changes no file.
+        let profile = load_profile(self.dir.path())?;
         let username = match username {
             Some(u) => u.to_string(),
-            None => {
-                let profile = load_profile(self.dir.path())?;
-                profile
-                    .default_in(&self.cloud.name)
-                    .and_then(|s| s.user_name().map(str::to_string))
-                    .ok_or_else(|| Error::NoAccount("There are no active accounts.".into()))?
-            }
+            None => profile
+                .default_in(&self.cloud.name)
+                .and_then(|s| s.user_name().map(str::to_string))
+                .ok_or_else(|| Error::NoAccount("There are no active accounts.".into()))?,
         };
         let environment = self.endpoints.login_host.clone();
         let client_id = self.client_id.clone();

@@ -1,12 +1,12 @@
 //! `az login` for people: authenticate, discover tenants and subscriptions, merge the profile.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::Session;
 use super::files::{modify_profile_then, modify_token_cache};
 use super::recorded::RecordedAnswer;
 use crate::arm::Tenant;
-use crate::discovery::{self, TenantTokens};
+use crate::discovery::{self, DiscoveryProgress, TenantTokens};
 use crate::error::{Error, Result};
 use crate::login::browser::{self, BrowserOptions};
 use crate::login::silent::{self, SilentRequest, SilentToken};
@@ -17,7 +17,7 @@ use crate::oauth::claims::{ClientInfo, decode_jwt_claims};
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
 use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
-use crate::profile::{Subscription, SubscriptionSource, UserType};
+use crate::profile::{EntryOwner, Subscription, SubscriptionSource, UserType};
 use crate::secret::{AccessToken, Password};
 
 /// The public cloud's login host, which gets the MFA-enforcement wording.
@@ -118,9 +118,9 @@ pub trait LoginEvents: Sync {
     fn warning(&self, text: &str) {
         let _ = text;
     }
-    /// Discovery progress.
-    fn progress(&self, tenants_done: usize, tenants_total: usize) {
-        let _ = (tenants_done, tenants_total);
+    /// Discovery progress, after each page and each finished tenant.
+    fn progress(&self, progress: DiscoveryProgress) {
+        let _ = progress;
     }
 }
 
@@ -138,6 +138,44 @@ pub struct LoginOutcome {
     pub default_id: Option<String>,
     /// The signed-in user.
     pub username: String,
+}
+
+/// How a login finds its entries after the sign-in, decided once from the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DiscoveryPlan<'r> {
+    /// `--tenant T --skip-subscription-discovery`: a tenant-level account, no ARM call.
+    TenantLevelOnly { tenant: &'r str },
+    /// `--tenant T --skip-subscription-discovery --subscription ID`: one ARM GET.
+    OneSubscription {
+        tenant: &'r str,
+        subscription_id: &'r str,
+    },
+    /// `--tenant T`: that tenant's subscriptions.
+    SpecificTenant { tenant: &'r str },
+    /// No tenant: every tenant the account can see, then their subscriptions.
+    TenantLoop,
+}
+
+impl<'r> DiscoveryPlan<'r> {
+    fn new(tenant: Option<&'r str>, request: &'r LoginRequest) -> Self {
+        match (tenant, request.subscription.as_deref()) {
+            (None, _) => DiscoveryPlan::TenantLoop,
+            (Some(tenant), _) if !request.skip_subscription_discovery => {
+                DiscoveryPlan::SpecificTenant { tenant }
+            }
+            (Some(tenant), None) => DiscoveryPlan::TenantLevelOnly { tenant },
+            (Some(tenant), Some(subscription_id)) => DiscoveryPlan::OneSubscription {
+                tenant,
+                subscription_id,
+            },
+        }
+    }
+}
+
+/// Whether `wanted` (a `--subscription` value) names `entry`: its id or name, any case.
+fn names_entry(entry: &Subscription, wanted: &str) -> bool {
+    entry.id().eq_ignore_ascii_case(wanted)
+        || entry.name().is_some_and(|n| n.eq_ignore_ascii_case(wanted))
 }
 
 /// Per-tenant ARM tokens by refresh-token grants, recorded for the cache file.
@@ -197,6 +235,24 @@ impl DiscoveryTokens<'_> {
     }
 }
 
+/// The ARM token discovery starts with: the login's own when it was asked for ARM, else one
+/// more refresh-token grant.
+struct ArmToken<'a> {
+    login_token: Option<AccessToken>,
+    asked_for_arm: bool,
+    tokens: &'a DiscoveryTokens<'a>,
+    authority: &'a Authority,
+}
+
+impl ArmToken<'_> {
+    async fn get(&self) -> Result<AccessToken> {
+        match self.login_token.as_ref().filter(|_| self.asked_for_arm) {
+            Some(t) => Ok(t.clone()),
+            None => self.tokens.token(self.authority.clone()).await,
+        }
+    }
+}
+
 fn poisoned() -> Error {
     Error::Config("internal state was poisoned by an earlier failure".into())
 }
@@ -245,9 +301,10 @@ impl Session {
             Some(t) => Some(self.resolve_tenant(t).await?),
             None => None,
         };
-        // Fail on a bad config or profile now, not after the user has signed in.
+        // Fail on a bad config, profile or token cache now, not after the user has signed in.
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
         super::files::load_profile(self.dir.path())?;
+        super::files::load_token_cache(self.dir.path())?;
         // az passes a claims challenge to the browser and device-code flows, not to ROPC.
         let challenge = match request.method {
             LoginMethod::DeviceCode | LoginMethod::Browser(_) => {
@@ -356,46 +413,17 @@ impl Session {
             tenant_order: Mutex::new(Vec::new()),
         };
         let cloud = self.cloud.name.clone();
-        let discovered = match (&tenant, &request.subscription) {
-            // A bare `--skip-subscription-discovery` makes no ARM call, so it needs no ARM token.
-            (Some(tid), None) if request.skip_subscription_discovery => {
-                let entry = Subscription::tenant_level(tid, &username, UserType::User, &cloud);
-                Ok((vec![entry], Vec::new()))
-            }
-            _ => {
-                // The login's own token serves ARM when it was asked for ARM; else refresh for it.
-                let arm_token = match login_token.filter(|_| login_scopes == arm_scopes) {
-                    Some(t) => Ok(t),
-                    None => tokens.token(ctx.authority.clone()).await,
-                };
-                match arm_token {
-                    Err(e) => Err(e),
-                    Ok(arm_token) => match (&tenant, &request.subscription) {
-                        (Some(tid), Some(id)) if request.skip_subscription_discovery => self
-                            .one_subscription_entries(
-                                &arm_token, tid, id, &username, request, events,
-                            )
-                            .await
-                            .map(|entries| (entries, Vec::new())),
-                        (Some(tid), _) => self
-                            .specific_tenant_entries(
-                                &arm_token,
-                                tid,
-                                &username,
-                                request.allow_no_subscriptions,
-                            )
-                            .await
-                            .map(|entries| (entries, Vec::new())),
-                        (None, _) => {
-                            self.tenant_loop_entries(
-                                &tokens, &arm_token, &username, request, events,
-                            )
-                            .await
-                        }
-                    },
-                }
-            }
+        let owner = EntryOwner::new(&username, UserType::User, &cloud);
+        let plan = DiscoveryPlan::new(tenant.as_deref(), request);
+        let arm_token = ArmToken {
+            login_token,
+            asked_for_arm: login_scopes == arm_scopes,
+            tokens: &tokens,
+            authority: &ctx.authority,
         };
+        let discovered = self
+            .run_plan(plan, arm_token, &owner, &username, request, events)
+            .await;
         // Tokens got so far are kept even when discovery fails, as az keeps them.
         let recorded = tokens.take_in_tenant_order()?;
         if !recorded.is_empty() {
@@ -413,10 +441,7 @@ impl Session {
         let preferred = request.subscription.as_deref().and_then(|s| {
             entries
                 .iter()
-                .find(|e| {
-                    e.id().eq_ignore_ascii_case(s)
-                        || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s))
-                })
+                .find(|e| names_entry(e, s))
                 .map(|e| e.id().to_string())
         });
         // The entries move into the profile and back out after the write: one copy at the peak.
@@ -435,22 +460,21 @@ impl Session {
             crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
         }
         if let Some(s) = &request.subscription {
-            let all_entries = entries.clone();
-            entries.retain(|e| {
-                e.id().eq_ignore_ascii_case(s)
-                    || e.name().is_some_and(|n| n.eq_ignore_ascii_case(s))
-            });
-            if entries.is_empty() && request.skip_subscription_discovery {
+            let (matching, others): (Vec<_>, Vec<_>) =
+                entries.into_iter().partition(|e| names_entry(e, s));
+            entries = if !matching.is_empty() {
+                matching
+            } else if request.skip_subscription_discovery {
                 // Reached only with --allow-no-subscriptions: the tenant-level account stands.
                 events.warning(&format!(
                     "Subscription '{s}' not found. Profile has tenant-level account only."
                 ));
-                entries = all_entries;
-            } else if entries.is_empty() {
+                others
+            } else {
                 return Err(Error::NotFound(format!(
                     "Subscription '{s}' not found. Check the ID or name and try again."
                 )));
-            }
+            };
         }
         Ok(LoginOutcome {
             subscriptions: entries,
@@ -459,39 +483,80 @@ impl Session {
         })
     }
 
+    /// Finds the login's entries as `plan` says; az's warnings come back with them.
+    async fn run_plan(
+        &self,
+        plan: DiscoveryPlan<'_>,
+        arm_token: ArmToken<'_>,
+        owner: &EntryOwner,
+        username: &str,
+        request: &LoginRequest,
+        events: &dyn LoginEvents,
+    ) -> Result<(Vec<Subscription>, Vec<String>)> {
+        let no_warnings = |entries| (entries, Vec::new());
+        match plan {
+            // No ARM call, so no ARM token either.
+            DiscoveryPlan::TenantLevelOnly { tenant } => {
+                Ok(no_warnings(vec![Subscription::tenant_level(tenant, owner)]))
+            }
+            DiscoveryPlan::OneSubscription {
+                tenant,
+                subscription_id,
+            } => {
+                let token = arm_token.get().await?;
+                self.one_subscription_entries(
+                    &token,
+                    tenant,
+                    subscription_id,
+                    username,
+                    owner,
+                    request,
+                    events,
+                )
+                .await
+                .map(no_warnings)
+            }
+            DiscoveryPlan::SpecificTenant { tenant } => {
+                let token = arm_token.get().await?;
+                self.specific_tenant_entries(&token, tenant, owner, request.allow_no_subscriptions)
+                    .await
+                    .map(no_warnings)
+            }
+            DiscoveryPlan::TenantLoop => {
+                let token = arm_token.get().await?;
+                self.tenant_loop_entries(arm_token.tokens, &token, owner, request, events)
+                    .await
+            }
+        }
+    }
+
     /// `--skip-subscription-discovery --subscription <id>`: one ARM GET. A failure is a warning,
     /// then an error, or a tenant-level account with `--allow-no-subscriptions`.
+    #[allow(clippy::too_many_arguments)]
     async fn one_subscription_entries(
         &self,
         arm_token: &AccessToken,
         tenant: &str,
         subscription_id: &str,
         username: &str,
+        owner: &EntryOwner,
         request: &LoginRequest,
         events: &dyn LoginEvents,
     ) -> Result<Vec<Subscription>> {
-        let cloud = &self.cloud.name;
         let arm = self.endpoints.arm.as_str();
         match discovery::get_subscription(&self.http, arm, subscription_id, arm_token).await {
             Ok(s) => Ok(vec![Subscription::discovered(
-                &s,
-                tenant,
+                s,
+                &Arc::new(Tenant::with_id(tenant)),
                 SubscriptionSource::SpecificTenant,
-                username,
-                UserType::User,
-                cloud,
+                owner,
             )]),
             Err(e) => {
                 events.warning(&format!(
                     "Failed to retrieve subscription {subscription_id}: {e}"
                 ));
                 if request.allow_no_subscriptions {
-                    Ok(vec![Subscription::tenant_level(
-                        tenant,
-                        username,
-                        UserType::User,
-                        cloud,
-                    )])
+                    Ok(vec![Subscription::tenant_level(tenant, owner)])
                 } else {
                     Err(Error::NotFound(format!(
                         "The subscription '{subscription_id}' could not be retrieved for '{username}'. Ensure the subscription exists and that you have access to it."
@@ -505,33 +570,21 @@ impl Session {
         &self,
         arm_token: &AccessToken,
         tenant: &str,
-        username: &str,
+        owner: &EntryOwner,
         allow_no_subscriptions: bool,
     ) -> Result<Vec<Subscription>> {
         let subs =
             discovery::list_subscriptions(&self.http, self.endpoints.arm.as_str(), arm_token)
                 .await?;
-        let cloud = &self.cloud.name;
+        let shared = Arc::new(Tenant::with_id(tenant));
         let mut entries: Vec<Subscription> = subs
-            .iter()
+            .into_iter()
             .map(|s| {
-                Subscription::discovered(
-                    s,
-                    tenant,
-                    SubscriptionSource::SpecificTenant,
-                    username,
-                    UserType::User,
-                    cloud,
-                )
+                Subscription::discovered(s, &shared, SubscriptionSource::SpecificTenant, owner)
             })
             .collect();
         if entries.is_empty() && allow_no_subscriptions {
-            entries.push(Subscription::tenant_level(
-                tenant,
-                username,
-                UserType::User,
-                cloud,
-            ));
+            entries.push(Subscription::tenant_level(tenant, owner));
         }
         Ok(entries)
     }
@@ -540,7 +593,7 @@ impl Session {
         &self,
         tokens: &DiscoveryTokens<'_>,
         arm_token: &AccessToken,
-        username: &str,
+        owner: &EntryOwner,
         request: &LoginRequest,
         events: &dyn LoginEvents,
     ) -> Result<(Vec<Subscription>, Vec<String>)> {
@@ -548,21 +601,16 @@ impl Session {
         let tenants: Vec<Tenant> = discovery::list_tenants(&self.http, arm, arm_token).await?;
         *tokens.tenant_order.lock().map_err(|_| poisoned())? =
             tenants.iter().map(|t| t.tenant_id.clone()).collect();
-        let outcomes = discovery::discover(
-            &self.http,
-            tokens,
-            arm,
-            tenants,
-            request.concurrency,
-            |done, total| events.progress(done, total),
-        )
-        .await;
-        let assembled = discovery::assemble(outcomes);
+        let outcomes =
+            discovery::discover(&self.http, tokens, arm, tenants, request.concurrency, |p| {
+                events.progress(p)
+            })
+            .await;
+        let mut assembled = discovery::assemble(outcomes);
         let entries = crate::profile::tenant_loop_entries(
-            &assembled,
-            username,
-            UserType::User,
-            &self.cloud.name,
+            std::mem::take(&mut assembled.found),
+            &assembled.empty_tenants,
+            owner,
             request.allow_no_subscriptions,
         );
         Ok((entries, assembled.warnings))

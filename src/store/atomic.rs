@@ -71,6 +71,7 @@ fn write_with(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    remove_stale_temps(&dir, &target);
     let (temp_path, mut temp) = create_temp(&dir, &target, create_mode)?;
     let written = (|| {
         temp.write_all(bytes)?;
@@ -103,6 +104,50 @@ fn resolve_link(path: &Path) -> PathBuf {
         }
         _ => path.to_path_buf(),
     }
+}
+
+/// A temporary file older than this is left over whoever wrote it: no write takes that long.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes the temporary files of `target` that writers killed mid-write left behind: those
+/// whose writer no longer exists, and any older than [`STALE_TEMP_AGE`] (the pid may have been
+/// reused). A live writer's file is never touched, so crashes cannot make them pile up. Errors
+/// are ignored: a leftover costs only disk space, and the write itself must not fail for it.
+fn remove_stale_temps(dir: &Path, target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+            .and_then(temp_writer_pid)
+        else {
+            continue;
+        };
+        let old = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if pid != std::process::id() && (old || super::pid::is_gone(pid)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The writer's pid in the `<pid>.<n>` part of a temporary file's name.
+fn temp_writer_pid(middle: &str) -> Option<u32> {
+    let (pid, n) = middle.split_once('.')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
 }
 
 /// Creates `.<name>.<pid>.<n>.tmp` next to `target`, never reusing an existing name.
@@ -209,6 +254,39 @@ mod tests {
         assert!(e.to_string().contains("simulated crash"));
         assert_eq!(read_optional(&path)?.as_deref(), Some(&b"old content"[..]));
         assert_eq!(entries(t.path()), ["azureProfile.json"]);
+        Ok(())
+    }
+
+    #[test]
+    fn temp_files_of_dead_writers_are_removed_and_live_ones_kept() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("msal_token_cache.json");
+        let mut child = match std::process::Command::new("true").spawn() {
+            Ok(c) => c,
+            Err(e) => panic!("spawn: {e}"),
+        };
+        let dead = child.id();
+        assert!(child.wait().is_ok());
+        let live = std::process::id();
+        let parent = std::os::unix::process::parent_id();
+        let names = [
+            format!(".msal_token_cache.json.{dead}.0.tmp"),
+            format!(".msal_token_cache.json.{dead}.17.tmp"),
+            format!(".msal_token_cache.json.{live}.99.tmp"),
+            format!(".msal_token_cache.json.{parent}.3.tmp"),
+            // Not ours: another file's temp, and names that only look alike.
+            format!(".azureProfile.json.{dead}.0.tmp"),
+            format!(".msal_token_cache.json.{dead}.tmp"),
+            format!("msal_token_cache.json.{dead}.0.tmp"),
+        ];
+        for name in &names {
+            fs::write(t.path().join(name), b"partial").map_err(|e| Error::store(name, e))?;
+        }
+        atomic_write(&path, b"{}", 0o600)?;
+        let mut expected: Vec<String> = names[2..].to_vec();
+        expected.push("msal_token_cache.json".into());
+        expected.sort();
+        assert_eq!(entries(t.path()), expected);
         Ok(())
     }
 

@@ -23,6 +23,14 @@ pub fn read_ini(path: &Path) -> Result<Ini> {
             e.utf8_error().valid_up_to()
         ))
     })?;
+    if text.starts_with('\u{feff}') {
+        // configparser reads the mark as part of the first line, so az fails on it too.
+        return Err(corrupt(
+            "it starts with a byte order mark, which az cannot read: remove the first three \
+             bytes"
+                .into(),
+        ));
+    }
     Ini::parse(&text).map_err(|e| corrupt(e.to_string()))
 }
 
@@ -41,6 +49,7 @@ mod tests {
                 "line 3: section 'a' already exists",
             ),
             (&b"[a]\nk = \xff\n"[..], "not UTF-8"),
+            (&b"\xef\xbb\xbf[a]\n"[..], "starts with a byte order mark"),
         ] {
             std::fs::write(&path, bytes).map_err(|e| Error::store(&path, e))?;
             let Err(e) = read_ini(&path) else {

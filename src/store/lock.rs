@@ -13,9 +13,18 @@
 //!
 //! Phase 1 is what excludes a live holder (its lock file exists until it releases); phase 2
 //! excludes whoever got past phase 1 by timing out.
+//!
+//! Two things azlogin adds, both invisible to az:
+//! - A lock file whose recorded holder no longer exists (a process killed while holding it)
+//!   ends phase 1 at once instead of after 5 s; the flock of phase 2 still excludes a live
+//!   holder, since the kernel drops a dead process's flock but never a live one's.
+//! - A flock taken on a lock file that its holder deleted meanwhile (it released between our
+//!   open and our flock) is no lock at all: the file in place is checked to be the one locked,
+//!   and the attempt starts over when it is not.
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -26,6 +35,10 @@ use crate::error::{Error, Result};
 const INTERVAL: Duration = Duration::from_millis(250);
 /// msal-extensions' phase-1 and portalocker's phase-2 timeout.
 const TIMEOUT: Duration = Duration::from_secs(5);
+/// An empty lock file older than this was left by a holder killed before it wrote its pid.
+const EMPTY_LOCK_FILE_AGE: Duration = Duration::from_secs(2);
+/// How many times a lock taken on a file that was deleted meanwhile is tried again.
+const MAX_RETAKES: usize = 100;
 
 /// A lock on a file of the config dir, shared with az through `<file>.lockfile`.
 #[derive(Clone, Debug)]
@@ -84,14 +97,54 @@ impl FileLock {
     /// Takes the lock, blocking (in steps of the retry interval) until it is held or phase 2
     /// times out.
     pub fn lock(&self) -> Result<FileLockGuard> {
-        self.create_lock_file()?;
-        let file = self.flock()?;
-        let mut guard = FileLockGuard {
-            file: Some(file),
-            path: self.lock_path.clone(),
+        for _ in 0..MAX_RETAKES {
+            self.create_lock_file()?;
+            let file = self.flock()?;
+            if !self.is_in_place(&file) {
+                continue;
+            }
+            let mut guard = FileLockGuard {
+                file: Some(file),
+                path: self.lock_path.clone(),
+            };
+            guard.write_owner();
+            return Ok(guard);
+        }
+        Err(Error::store(
+            &self.lock_path,
+            "the lock file kept being deleted as soon as it was locked; check that no program is \
+             removing it, then try again",
+        ))
+    }
+
+    /// Whether the locked `file` is still the lock file at the lock path.
+    fn is_in_place(&self, file: &File) -> bool {
+        match (file.metadata(), std::fs::metadata(&self.lock_path)) {
+            (Ok(locked), Ok(in_place)) => {
+                locked.dev() == in_place.dev() && locked.ino() == in_place.ino()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the lock file was left by a holder that no longer exists: it names a process
+    /// that is gone, or it is empty and older than any holder leaves it empty (msal-extensions
+    /// writes its pid right after its flock, so only a holder killed in between leaves it so).
+    fn holder_is_gone(&self) -> bool {
+        let Ok(content) = std::fs::read_to_string(&self.lock_path) else {
+            return false;
         };
-        guard.write_owner();
-        Ok(guard)
+        match super::pid::owner_pid(&content) {
+            Some(pid) => super::pid::is_gone(pid),
+            None => {
+                content.is_empty()
+                    && std::fs::metadata(&self.lock_path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age > EMPTY_LOCK_FILE_AGE)
+            }
+        }
     }
 
     /// Phase 1. Returns once the file was created by us or the wait ran out.
@@ -103,8 +156,19 @@ impl FileLock {
                 .create_new(true)
                 .open(&self.lock_path)
             {
-                Ok(_) => return Ok(()),
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => sleep(self.interval),
+                Ok(mut file) => {
+                    // Named at once (msal-extensions writes it only after the flock), so a
+                    // process killed before its flock leaves a file that says it is gone.
+                    let _ = file.write_all(owner().as_bytes());
+                    return Ok(());
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    if self.holder_is_gone() {
+                        // Left by a dead process: phase 2's flock decides at once.
+                        return Ok(());
+                    }
+                    sleep(self.interval)
+                }
                 Err(e) => {
                     return Err(Error::store(
                         &self.lock_path,
@@ -168,14 +232,25 @@ impl FileLockGuard {
     /// the holder, so failing to write it does not fail the lock.
     fn write_owner(&mut self) {
         if let Some(file) = &mut self.file {
-            let argv0 = std::env::args_os()
-                .next()
-                .map(|a| a.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let owner = owner();
+            // Usually already there from phase 1; rewriting it would open a moment in which
+            // a holder killed between truncate and write leaves an empty file.
+            if std::fs::read_to_string(&self.path).is_ok_and(|c| c == owner) {
+                return;
+            }
             let _ = file.set_len(0);
-            let _ = write!(file, "{} {argv0}", std::process::id());
+            let _ = file.write_all(owner.as_bytes());
         }
     }
+}
+
+/// What a lock file says about its holder: `"<pid> <argv0>"`, as msal-extensions writes it.
+fn owner() -> String {
+    let argv0 = std::env::args_os()
+        .next()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{} {argv0}", std::process::id())
 }
 
 impl Drop for FileLockGuard {
@@ -276,16 +351,115 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_lock_file_delays_then_is_taken_over() -> Result<()> {
+    fn a_stale_lock_file_of_an_unknown_holder_delays_then_is_taken_over() -> Result<()> {
+        // Empty and fresh (its holder may be between creating it and writing its pid), or
+        // naming a process that is alive (this one) but holds no flock: phase 1 waits its full
+        // time, as msal-extensions does.
+        for content in [String::new(), format!("{} /usr/bin/az", std::process::id())] {
+            let t = tmp();
+            let file = t.path().join("cache.json");
+            let lock = fast(&file);
+            std::fs::write(lock.lock_path(), &content).map_err(|e| Error::store("w", e))?;
+            let start = Instant::now();
+            let guard = lock.lock()?;
+            assert!(start.elapsed() >= Duration::from_millis(300), "{content:?}");
+            drop(guard);
+            assert!(!lock.lock_path().exists());
+        }
+        Ok(())
+    }
+
+    /// A pid that belonged to a process that has exited and been reaped.
+    fn dead_pid() -> u32 {
+        let mut child = match Command::new("true").spawn() {
+            Ok(c) => c,
+            Err(e) => panic!("spawn: {e}"),
+        };
+        let pid = child.id();
+        assert!(child.wait().is_ok());
+        pid
+    }
+
+    #[test]
+    fn a_lock_file_of_a_dead_holder_is_taken_over_at_once() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("cache.json");
+        // msal-extensions' own timing: a stale file would cost 5 s if it were waited out.
+        let lock = FileLock::new(&file);
+        std::fs::write(lock.lock_path(), format!("{} /usr/bin/az", dead_pid()))
+            .map_err(|e| Error::store("w", e))?;
+        let start = Instant::now();
+        let guard = lock.lock()?;
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        let content = std::fs::read_to_string(guard.lock_path())
+            .map_err(|e| Error::store(guard.lock_path(), e))?;
+        assert!(content.starts_with(&format!("{} ", std::process::id())));
+        drop(guard);
+        assert!(!lock.lock_path().exists());
+        Ok(())
+    }
+
+    #[test]
+    fn an_old_empty_lock_file_is_taken_over_at_once() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("cache.json");
+        let lock = FileLock::new(&file);
+        let stale = File::create(lock.lock_path()).map_err(|e| Error::store("w", e))?;
+        stale
+            .set_modified(std::time::SystemTime::now() - Duration::from_secs(30))
+            .map_err(|e| Error::store("touch", e))?;
+        drop(stale);
+        let start = Instant::now();
+        let guard = lock.lock()?;
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        drop(guard);
+        Ok(())
+    }
+
+    #[test]
+    fn a_holder_killed_while_holding_is_taken_over_at_once() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("msal_token_cache.json");
+        let lock_path = FileLock::new(&file).lock_path().to_path_buf();
+        let Some(mut child) = python_holder(&lock_path, 60.0, true, true) else {
+            eprintln!("python3 not available; skipping");
+            return Ok(());
+        };
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(lock_path.exists(), "a killed holder leaves its lock file");
+        let start = Instant::now();
+        let guard = FileLock::acquire(&file)?;
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        drop(guard);
+        assert!(!lock_path.exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_lock_file_deleted_after_our_flock_is_not_a_lock() -> Result<()> {
         let t = tmp();
         let file = t.path().join("cache.json");
         let lock = fast(&file);
-        std::fs::write(lock.lock_path(), b"12345 /dead/az").map_err(|e| Error::store("w", e))?;
-        let start = Instant::now();
-        let guard = lock.lock()?;
-        assert!(start.elapsed() >= Duration::from_millis(300));
-        drop(guard);
-        assert!(!lock.lock_path().exists());
+        std::fs::write(lock.lock_path(), b"").map_err(|e| Error::store("w", e))?;
+        let stale = lock.flock()?;
+        assert!(lock.is_in_place(&stale));
+        std::fs::remove_file(lock.lock_path()).map_err(|e| Error::store("rm", e))?;
+        assert!(!lock.is_in_place(&stale), "a deleted file is not the lock");
+        std::fs::write(lock.lock_path(), b"").map_err(|e| Error::store("w", e))?;
+        assert!(!lock.is_in_place(&stale), "a replaced file is not the lock");
         Ok(())
     }
 

@@ -60,11 +60,11 @@ impl TokenCache {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::new());
         }
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
+        let text = crate::json_file::utf8_text(bytes)?;
         let root = match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
             Ok(_) => return Err("the top level is not a JSON object".into()),
-            Err(e) => return Err(format!("not valid JSON ({e})")),
+            Err(e) => return Err(crate::json_file::describe_json_error(text, &e)),
         };
         for (name, section) in &root {
             let Value::Object(entries) = section else {

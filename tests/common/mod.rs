@@ -2,6 +2,7 @@
 //! registered with a custom cloud pointing at it, and the real `azlogin` binary run against it.
 #![allow(dead_code)]
 
+pub mod az;
 pub mod browser;
 pub mod proxy;
 pub mod pty;
@@ -159,15 +160,7 @@ impl TestEnv {
         for (k, v) in vars {
             cmd.env(k, v);
         }
-        let out = tokio::task::spawn_blocking(move || cmd.output())
-            .await
-            .expect("join")
-            .expect("azlogin runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_command(cmd).await
     }
 
     /// Logs in with the password flow and asserts success.
@@ -195,6 +188,19 @@ impl TestEnv {
     /// How many token requests with this grant type the emulator saw.
     pub fn grants(&self, grant: &str) -> usize {
         grants(&self.emulator, grant)
+    }
+}
+
+/// Runs a prepared command to completion off the async runtime.
+pub async fn run_command(mut cmd: std::process::Command) -> Run {
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .expect("join")
+        .expect("the command runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 

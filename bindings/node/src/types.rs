@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use azlogin::emulator::{EmulatorOptions, Scenario};
 use azlogin::login::browser::{BrowserOpener, BrowserOptions};
-use azlogin::login::browser_launch::{Platform, SystemBrowser};
+use azlogin::login::browser_launch::SystemBrowser;
 use azlogin::oauth::device_code::DeviceAuthorization;
 use azlogin::secret::Password;
 use azlogin::session::{
@@ -127,17 +127,12 @@ fn browser_opener(
             Ok(())
         }));
     }
-    let browser = SystemBrowser::detect(&|k| std::env::var(k).ok(), Platform::current())
-        .map_err(|reason| {
-            usage(&format!(
-                "No web browser is available ({reason}). Pass `openBrowser`, or use method 'deviceCode'."
-            ))
-        })?;
-    Ok(Arc::new(move |url: &str, _endpoint: &str| {
-        browser
-            .launch(url)
-            .map_err(|reason| usage(&format!("The web browser could not be opened ({reason}).")))
-    }))
+    let browser = SystemBrowser::from_environment().map_err(|reason| {
+        usage(&format!(
+            "No web browser is available ({reason}). Pass `openBrowser`, or use method 'deviceCode'."
+        ))
+    })?;
+    Ok(Arc::new(browser))
 }
 
 fn usage(text: &str) -> azlogin::Error {
@@ -181,6 +176,8 @@ pub struct BindingProgress {
     pub tenants_done: u32,
     /// Tenants found.
     pub tenants_total: u32,
+    /// Subscriptions listed so far.
+    pub subscriptions_found: u32,
 }
 
 /// The callbacks a login reports to.
@@ -214,11 +211,13 @@ impl LoginEvents for BindingLoginEvents {
             f.call(text.to_string(), ThreadsafeFunctionCallMode::NonBlocking);
         }
     }
-    fn progress(&self, tenants_done: usize, tenants_total: usize) {
+    fn progress(&self, p: azlogin::discovery::DiscoveryProgress) {
         if let Some(f) = &self.on_progress {
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             let progress = BindingProgress {
-                tenants_done: u32::try_from(tenants_done).unwrap_or(u32::MAX),
-                tenants_total: u32::try_from(tenants_total).unwrap_or(u32::MAX),
+                tenants_done: count(p.tenants_done),
+                tenants_total: count(p.tenants_total),
+                subscriptions_found: count(p.subscriptions_found),
             };
             f.call(progress, ThreadsafeFunctionCallMode::NonBlocking);
         }

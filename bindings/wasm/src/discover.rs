@@ -7,7 +7,7 @@ use azlogin::discovery::{self, DEFAULT_CONCURRENCY, TenantTokens};
 use azlogin::login::redeem;
 use azlogin::oauth::token::TokenContext;
 use azlogin::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
-use azlogin::profile::{UserType, tenant_loop_entries};
+use azlogin::profile::{EntryOwner, UserType, tenant_loop_entries};
 use azlogin::secret::{AccessToken, RefreshToken};
 use js_sys::{Promise, Reflect};
 use serde::Deserialize;
@@ -132,18 +132,17 @@ pub fn discover_subscriptions(
                 &arm,
                 tenants.clone(),
                 o.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
-                |_, _| {},
+                |_| {},
             )
             .await;
             Ok((tenants, discovery::assemble(outcomes)))
         };
-        let (tenants, assembled) = cancellable(registration, work).await.map_err(to_js)?;
+        let (tenants, mut assembled) = cancellable(registration, work).await.map_err(to_js)?;
         let username = o.username.unwrap_or_default();
         let entries = tenant_loop_entries(
-            &assembled,
-            &username,
-            UserType::User,
-            &cloud_name,
+            std::mem::take(&mut assembled.found),
+            &assembled.empty_tenants,
+            &EntryOwner::new(&username, UserType::User, &cloud_name),
             o.allow_no_subscriptions,
         );
         let tenant_json = |t: &azlogin::arm::Tenant| {

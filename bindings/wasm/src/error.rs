@@ -1,6 +1,6 @@
-//! The one mapping from the core's errors to JavaScript: an `Error` whose `message` is the core's
-//! text and whose `code`, `recommendation`, `aadstsCodes`, `error`, `correlationId` and `traceId`
-//! are the same as the Node addon's. Messages come from the core, which never puts a secret in one.
+//! The one mapping from the core's errors to JavaScript: an `Error` named `AzLoginError` whose
+//! `message` is the core's text and whose `code`, `recommendation`, `aadstsCodes`, `error`,
+//! `correlationId` and `traceId` are the same as the Node addon's. Messages come from the core, which never puts a secret in one.
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -13,6 +13,7 @@ pub fn to_js(e: azlogin::Error) -> JsValue {
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &value);
     };
     let opt = |s: Option<String>| s.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
+    set("name", JsValue::from_str("AzLoginError"));
     set("code", JsValue::from_str(e.code()));
     set("recommendation", opt(e.recommendation()));
     set(

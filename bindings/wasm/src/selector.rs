@@ -1,7 +1,7 @@
 //! The subscription selector of `az login` (the core's `selector` module) for hosts that draw
 //! their own UI: rows, the CLI's table, and the meaning of each answer.
 
-use azlogin::selector::{Choice, Row, Selector, render_table};
+use azlogin::selector::{Choice, Row, Selector, highlight_for_theme, render_table};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -68,10 +68,11 @@ impl SubscriptionSelector {
         to_value(&rows)
     }
 
-    /// The CLI's table of the rows matching `filter`, without colour.
-    pub fn render(&self, filter: Option<String>) -> String {
+    /// The CLI's table of the rows matching `filter`: without colour, or with the default row
+    /// highlighted as az does for `theme` (`dark`, `light`, `cloud-shell`; `none`: no colour).
+    pub fn render(&self, filter: Option<String>, theme: Option<String>) -> String {
         let rows: Vec<&Row> = self.inner.rows(filter.as_deref());
-        render_table(&rows, None)
+        render_table(&rows, theme.as_deref().and_then(highlight_for_theme))
     }
 
     /// One answer typed by the user: `{ kind, number?, count?, chosen?, warning? }`.

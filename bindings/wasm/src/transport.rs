@@ -128,20 +128,39 @@ impl Runtime for JsRuntime {
 
     async fn sleep(&self, duration: Duration) {
         let ms = duration.as_millis().min(i32::MAX as u128) as f64;
+        let global: JsValue = js_sys::global().into();
+        let mut timer = JsValue::UNDEFINED;
         let promise = Promise::new(&mut |resolve, _reject| {
-            let global: JsValue = js_sys::global().into();
-            if call(
+            match call(
                 &global,
                 "setTimeout",
                 &Array::of2(&resolve, &JsValue::from_f64(ms)),
-            )
-            .is_err()
-            {
+            ) {
+                Ok(id) => timer = id,
                 // Without timers, waiting is impossible: go on at once rather than hang.
-                let _ = resolve.call0(&JsValue::UNDEFINED);
+                Err(_) => {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
             }
         });
+        // A cancelled wait is dropped before its timer fires: clear the timer, so a pending
+        // `setTimeout` does not keep a Node process alive for the rest of the interval.
+        let _clear = ClearTimerOnDrop { global, timer };
         let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Clears a `setTimeout` timer when dropped (harmless once it has fired).
+struct ClearTimerOnDrop {
+    global: JsValue,
+    timer: JsValue,
+}
+
+impl Drop for ClearTimerOnDrop {
+    fn drop(&mut self) {
+        if !self.timer.is_undefined() {
+            let _ = call(&self.global, "clearTimeout", &Array::of1(&self.timer));
+        }
     }
 }
 

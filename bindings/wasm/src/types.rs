@@ -4,9 +4,32 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** An error thrown by azlogin: `code` is the same string as in the Node addon. */
-export interface AzloginError extends Error {
-  code: string;
+/** The core's stable error codes: the same strings as the Node addon's `err.code`. */
+export type AzLoginErrorCode =
+  | 'usage_error'
+  | 'config_error'
+  | 'transport_error'
+  | 'server_error'
+  | 'mfa_required'
+  | 'invalid_response'
+  | 'arm_error'
+  | 'state_mismatch'
+  | 'nonce_mismatch'
+  | 'timeout'
+  | 'cancelled'
+  | 'device_code_expired'
+  | 'authorization_declined'
+  | 'no_subscriptions'
+  | 'no_account'
+  | 'not_found'
+  | 'corrupt_file'
+  | 'store_error'
+  | 'interaction_required';
+
+/** An error thrown by azlogin (`name` is `'AzLoginError'`). */
+export interface AzLoginError extends Error {
+  name: 'AzLoginError';
+  code: AzLoginErrorCode;
   recommendation: string | null;
   aadstsCodes: number[] | null;
   error: string | null;

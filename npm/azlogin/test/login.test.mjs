@@ -33,7 +33,7 @@ describe('login', () => {
     assert.equal(first.cloudName, h.CLOUD);
     assert.deepEqual(first.user, { name: h.USER, type: 'user' });
     assert.equal(first.tenantDisplayName, 'Contoso');
-    assert.deepEqual(progress.at(-1), { tenantsDone: 3, tenantsTotal: 3 });
+    assert.deepEqual(progress.at(-1), { tenantsDone: 3, tenantsTotal: 3, subscriptionsFound: 2 });
     assert.ok(warnings.some((w) => w.includes('AADSTS50076')), warnings.join('\n'));
     const profile = env.readJson('azureProfile.json');
     assert.equal(profile.subscriptions.length, 2);

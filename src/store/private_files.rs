@@ -1,0 +1,58 @@
+//! The files of the config dir that hold secrets, and a warning when others can read them. az
+//! creates them 0600 but never checks again, so a cache copied with `cp`, restored from a backup
+//! or unpacked from an archive can sit readable by everyone without anyone noticing.
+
+use std::os::unix::fs::PermissionsExt;
+
+use super::config_dir::ConfigDir;
+
+/// The files holding tokens or client secrets.
+pub const SECRET_FILES: [&str; 2] = ["msal_token_cache.json", "service_principal_entries.json"];
+
+/// One warning line for each secret file that exists and that its group or others may read.
+/// A file that cannot be inspected gets no warning here; reading it reports the problem.
+pub fn exposed_secret_files(dir: &ConfigDir) -> Vec<String> {
+    SECRET_FILES
+        .iter()
+        .filter_map(|name| {
+            let path = dir.file(name);
+            let metadata = std::fs::metadata(&path).ok()?;
+            let mode = metadata.permissions().mode() & 0o777;
+            (metadata.is_file() && mode & 0o044 != 0).then(|| {
+                let shown = path.display();
+                format!(
+                    "'{shown}' holds secrets and can be read by other users (mode {mode:04o}); \
+                     run 'chmod 600 {}' to make it private.",
+                    shell_quoted(&shown.to_string())
+                )
+            })
+        })
+        .collect()
+}
+
+/// `path` as a POSIX shell word, quoted only when it needs to be.
+fn shell_quoted(path: &str) -> String {
+    if path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@%".contains(&b))
+    {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_paths_that_need_it() {
+        assert_eq!(
+            shell_quoted("/home/u/.azure/x.json"),
+            "/home/u/.azure/x.json"
+        );
+        assert_eq!(shell_quoted("/home/my dir/x"), "'/home/my dir/x'");
+        assert_eq!(shell_quoted("/it's"), r"'/it'\''s'");
+    }
+}
