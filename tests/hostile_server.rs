@@ -443,3 +443,24 @@ async fn device_code_interval_beyond_expiry_ends_at_expiry() {
     );
     assert_eq!(snapshot(env.config_dir.path()), before);
 }
+
+/// Faults come from a scenario file too: two 503s on the password grant are retried away,
+/// then the HTML page on `/tenants` ends the login with an error naming it.
+#[tokio::test(flavor = "multi_thread")]
+async fn faults_are_selected_per_endpoint_in_a_scenario_file() {
+    let env = TestEnv::with_scenario(load_scenario("faults.json")).await;
+    let before = snapshot(env.config_dir.path());
+    let run = run_with(&env, &["login", "-u", USER, "-p", PASSWORD], &[]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "ERROR: Invalid response from {}/tenants: the body is not JSON",
+            env.url()
+        )),
+        "{run:?}"
+    );
+    assert_eq!(env.grants("password"), 3);
+    let after = snapshot(env.config_dir.path());
+    assert!(before.iter().all(|(k, v)| after.get(k) == Some(v)));
+    assert!(!after.contains_key("azureProfile.json"));
+}

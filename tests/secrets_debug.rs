@@ -163,6 +163,28 @@ async fn no_flow_prints_a_secret_with_debug() {
         outputs.push(Output::of(flow, run(args).await));
     }
 
+    // Service principal logins are refused by this version; the refusal must not echo the
+    // client secret either.
+    const CLIENT_SECRET: &str = "sp-Cl1ent-Secr3t-value";
+    const SP_LOGIN: [&str; 8] = [
+        "login",
+        "--service-principal",
+        "-u",
+        "00000000-0000-4000-8000-00000000a99",
+        "-p",
+        CLIENT_SECRET,
+        "-t",
+        CONTOSO,
+    ];
+    let refused = run(&SP_LOGIN).await;
+    assert_eq!(refused.code, 1, "{refused:?}");
+    outputs.push(Output {
+        flow: "login (service principal, refused)",
+        stdout: refused.stdout,
+        stderr: refused.stderr,
+    });
+    issued.insert(("client_secret".into(), CLIENT_SECRET.into()));
+
     issued.extend(secrets_on_the_wire(&proxy));
     issued.insert(("password".into(), PASSWORD.into()));
     let kinds: BTreeSet<&str> = issued.iter().map(|(k, _)| k.as_str()).collect();
