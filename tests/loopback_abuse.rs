@@ -106,7 +106,8 @@ async fn slow_and_idle_clients_do_not_block_the_redirect() {
     let started = Instant::now();
     complete(login, port, &fields).await;
     assert!(
-        started.elapsed() < Duration::from_secs(5),
+        // Well under the 10 s a slow reader is allowed: nobody waited one out.
+        started.elapsed() < Duration::from_secs(8),
         "the redirect waited {:?}",
         started.elapsed()
     );
