@@ -5,9 +5,19 @@
 
 mod retry;
 
+// The retry loop's timer and clock: tokio and the system clock natively; without the `native`
+// feature (wasm32) there is no timer, and answers are handed over without retries.
+#[cfg(feature = "native")]
+#[path = "http/clock_native.rs"]
+mod clock;
+#[cfg(not(feature = "native"))]
+#[path = "http/clock_none.rs"]
+mod clock;
+
 use std::fmt;
 use std::time::Duration;
 
+use self::clock::Clock;
 pub use self::retry::{RetryDecision, RetryPolicy, decide as retry_decision, is_transient};
 use crate::diagnostics;
 use crate::error::{Error, Result};
@@ -439,54 +449,6 @@ impl HttpClient for ReqwestClient {
                 )
             });
             attempt += 1;
-        }
-    }
-}
-
-/// The timer and clock of the retry loop: tokio and the system clock natively; none without
-/// the `native` feature (wasm32), where answers are handed over without retries.
-struct Clock {
-    #[cfg(feature = "native")]
-    started: std::time::Instant,
-}
-
-impl Clock {
-    fn start() -> Self {
-        Self {
-            #[cfg(feature = "native")]
-            started: std::time::Instant::now(),
-        }
-    }
-
-    /// ` in N ms`, or nothing without a clock.
-    fn elapsed_text(&self) -> String {
-        #[cfg(feature = "native")]
-        return format!(" in {} ms", self.started.elapsed().as_millis());
-        #[cfg(not(feature = "native"))]
-        String::new()
-    }
-
-    fn unix_secs() -> u64 {
-        #[cfg(feature = "native")]
-        return std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        #[cfg(not(feature = "native"))]
-        0
-    }
-
-    /// Sleeps for `delay`; false when there is no timer to sleep with.
-    async fn sleep(delay: Duration) -> bool {
-        #[cfg(feature = "native")]
-        {
-            tokio::time::sleep(delay).await;
-            true
-        }
-        #[cfg(not(feature = "native"))]
-        {
-            let _ = delay;
-            false
         }
     }
 }

@@ -302,6 +302,7 @@ async fn scenario_files_load_and_the_port_can_be_fixed() {
         "paging.json",
         "duplicates.json",
         "failing.json",
+        "faults.json",
     ] {
         Scenario::from_file(&dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     }

@@ -198,12 +198,11 @@ async fn expect_clean_failure(target: Target, serve: FaultKind) {
 }
 
 /// Runs every target with the fault `make` gives for its endpoint (if any), a few at a time.
-async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) -> usize {
+async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) {
     let cases: Vec<(Target, FaultKind)> = TARGETS
         .iter()
         .filter_map(|t| Some((*t, make(t.endpoint)?)))
         .collect();
-    let count = cases.len();
     for chunk in cases.chunks(4) {
         let runs = chunk
             .iter()
@@ -215,7 +214,6 @@ async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) -> usiz
             }
         }
     }
-    count
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -442,4 +440,25 @@ async fn device_code_interval_beyond_expiry_ends_at_expiry() {
         env.grants(DEVICE_GRANT)
     );
     assert_eq!(snapshot(env.config_dir.path()), before);
+}
+
+/// Faults come from a scenario file too: two 503s on the password grant are retried away,
+/// then the HTML page on `/tenants` ends the login with an error naming it.
+#[tokio::test(flavor = "multi_thread")]
+async fn faults_are_selected_per_endpoint_in_a_scenario_file() {
+    let env = TestEnv::with_scenario(load_scenario("faults.json")).await;
+    let before = snapshot(env.config_dir.path());
+    let run = run_with(&env, &["login", "-u", USER, "-p", PASSWORD], &[]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "ERROR: Invalid response from {}/tenants: the body is not JSON",
+            env.url()
+        )),
+        "{run:?}"
+    );
+    assert_eq!(env.grants("password"), 3);
+    let after = snapshot(env.config_dir.path());
+    assert!(before.iter().all(|(k, v)| after.get(k) == Some(v)));
+    assert!(!after.contains_key("azureProfile.json"));
 }

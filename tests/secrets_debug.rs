@@ -163,6 +163,28 @@ async fn no_flow_prints_a_secret_with_debug() {
         outputs.push(Output::of(flow, run(args).await));
     }
 
+    // Service principal logins are refused by this version; the refusal must not echo the
+    // client secret either.
+    const CLIENT_SECRET: &str = "sp-Cl1ent-Secr3t-value";
+    const SP_LOGIN: [&str; 8] = [
+        "login",
+        "--service-principal",
+        "-u",
+        "00000000-0000-4000-8000-00000000a99",
+        "-p",
+        CLIENT_SECRET,
+        "-t",
+        CONTOSO,
+    ];
+    let refused = run(&SP_LOGIN).await;
+    assert_eq!(refused.code, 1, "{refused:?}");
+    outputs.push(Output {
+        flow: "login (service principal, refused)",
+        stdout: refused.stdout,
+        stderr: refused.stderr,
+    });
+    issued.insert(("client_secret".into(), CLIENT_SECRET.into()));
+
     issued.extend(secrets_on_the_wire(&proxy));
     issued.insert(("password".into(), PASSWORD.into()));
     let kinds: BTreeSet<&str> = issued.iter().map(|(k, _)| k.as_str()).collect();
@@ -336,4 +358,58 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
         assert!(!text.contains(S), "{text}");
     }
     assert_eq!(texts.len(), 20);
+}
+
+/// What `--debug` and `--verbose` say: each request and its answer with status and time, a
+/// retry and why, the files read and written, az's closing line; stdout is unchanged.
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_and_verbose_say_what_happened() {
+    use azlogin::emulator::{Fault, FaultEndpoint, Scenario};
+
+    let mut scenario = Scenario::default_scenario();
+    scenario.faults = vec![Fault {
+        endpoint: FaultEndpoint::Token,
+        grant_type: Some("password".into()),
+        times: Some(1),
+        serve: serde_json::from_str(r#"{"kind": "status", "status": 503, "retry_after": "0"}"#)
+            .expect("fault"),
+    }];
+    let env = TestEnv::with_scenario(scenario).await;
+    let run = env
+        .run(&["login", "-u", USER, "-p", PASSWORD, "--debug"])
+        .await
+        .ok();
+    let token = format!("POST {}/organizations/oauth2/v2.0/token", env.url());
+    let dir = env.config_dir.path().display().to_string();
+    for expected in [
+        "DEBUG: azlogin.cli: Command: az login\n".to_string(),
+        format!("DEBUG: azlogin.http: Request: {token}\n"),
+        format!("DEBUG: azlogin.http: Response: 503 from {token} in "),
+        format!("DEBUG: azlogin.http: Retried {token} after 0 ms: HTTP 503 (retry 1 of 3)\n"),
+        format!("DEBUG: azlogin.http: Response: 200 from {token} in "),
+        format!(
+            "DEBUG: azlogin.http: Request: GET {}/tenants?api-version=2022-12-01\n",
+            env.url()
+        ),
+        format!("DEBUG: azlogin.store: Wrote {dir}/msal_token_cache.json ("),
+        format!("DEBUG: azlogin.store: Wrote {dir}/azureProfile.json ("),
+        "INFO: azlogin.cli: Command ran in ".to_string(),
+    ] {
+        assert!(run.stderr.contains(&expected), "{expected}: {}", run.stderr);
+    }
+
+    let plain = env.run(&["account", "list"]).await.ok();
+    let verbose = env.run(&["account", "list", "--verbose"]).await.ok();
+    assert_eq!(verbose.stdout, plain.stdout);
+    assert!(plain.stderr.is_empty(), "{plain:?}");
+    let lines: Vec<&str> = verbose.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{verbose:?}");
+    let line = lines[0];
+    assert!(
+        line.starts_with("INFO: Command ran in ")
+            && line.contains(" seconds (init: ")
+            && line.contains(", invoke: ")
+            && line.ends_with(')'),
+        "{line}"
+    );
 }

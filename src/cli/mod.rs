@@ -29,6 +29,7 @@ use crate::store::{AzConfig, ConfigDir};
 
 /// Parses `args` (program name first), runs the command, and returns the exit code.
 pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
+    let started = std::time::Instant::now();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -46,13 +47,12 @@ pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(run(cli))
+    runtime.block_on(run(cli, started))
 }
 
 /// Runs the command with `--debug`/`--verbose` lines on stderr when asked for, and az's
-/// closing "Command ran in" line.
-async fn run(cli: Cli) -> i32 {
-    let started = std::time::Instant::now();
+/// closing "Command ran in" line (`init` is everything before the command itself).
+async fn run(cli: Cli, started: std::time::Instant) -> i32 {
     if cli.debug || cli.verbose {
         let debug = cli.debug;
         let level = if debug { Level::Debug } else { Level::Info };
@@ -74,11 +74,13 @@ async fn run(cli: Cli) -> i32 {
     diagnostics::debug("azlogin.cli", || {
         format!("Command: {}", command_path(&cli.command))
     });
+    let init = started.elapsed().as_secs_f64();
     let code = run_command(cli).await;
     diagnostics::info("azlogin.cli", || {
+        let total = started.elapsed().as_secs_f64();
         format!(
-            "Command ran in {:.3} seconds",
-            started.elapsed().as_secs_f64()
+            "Command ran in {total:.3} seconds (init: {init:.3}, invoke: {:.3})",
+            total - init
         )
     });
     code

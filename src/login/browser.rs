@@ -2,6 +2,7 @@
 //! the authorize URL, and the code redeemed. Every decision about a request is made in
 //! [`crate::oauth::authorize`]; this file only moves bytes, waits and stops waiting.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::net::Ipv4Addr;
 use std::pin::Pin;
@@ -11,13 +12,15 @@ use std::time::Duration;
 use rand::RngCore;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::oauth::authorize::{BrowserFlow, CodeAnswer, RedirectOutcome};
 use crate::oauth::landing::NOT_THE_REDIRECT;
-use crate::oauth::loopback::{LoopbackRequest, LoopbackResponse, Parsed, parse_request};
+use crate::oauth::loopback::{
+    LoopbackRequest, LoopbackResponse, Parsed, accepts_peer, parse_request,
+};
 use crate::oauth::pkce::FlowEntropy;
 use crate::oauth::token::{TokenContext, TokenResponse};
 
@@ -27,7 +30,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long sending an answer may take.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections read at once; more are closed unread.
+/// Connections read at once; a new one beyond this closes the oldest still being read, so
+/// slow or idle clients cannot keep the browser's redirect out.
 const MAX_CONNECTIONS: usize = 16;
 
 /// Shows the authorize URL to the user: opens a browser, prints it, or hands it to a host
@@ -162,6 +166,7 @@ async fn wait_for_code(
     let mut open = tokio::task::spawn_blocking(move || opener.open(&url, &endpoint));
     let mut opened = false;
     let mut readers: JoinSet<(TcpStream, Received)> = JoinSet::new();
+    let mut reading: VecDeque<AbortHandle> = VecDeque::new();
     loop {
         tokio::select! {
             biased;
@@ -176,13 +181,24 @@ async fn wait_for_code(
             }
             accepted = listener.accept() => {
                 // A failed accept (the peer already gone) is no reason to stop listening.
-                if let Ok((stream, _)) = accepted
-                    && readers.len() < MAX_CONNECTIONS
+                if let Ok((stream, peer)) = accepted
+                    && accepts_peer(peer.ip())
                 {
-                    readers.spawn(read_request(stream));
+                    reading.retain(|r| !r.is_finished());
+                    if reading.len() >= MAX_CONNECTIONS
+                        && let Some(oldest) = reading.pop_front()
+                    {
+                        oldest.abort();
+                    }
+                    reading.push_back(readers.spawn(read_request(stream)));
                 }
             }
-            Some(Ok((mut stream, received))) = readers.join_next() => {
+            Some(joined) = readers.join_next() => {
+                // A reader closed to make room ends here; matching `Ok` in the branch's pattern
+                // instead would leave this wait deaf to every later reader.
+                let Ok((mut stream, received)) = joined else {
+                    continue;
+                };
                 let reply = match received {
                     Received::Nothing => continue,
                     Received::Request(request) => flow.handle_request(&request),

@@ -3,9 +3,17 @@
 //! browser never waits on a half-open socket.
 
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
 
 /// The largest request the listener reads. A form_post answer is a few kilobytes.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+/// Whether the listener talks to a connection from `peer`. Browsers on this machine connect
+/// from 127.0.0.1; any other source (another loopback address a local process bound to on
+/// purpose) is closed unread.
+pub fn accepts_peer(peer: IpAddr) -> bool {
+    peer == IpAddr::V4(Ipv4Addr::LOCALHOST)
+}
 
 /// One HTTP request read from the loopback socket. `Debug` hides the target and the body: they
 /// may carry an authorization code.
@@ -236,6 +244,20 @@ mod tests {
                 .expect("utf8")
                 .contains("Content-Type: text/html; charset=utf-8\r\n")
         );
+    }
+
+    #[test]
+    fn only_127_0_0_1_is_a_peer() {
+        assert!(accepts_peer("127.0.0.1".parse().expect("ip")));
+        for other in [
+            "127.0.0.2",
+            "127.1.2.3",
+            "::1",
+            "::ffff:127.0.0.1",
+            "10.0.0.1",
+        ] {
+            assert!(!accepts_peer(other.parse().expect("ip")), "{other}");
+        }
     }
 
     #[test]
