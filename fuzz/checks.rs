@@ -3,7 +3,7 @@
 //! `tests/fuzz_regressions.rs`, which replays every kept crash input in the normal test suite.
 
 use azlogin::http::HttpResponse;
-use azlogin::ini::Ini;
+use azlogin::ini::{DEFAULT_SECTION, Ini};
 use azlogin::oauth::authority::Authority;
 use azlogin::oauth::authorize::{BrowserFlow, RedirectOutcome};
 use azlogin::oauth::claims::{ClientInfo, decode_jwt_claims, username};
@@ -119,17 +119,29 @@ pub fn token_cache(data: &[u8]) {
     }
 }
 
-/// `config` and `clouds.config`: what parses is written as configparser writes it, and reading
-/// that gives the same document.
+/// `config` and `clouds.config`: what parses is written as configparser writes it, reading that
+/// gives the same sections and values, and writing it again gives the same text. (An empty
+/// `[DEFAULT]` is not written, as configparser does not write it, so it may vanish.)
 pub fn ini(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(parsed) = Ini::parse(text) {
-        let written = parsed.to_string();
-        match Ini::parse(&written) {
-            Ok(again) => assert_eq!(again, parsed, "written as {written:?}"),
-            Err(e) => panic!("the INI's own output does not parse ({e}): {written:?}"),
-        }
+    let Ok(parsed) = Ini::parse(text) else {
+        return;
+    };
+    let written = parsed.to_string();
+    let again = match Ini::parse(&written) {
+        Ok(again) => again,
+        Err(e) => panic!("the INI's own output does not parse ({e}): {written:?}"),
+    };
+    assert_eq!(again.to_string(), written);
+    let names: Vec<&str> = parsed.sections().collect();
+    assert_eq!(again.sections().collect::<Vec<_>>(), names, "{written:?}");
+    for name in names.into_iter().chain([DEFAULT_SECTION]) {
+        assert_eq!(
+            again.section(name).unwrap_or_default(),
+            parsed.section(name).unwrap_or_default(),
+            "[{name}] written as {written:?}"
+        );
     }
 }
