@@ -265,9 +265,14 @@ fn string(v: Option<&Value>) -> Option<String> {
 pub fn parse_server_error(response: &HttpResponse) -> Option<ServerError> {
     let v: Value = serde_json::from_slice(&response.body).ok()?;
     let error = v.get("error")?.as_str()?.to_string();
+    let error_description = string(v.get("error_description")).unwrap_or_default();
+    if error.is_empty() && error_description.is_empty() {
+        // Nothing to show the user: not an Entra error, whatever its shape.
+        return None;
+    }
     Some(ServerError {
         error,
-        error_description: string(v.get("error_description")).unwrap_or_default(),
+        error_description,
         error_codes: v
             .get("error_codes")
             .and_then(Value::as_array)

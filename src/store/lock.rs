@@ -17,7 +17,9 @@
 //! Two things azlogin adds, both invisible to az:
 //! - A lock file whose recorded holder no longer exists (a process killed while holding it)
 //!   ends phase 1 at once instead of after 5 s; the flock of phase 2 still excludes a live
-//!   holder, since the kernel drops a dead process's flock but never a live one's.
+//!   holder, since the kernel drops a dead process's flock but never a live one's. (A holder in
+//!   another PID namespace sharing the directory looks gone too; it is then waited for by phase
+//!   2 alone.)
 //! - A flock taken on a lock file that its holder deleted meanwhile (it released between our
 //!   open and our flock) is no lock at all: the file in place is checked to be the one locked,
 //!   and the attempt starts over when it is not.

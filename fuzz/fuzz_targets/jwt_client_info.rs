@@ -1,0 +1,8 @@
+//! Fuzz target `jwt_client_info`; what it checks is in `fuzz/checks.rs`.
+#![no_main]
+
+#[path = "../checks.rs"]
+#[allow(dead_code)]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::jwt_client_info(data));
