@@ -149,7 +149,15 @@ impl TestEnv {
 
     /// Runs `azlogin args…` to completion.
     pub async fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(&[], args).await
+    }
+
+    /// Runs `azlogin args…` to completion with extra environment variables.
+    pub async fn run_with_env(&self, vars: &[(&str, String)], args: &[&str]) -> Run {
         let mut cmd = self.command(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
         let out = tokio::task::spawn_blocking(move || cmd.output())
             .await
             .expect("join")
