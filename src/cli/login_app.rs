@@ -23,19 +23,6 @@ impl LoginEvents for AppEvents {
     }
 }
 
-/// The identity named by `--client-id`, `--object-id` or `--resource-id` (at most one).
-pub fn managed_identity_id(args: &LoginArgs) -> Result<ManagedIdentityId> {
-    match (&args.client_id, &args.object_id, &args.resource_id) {
-        (None, None, None) => Ok(ManagedIdentityId::SystemAssigned),
-        (Some(c), None, None) => Ok(ManagedIdentityId::ClientId(c.clone())),
-        (None, Some(o), None) => Ok(ManagedIdentityId::ObjectId(o.clone())),
-        (None, None, Some(r)) => Ok(ManagedIdentityId::ResourceId(r.clone())),
-        _ => Err(Error::Usage(
-            "Usage error: Provide only one of --client-id, --object-id, --resource-id.".into(),
-        )),
-    }
-}
-
 /// The service principal's credential as az picks it: a secret first, then a certificate,
 /// then a federated token; with none of them a terminal is asked for the password (secret).
 fn service_principal_credential(args: &LoginArgs) -> Result<ServicePrincipalCredential> {
@@ -103,7 +90,7 @@ pub async fn managed_identity(
     console: Console,
 ) -> Result<Option<Value>> {
     let request = ManagedIdentityLogin {
-        id: managed_identity_id(&args)?,
+        id: ManagedIdentityId::from_ids(args.client_id, args.object_id, args.resource_id)?,
         allow_no_subscriptions: args.allow_no_subscriptions,
     };
     let outcome = session
