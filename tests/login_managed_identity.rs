@@ -80,6 +80,9 @@ async fn imds_system_assigned_login_writes_az_s_user() {
         );
         assert_eq!(e["tenantId"], CONTOSO);
         assert!(e.get("tenantDisplayName").is_none());
+        // az prints these entries before its `cloudName` renaming.
+        assert_eq!(e["environmentName"], CLOUD);
+        assert!(e.get("cloudName").is_none());
     }
     let profile = env.read_json("azureProfile.json");
     let stored = profile["subscriptions"][0].as_object().expect("entry");

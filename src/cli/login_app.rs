@@ -54,12 +54,20 @@ fn service_principal_credential(args: &LoginArgs) -> Result<ServicePrincipalCred
     )))
 }
 
-fn output(outcome: LoginOutcome) -> Option<Value> {
+/// The JSON list az prints: with `cloudName` after a service principal login, but with the
+/// stored `environmentName` after `--identity` (az returns those entries before renaming).
+fn output(outcome: LoginOutcome, rename_cloud: bool) -> Option<Value> {
     Some(Value::Array(
         outcome
             .subscriptions
             .iter()
-            .map(|s| s.to_output_json())
+            .map(|s| {
+                if rename_cloud {
+                    s.to_output_json()
+                } else {
+                    s.to_json()
+                }
+            })
             .collect(),
     ))
 }
@@ -80,7 +88,7 @@ pub async fn service_principal(
     let outcome = session
         .login_service_principal(request, &AppEvents(console))
         .await?;
-    Ok(output(outcome))
+    Ok(output(outcome, true))
 }
 
 /// `login --identity`, after the usage checks.
@@ -96,5 +104,5 @@ pub async fn managed_identity(
     let outcome = session
         .login_managed_identity(request, &AppEvents(console))
         .await?;
-    Ok(output(outcome))
+    Ok(output(outcome, false))
 }

@@ -168,6 +168,8 @@ impl Responder {
         if let Some(leaf) = jwt.header["x5c"][0].as_str()
             && !sp.trusted_subjects.is_empty()
         {
+            // MSAL sends each certificate as the PEM body, line breaks included; Entra accepts that.
+            let leaf: String = leaf.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             let der = STANDARD.decode(leaf).map_err(|_| malformed())?;
             let (subject, key) = certificate_subject_and_key(&der).ok_or_else(malformed)?;
             if !sp.trusted_subjects.iter().any(|s| s == &subject) {

@@ -123,3 +123,95 @@ fn a_service_principal_logged_in_by_az_serves_azlogin() {
     pair.same_files();
     assert_eq!(pair.az.read(SP_FILE), pair.azlogin.read(SP_FILE));
 }
+
+const CERT_APP: &str = "ce570000-0000-4000-8000-00000000c0de";
+const MI_CLIENT: &str = "05e00000-0000-4000-8000-0000000000c2";
+
+/// The scenario with every kind of app (tests/scenarios/apps.json).
+fn apps_emulator() -> Emu {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/apps.json");
+    Emu::with_scenario(Scenario::from_file(std::path::Path::new(path)).expect("apps.json"))
+}
+
+/// `tool args…` in `side` with extra environment variables.
+fn run_with(side: &Side, tool: Tool, vars: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = side.command(tool, args);
+    cmd.envs(vars.iter().copied());
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// az's own certificate assertions (MSAL's) pass the emulator's checks, both tools store the
+/// same entry, and each re-signs from the other's stored certificate path.
+#[test]
+fn certificate_logins_match_az() {
+    let Some(az) = interop() else { return };
+    let emu = apps_emulator();
+    let cert = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/service-principal/cert.pem"
+    );
+    for extra in [&[][..], &["--use-cert-sn-issuer"][..]] {
+        let mut login = vec![
+            "login",
+            "--service-principal",
+            "-u",
+            CERT_APP,
+            "--certificate",
+            cert,
+            "--tenant",
+            CONTOSO,
+        ];
+        login.extend_from_slice(extra);
+        let (by_az, az_run) = Side::logged_in(az, &emu, Tool::Az, &login);
+        let (by_azlogin, azlogin_run) = Side::logged_in(az, &emu, Tool::Azlogin, &login);
+        assert_eq!(mask(&az_run.stdout), mask(&azlogin_run.stdout), "{extra:?}");
+        assert_eq!(by_az.read(SP_FILE), by_azlogin.read(SP_FILE), "{extra:?}");
+        same_files(&by_az, &by_azlogin);
+        // Each tool signs a new assertion from the path the other stored.
+        let grants = emu.grants("client_credentials");
+        by_az.expire_access_tokens();
+        by_azlogin.expire_access_tokens();
+        by_az.azlogin(TOKEN).ok();
+        by_azlogin.az(TOKEN).ok();
+        assert_eq!(emu.grants("client_credentials"), grants + 2);
+    }
+}
+
+/// `login --identity` over IMDS (its address from AZURE_POD_IDENTITY_AUTHORITY_HOST): az and
+/// azlogin print and store the same entries, `user.assignedIdentityInfo` included.
+#[test]
+fn managed_identity_logins_match_az() {
+    let Some(az) = interop() else { return };
+    let emu = apps_emulator();
+    let vars = [("AZURE_POD_IDENTITY_AUTHORITY_HOST", emu.url.as_str())];
+    for login in [
+        &["login", "--identity"][..],
+        &["login", "--identity", "--client-id", MI_CLIENT][..],
+    ] {
+        let sides: Vec<(Side, Run)> = [Tool::Az, Tool::Azlogin]
+            .into_iter()
+            .map(|tool| {
+                let side = Side::new(az, &emu);
+                side.register_cloud(tool, &emu);
+                let run = run_with(&side, tool, &vars, login);
+                (side, run.ok())
+            })
+            .collect();
+        let [(by_az, az_run), (by_azlogin, azlogin_run)] = &sides[..] else {
+            unreachable!("two sides")
+        };
+        assert_eq!(az_run.stdout, azlogin_run.stdout, "{login:?}");
+        assert_eq!(az_run.stderr, azlogin_run.stderr, "{login:?}");
+        same_files(by_az, by_azlogin);
+        // Each tool gets a token for the other's managed identity login.
+        let from_az = run_with(by_az, Tool::Azlogin, &vars, TOKEN).ok().json();
+        let from_azlogin = run_with(by_azlogin, Tool::Az, &vars, TOKEN).ok().json();
+        assert_eq!(from_az["tenant"], from_azlogin["tenant"]);
+        assert_eq!(from_az["subscription"], from_azlogin["subscription"]);
+    }
+}
