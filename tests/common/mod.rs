@@ -2,6 +2,7 @@
 //! registered with a custom cloud pointing at it, and the real `azlogin` binary run against it.
 #![allow(dead_code)]
 
+pub mod federated;
 pub mod proxy;
 pub mod pty;
 

@@ -1,7 +1,8 @@
-//! Service principals shared with the real az: one logged in by azlogin serves
-//! `az account get-access-token`, one logged in by az serves `azlogin account get-access-token`,
-//! both write the same service_principal_entries.json, profile and token cache, and each
-//! tool's logout removes what the other wrote.
+//! Service principals and managed identities shared with the real az: one logged in by azlogin
+//! serves `az account get-access-token`, one logged in by az serves `azlogin account
+//! get-access-token`; for a secret, a certificate (with and without subject name + issuer), a
+//! federated token and `--identity` both print and write the same (service_principal_entries.json,
+//! profile, token cache), and each tool's logout removes what the other wrote.
 
 use azlogin::emulator::{Scenario, ServicePrincipal};
 
@@ -125,6 +126,7 @@ fn a_service_principal_logged_in_by_az_serves_azlogin() {
 }
 
 const CERT_APP: &str = "ce570000-0000-4000-8000-00000000c0de";
+const FED_APP: &str = "fed00000-0000-4000-8000-00000000c0de";
 const MI_CLIENT: &str = "05e00000-0000-4000-8000-0000000000c2";
 
 /// The scenario with every kind of app (tests/scenarios/apps.json).
@@ -180,6 +182,36 @@ fn certificate_logins_match_az() {
         by_azlogin.az(TOKEN).ok();
         assert_eq!(emu.grants("client_credentials"), grants + 2);
     }
+}
+
+/// A federated token: both tools store it as `client_assertion` and use the other's.
+#[test]
+fn federated_token_logins_match_az() {
+    let Some(az) = interop() else { return };
+    let emu = apps_emulator();
+    let token = crate::common::federated::federated_token(&crate::common::federated::good_claims());
+    let login = [
+        "login",
+        "--service-principal",
+        "-u",
+        FED_APP,
+        "--federated-token",
+        &token,
+        "--tenant",
+        CONTOSO,
+    ];
+    let (by_az, az_run) = Side::logged_in(az, &emu, Tool::Az, &login);
+    let (by_azlogin, azlogin_run) = Side::logged_in(az, &emu, Tool::Azlogin, &login);
+    assert_eq!(mask(&az_run.stdout), mask(&azlogin_run.stdout));
+    assert!(!azlogin_run.stdout.contains(&token) && !azlogin_run.stderr.contains(&token));
+    assert_eq!(by_az.read(SP_FILE), by_azlogin.read(SP_FILE));
+    same_files(&by_az, &by_azlogin);
+    let grants = emu.grants("client_credentials");
+    by_az.expire_access_tokens();
+    by_azlogin.expire_access_tokens();
+    by_az.azlogin(TOKEN).ok();
+    by_azlogin.az(TOKEN).ok();
+    assert_eq!(emu.grants("client_credentials"), grants + 2);
 }
 
 /// `login --identity` over IMDS (its address from AZURE_POD_IDENTITY_AUTHORITY_HOST): az and
