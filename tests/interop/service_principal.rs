@@ -169,18 +169,8 @@ fn certificate_logins_match_az() {
             CONTOSO,
         ];
         login.extend_from_slice(extra);
-        let (by_az, az_run) = Side::logged_in(az, &emu, Tool::Az, &login);
-        let (by_azlogin, azlogin_run) = Side::logged_in(az, &emu, Tool::Azlogin, &login);
-        assert_eq!(mask(&az_run.stdout), mask(&azlogin_run.stdout), "{extra:?}");
-        assert_eq!(by_az.read(SP_FILE), by_azlogin.read(SP_FILE), "{extra:?}");
-        same_files(&by_az, &by_azlogin);
         // Each tool signs a new assertion from the path the other stored.
-        let grants = emu.grants("client_credentials");
-        by_az.expire_access_tokens();
-        by_azlogin.expire_access_tokens();
-        by_az.azlogin(TOKEN).ok();
-        by_azlogin.az(TOKEN).ok();
-        assert_eq!(emu.grants("client_credentials"), grants + 2);
+        both_log_in_alike_and_serve_each_other(az, &emu, &login);
     }
 }
 
@@ -200,11 +190,18 @@ fn federated_token_logins_match_az() {
         "--tenant",
         CONTOSO,
     ];
-    let (by_az, az_run) = Side::logged_in(az, &emu, Tool::Az, &login);
-    let (by_azlogin, azlogin_run) = Side::logged_in(az, &emu, Tool::Azlogin, &login);
-    assert_eq!(mask(&az_run.stdout), mask(&azlogin_run.stdout));
+    let azlogin_run = both_log_in_alike_and_serve_each_other(az, &emu, &login);
     assert!(!azlogin_run.stdout.contains(&token) && !azlogin_run.stderr.contains(&token));
-    assert_eq!(by_az.read(SP_FILE), by_azlogin.read(SP_FILE));
+}
+
+/// `login` by az in one dir and by azlogin in another: the same output and files; then, with
+/// the cached tokens expired, each tool gets a new one from the credential the other stored.
+/// Returns azlogin's login run.
+fn both_log_in_alike_and_serve_each_other(az: &std::path::Path, emu: &Emu, login: &[&str]) -> Run {
+    let (by_az, az_run) = Side::logged_in(az, emu, Tool::Az, login);
+    let (by_azlogin, azlogin_run) = Side::logged_in(az, emu, Tool::Azlogin, login);
+    assert_eq!(mask(&az_run.stdout), mask(&azlogin_run.stdout), "{login:?}");
+    assert_eq!(by_az.read(SP_FILE), by_azlogin.read(SP_FILE), "{login:?}");
     same_files(&by_az, &by_azlogin);
     let grants = emu.grants("client_credentials");
     by_az.expire_access_tokens();
@@ -212,6 +209,7 @@ fn federated_token_logins_match_az() {
     by_az.azlogin(TOKEN).ok();
     by_azlogin.az(TOKEN).ok();
     assert_eq!(emu.grants("client_credentials"), grants + 2);
+    azlogin_run
 }
 
 /// `login --identity` over IMDS (its address from AZURE_POD_IDENTITY_AUTHORITY_HOST): az and
