@@ -115,7 +115,6 @@ impl Session {
             subscription: request.tenant.is_none().then(|| account.id().to_string()),
             tenant: current,
             token_type: token.token_type,
-            warnings: Vec::new(),
         })
     }
 
