@@ -235,6 +235,13 @@ async fn a_wrong_secret_is_entra_s_error_and_saves_nothing() {
             .starts_with("ERROR: AADSTS7000215: Invalid client secret provided."),
         "{run:?}"
     );
+    // az's recommendation for AADSTS7000215, instead of the login command.
+    assert!(
+        run.stderr.ends_with(
+            "\nThe error may be caused by passing a service principal certificate with --password. Please note that --password no longer accepts a service principal certificate. To pass a service principal certificate, use --certificate instead.\n"
+        ),
+        "{run:?}"
+    );
     assert!(!run.stderr.contains(wrong) && !run.stdout.contains(wrong));
     assert!(!env.path("service_principal_entries.json").exists());
     assert!(!env.path("azureProfile.json").exists());

@@ -72,6 +72,66 @@ fn both_tools_write_the_same_files_for_a_service_principal() {
     same_files(&by_az, &by_azlogin);
 }
 
+/// A wrong secret, a wrong certificate and a missing password: az's messages, word for word,
+/// and nothing stored by either tool.
+#[test]
+fn failed_service_principal_logins_print_what_az_prints() {
+    let Some(az) = interop() else { return };
+    let emu = apps_emulator();
+    let side = Side::new(az, &emu);
+    side.register_cloud(Tool::Az, &emu);
+    let pair = Pair::split(side);
+    let other_cert = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/service-principal/other-cert.pem"
+    );
+    let wrong_secret = [
+        "login",
+        "--service-principal",
+        "-u",
+        APP,
+        "-p",
+        "nope",
+        "--tenant",
+        CONTOSO,
+    ];
+    let wrong_cert = [
+        "login",
+        "--service-principal",
+        "-u",
+        CERT_APP,
+        "--certificate",
+        other_cert,
+        "--tenant",
+        CONTOSO,
+    ];
+    let no_password = [
+        "login",
+        "--service-principal",
+        "-u",
+        APP,
+        "--tenant",
+        CONTOSO,
+    ];
+    for args in [&wrong_secret[..], &wrong_cert[..], &no_password[..]] {
+        let run = pair.same(args, Compare::Masked);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+    }
+    pair.same(
+        &[
+            "login",
+            "--identity",
+            "--client-id",
+            "a",
+            "--object-id",
+            "b",
+        ],
+        Compare::Exact,
+    );
+    assert!(!pair.az.path(SP_FILE).exists() && !pair.azlogin.path(SP_FILE).exists());
+    pair.same_files();
+}
+
 #[test]
 fn a_service_principal_logged_in_by_azlogin_serves_az() {
     let Some(az) = interop() else { return };
