@@ -131,6 +131,24 @@ async fn imds_system_assigned_login_writes_az_s_user() {
         2
     );
 
+    // az's scopes_to_resource: the first scope, its suffix stripped.
+    let graph = env
+        .run_with_env(
+            &imds(&env),
+            &[
+                "account",
+                "get-access-token",
+                "--scope",
+                "https://graph.example/user_impersonation",
+                "https://other.example/.default",
+            ],
+        )
+        .await
+        .ok()
+        .json();
+    let claims = azlogin::emulator::jwt_claims(graph["accessToken"].as_str().unwrap_or_default())
+        .expect("a JWT");
+    assert_eq!(claims["aud"], "https://graph.example");
     let other = env
         .run_with_env(
             &imds(&env),
