@@ -215,11 +215,25 @@ impl Error {
     pub fn recommendation(&self) -> Option<String> {
         match self {
             Error::InteractionRequired { recommendation, .. } => Some(recommendation.clone()),
+            // az (`aad_error_handler`) says this instead of the login command for a bad secret.
+            e if e
+                .server_error()
+                .is_some_and(|s| s.error_codes.contains(&INVALID_CLIENT_SECRET)) =>
+            {
+                Some(PASSWORD_CERTIFICATE_WARNING.to_string())
+            }
             e if e.server_error().is_some() => Some(login_recommendation(None, &[], None)),
             _ => None,
         }
     }
 }
+
+/// AADSTS7000215: an invalid client secret.
+const INVALID_CLIENT_SECRET: u64 = 7000215;
+
+/// az's recommendation after AADSTS7000215 (a certificate passed as `--password` looks like a
+/// wrong secret).
+pub const PASSWORD_CERTIFICATE_WARNING: &str = "The error may be caused by passing a service principal certificate with --password. Please note that --password no longer accepts a service principal certificate. To pass a service principal certificate, use --certificate instead.";
 
 /// az's recommendation after a silent failure that needs a person.
 pub fn login_recommendation(

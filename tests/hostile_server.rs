@@ -131,7 +131,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 async fn run_with(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> Run {
     let mut vars = vec![("AZLOGIN_HTTP_TIMEOUT_MS", TIMEOUT_MS)];
     vars.extend_from_slice(extra);
-    env.run_with_vars(args, &vars).await
+    env.run_with_env(&vars, args).await
 }
 
 const FAST_RETRIES: [(&str, &str); 1] = [("AZLOGIN_HTTP_RETRY_MAX_DELAY_MS", "20")];

@@ -235,6 +235,13 @@ async fn a_wrong_secret_is_entra_s_error_and_saves_nothing() {
             .starts_with("ERROR: AADSTS7000215: Invalid client secret provided."),
         "{run:?}"
     );
+    // az's recommendation for AADSTS7000215, instead of the login command.
+    assert!(
+        run.stderr.ends_with(
+            "\nThe error may be caused by passing a service principal certificate with --password. Please note that --password no longer accepts a service principal certificate. To pass a service principal certificate, use --certificate instead.\n"
+        ),
+        "{run:?}"
+    );
     assert!(!run.stderr.contains(wrong) && !run.stdout.contains(wrong));
     assert!(!env.path("service_principal_entries.json").exists());
     assert!(!env.path("azureProfile.json").exists());
@@ -277,4 +284,31 @@ async fn usage_errors_are_az_s_words() {
         assert_eq!((run.code, run.stderr.as_str()), (1, *expected), "{args:?}");
         assert_eq!(run.stdout, "");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_tenant_uses_the_stored_credential_with_az_s_warning() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    login(&env).await.ok();
+    let run = env
+        .run(&["account", "get-access-token", "--tenant", FABRIKAM])
+        .await;
+    assert_no_secret(&run);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "WARNING: Could not retrieve credential from local cache for service principal {APP} under tenant {FABRIKAM}. Trying credential under tenant {CONTOSO}, assuming that is an app credential.\n"
+        )),
+        "{run:?}"
+    );
+    // The app lives in Contoso only, so Fabrikam's token endpoint refuses it (AADSTS700016).
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("ERROR: AADSTS700016:"), "{run:?}");
+    let last = env
+        .emulator
+        .request_log()
+        .into_iter()
+        .rev()
+        .find(|r| r.grant_type.as_deref() == Some("client_credentials"))
+        .expect("a grant");
+    assert_eq!(last.tenant.as_deref(), Some(FABRIKAM));
 }

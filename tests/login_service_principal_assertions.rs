@@ -10,17 +10,13 @@ use std::os::unix::fs::PermissionsExt;
 use azlogin::emulator::{FederatedCredential, Scenario, ServicePrincipal};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::federated::{AUDIENCE, ISSUER, SUBJECT, federated_token, good_claims, now};
 use common::*;
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::signature::{SignatureEncoding, Signer};
 use serde_json::{Value, json};
 
 const CERT_APP: &str = "ce570000-0000-4000-8000-00000000c0de";
 const SNI_APP: &str = "5a150000-0000-4000-8000-00000000c0de";
 const FED_APP: &str = "fed00000-0000-4000-8000-00000000c0de";
-const ISSUER: &str = "https://token.actions.example";
-const SUBJECT: &str = "repo:contoso/app:ref:refs/heads/main";
-const AUDIENCE: &str = "api://AzureADTokenExchange";
 
 const CERT_PEM: &str = include_str!("fixtures/service-principal/cert.pem");
 const OTHER_PEM: &str = include_str!("fixtures/service-principal/other-cert.pem");
@@ -69,35 +65,6 @@ fn scenario() -> Scenario {
         ..app(FED_APP)
     });
     s
-}
-
-/// A token from the "external issuer", signed with the fixture key.
-fn federated_token(claims: Value) -> String {
-    let key_der = pem::parse_many(CERT_PEM)
-        .expect("pem")
-        .into_iter()
-        .find(|b| b.tag() == "PRIVATE KEY")
-        .expect("key");
-    let key = rsa::RsaPrivateKey::from_pkcs8_der(key_der.contents()).expect("rsa key");
-    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key);
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","typ":"JWT"}"#),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
-    let sig = signer.sign(input.as_bytes()).to_bytes();
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
-
-fn good_claims() -> Value {
-    json!({"iss": ISSUER, "sub": SUBJECT, "aud": AUDIENCE, "iat": now(), "nbf": now(), "exp": now() + 600})
 }
 
 fn entries(env: &TestEnv) -> Value {
@@ -216,7 +183,7 @@ async fn subject_name_and_issuer_sends_the_chain_and_is_recorded() {
 #[tokio::test(flavor = "multi_thread")]
 async fn federated_token_login_stores_the_assertion() {
     let env = TestEnv::with_scenario(scenario()).await;
-    let token = federated_token(good_claims());
+    let token = federated_token(&good_claims());
     let run = sp_login(&env, FED_APP, &["--federated-token", &token])
         .await
         .ok();
@@ -238,7 +205,7 @@ async fn federated_tokens_are_checked_for_issuer_subject_audience_and_time() {
     let with = |k: &str, v: Value| {
         let mut c = good_claims();
         c[k] = v;
-        federated_token(c)
+        federated_token(&c)
     };
     let cases = [
         (
@@ -265,7 +232,7 @@ async fn federated_tokens_are_checked_for_issuer_subject_audience_and_time() {
         assert!(!run.stderr.contains(&token));
     }
     // A token signed by another key: the signature check.
-    let good = federated_token(good_claims());
+    let good = federated_token(&good_claims());
     let (input, _) = good.rsplit_once('.').expect("jwt");
     let forged = format!("{input}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]));
     let run = sp_login(&env, FED_APP, &["--federated-token", &forged]).await;

@@ -93,7 +93,7 @@ async fn no_flow_prints_a_secret_with_debug() {
         let mut all = args.to_vec();
         all.push("--debug");
         let env = &env;
-        async move { env.run_with_vars(&all, &via_proxy).await }
+        async move { env.run_with_env(&via_proxy, &all).await }
     };
     let mut outputs = Vec::new();
     let mut issued = BTreeSet::new();

@@ -106,7 +106,51 @@ export interface BrowserLoginOptions extends LoginCommon {
   openBrowser?: (url: string) => void | Promise<void>;
 }
 
-export type LoginOptions = DeviceCodeLoginOptions | PasswordLoginOptions | BrowserLoginOptions;
+/** A service principal's credential: exactly one of a secret, a certificate or a federated token. */
+export type ServicePrincipalCredential =
+  | { secret: string; certificate?: never; federatedToken?: never }
+  | {
+      /** Path of a PEM file holding the private key and the certificate. */
+      certificate: string;
+      /** Send the certificate chain (`x5c`) for subject name + issuer authentication. */
+      useCertSnIssuer?: boolean;
+      secret?: never;
+      federatedToken?: never;
+    }
+  | {
+      /** A JWT from an issuer the app trusts (workload identity federation). */
+      federatedToken: string;
+      secret?: never;
+      certificate?: never;
+    };
+
+/** `az login --service-principal`: the credential is saved in service_principal_entries.json. */
+export interface ServicePrincipalLoginOptions extends LoginCommon {
+  servicePrincipal: {
+    /** The application (client) id. */
+    clientId: string;
+    /** The tenant (GUID or domain); default: `tenant` of the options. */
+    tenant?: string;
+  } & ServicePrincipalCredential;
+}
+
+/**
+ * `az login --identity`: this machine's managed identity (IMDS, or the App Service /
+ * Machine Learning endpoint the environment names). At most one id; none is system-assigned.
+ */
+export interface ManagedIdentityLoginOptions extends LoginCommon {
+  managedIdentity:
+    | { clientId?: string; objectId?: never; resourceId?: never }
+    | { objectId: string; clientId?: never; resourceId?: never }
+    | { resourceId: string; clientId?: never; objectId?: never };
+}
+
+export type LoginOptions =
+  | DeviceCodeLoginOptions
+  | PasswordLoginOptions
+  | BrowserLoginOptions
+  | ServicePrincipalLoginOptions
+  | ManagedIdentityLoginOptions;
 
 export declare function login(options?: LoginOptions): Promise<Subscription[]>;
 

@@ -87,7 +87,10 @@ async function cancellable(signal, start) {
   }
 }
 
-/** Logs in, discovers subscriptions, saves the profile; resolves to this login's subscriptions. */
+/**
+ * Logs in (a person, `{ servicePrincipal }` or `{ managedIdentity }`), discovers subscriptions,
+ * saves the profile; resolves to this login's subscriptions.
+ */
 function login(options = {}) {
   const method = options.method ?? (options.username !== undefined ? 'password' : 'deviceCode');
   return cancellable(options.signal, (token, guard) =>
@@ -105,6 +108,8 @@ function login(options = {}) {
         concurrency: options.concurrency,
         timeoutMs: options.timeoutMs,
         session: sessionOf(options),
+        servicePrincipal: options.servicePrincipal,
+        managedIdentity: options.managedIdentity,
       },
       {
         onDeviceCode: guard(options.onDeviceCode),

@@ -44,11 +44,8 @@ pub async fn run(session: &Session, command: AccountCommand, console: Console) -
         }
         AccountCommand::GetAccessToken(args) => {
             let result = session
-                .get_access_token(&token_request(session, args)?)
+                .get_access_token_warning(&token_request(session, args)?, &|w| console.warning(w))
                 .await?;
-            for w in &result.warnings {
-                console.warning(w);
-            }
             Ok((Some(token_json(&result)), None))
         }
     }

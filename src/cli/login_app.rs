@@ -23,19 +23,6 @@ impl LoginEvents for AppEvents {
     }
 }
 
-/// The identity named by `--client-id`, `--object-id` or `--resource-id` (at most one).
-pub fn managed_identity_id(args: &LoginArgs) -> Result<ManagedIdentityId> {
-    match (&args.client_id, &args.object_id, &args.resource_id) {
-        (None, None, None) => Ok(ManagedIdentityId::SystemAssigned),
-        (Some(c), None, None) => Ok(ManagedIdentityId::ClientId(c.clone())),
-        (None, Some(o), None) => Ok(ManagedIdentityId::ObjectId(o.clone())),
-        (None, None, Some(r)) => Ok(ManagedIdentityId::ResourceId(r.clone())),
-        _ => Err(Error::Usage(
-            "Usage error: Provide only one of --client-id, --object-id, --resource-id.".into(),
-        )),
-    }
-}
-
 /// The service principal's credential as az picks it: a secret first, then a certificate,
 /// then a federated token; with none of them a terminal is asked for the password (secret).
 fn service_principal_credential(args: &LoginArgs) -> Result<ServicePrincipalCredential> {
@@ -67,12 +54,20 @@ fn service_principal_credential(args: &LoginArgs) -> Result<ServicePrincipalCred
     )))
 }
 
-fn output(outcome: LoginOutcome) -> Option<Value> {
+/// The JSON list az prints: with `cloudName` after a service principal login, but with the
+/// stored `environmentName` after `--identity` (az returns those entries before renaming).
+fn output(outcome: LoginOutcome, rename_cloud: bool) -> Option<Value> {
     Some(Value::Array(
         outcome
             .subscriptions
             .iter()
-            .map(|s| s.to_output_json())
+            .map(|s| {
+                if rename_cloud {
+                    s.to_output_json()
+                } else {
+                    s.to_json()
+                }
+            })
             .collect(),
     ))
 }
@@ -93,7 +88,7 @@ pub async fn service_principal(
     let outcome = session
         .login_service_principal(request, &AppEvents(console))
         .await?;
-    Ok(output(outcome))
+    Ok(output(outcome, true))
 }
 
 /// `login --identity`, after the usage checks.
@@ -103,11 +98,11 @@ pub async fn managed_identity(
     console: Console,
 ) -> Result<Option<Value>> {
     let request = ManagedIdentityLogin {
-        id: managed_identity_id(&args)?,
+        id: ManagedIdentityId::from_ids(args.client_id, args.object_id, args.resource_id)?,
         allow_no_subscriptions: args.allow_no_subscriptions,
     };
     let outcome = session
         .login_managed_identity(request, &AppEvents(console))
         .await?;
-    Ok(output(outcome))
+    Ok(output(outcome, false))
 }

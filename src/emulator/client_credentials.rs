@@ -168,6 +168,8 @@ impl Responder {
         if let Some(leaf) = jwt.header["x5c"][0].as_str()
             && !sp.trusted_subjects.is_empty()
         {
+            // MSAL sends each certificate as the PEM body, line breaks included; Entra accepts that.
+            let leaf: String = leaf.chars().filter(|c| !c.is_ascii_whitespace()).collect();
             let der = STANDARD.decode(leaf).map_err(|_| malformed())?;
             let (subject, key) = certificate_subject_and_key(&der).ok_or_else(malformed)?;
             if !sp.trusted_subjects.iter().any(|s| s == &subject) {
@@ -365,5 +367,86 @@ impl Jwt {
         let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key.clone());
         rsa::pkcs1v15::Signature::try_from(self.signature.as_slice())
             .is_ok_and(|sig| verifier.verify(self.signing_input.as_bytes(), &sig).is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::message::EmuRequest;
+    use super::super::scenario::Scenario;
+    use super::*;
+    use crate::oauth::client_assertion::CertificateCredential;
+
+    const BASE: &str = "http://127.0.0.1:9";
+    const TENANT: &str = "11111111-1111-4111-8111-111111111111";
+    const APP: &str = "ce570000-0000-4000-8000-00000000c0de";
+    const NOW: u64 = 1_795_572_234;
+    const PEM: &str = include_str!("../../tests/fixtures/service-principal/cert.pem");
+
+    fn responder() -> Responder {
+        let mut s = Scenario::default_scenario();
+        s.service_principals.push(ServicePrincipal {
+            client_id: APP.into(),
+            secret: String::new(),
+            tenant: TENANT.into(),
+            object_id: None,
+            certificates: vec![PEM.into()],
+            trusted_subjects: Vec::new(),
+            federated_credentials: Vec::new(),
+        });
+        Responder::with_seed(s, BASE, 3)
+    }
+
+    fn grant(r: &Responder, assertion: &str, secret: Option<&str>) -> EmuResponse {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            ("scope", "http://127.0.0.1:9//.default"),
+            ("client_assertion_type", JWT_BEARER_ASSERTION_TYPE),
+            ("client_assertion", assertion),
+        ];
+        if let Some(s) = secret {
+            form.push(("client_secret", s));
+        }
+        r.handle(
+            EmuRequest::post_form(&format!("/{TENANT}/oauth2/v2.0/token"), form),
+            NOW * 1000,
+        )
+    }
+
+    fn assertion(aud: &str, now: u64) -> String {
+        let cred = CertificateCredential::from_pem(PEM.as_bytes(), "cert.pem").expect("pem");
+        cred.assertion(APP, aud, now, "jti", false)
+            .expect("signs")
+            .secret()
+            .to_string()
+    }
+
+    #[test]
+    fn a_certificate_assertion_is_checked_for_audience_time_and_signature() {
+        let r = responder();
+        let endpoint = format!("{BASE}/{TENANT}/oauth2/v2.0/token");
+        let ok = grant(&r, &assertion(&endpoint, NOW), None);
+        assert_eq!(ok.status, 200, "{}", ok.text());
+        assert!(ok.json().get("refresh_token").is_none());
+        let code = |resp: EmuResponse| resp.json()["error_codes"][0].as_u64();
+        assert_eq!(
+            code(grant(
+                &r,
+                &assertion("https://elsewhere/t/oauth2/v2.0/token", NOW),
+                None
+            )),
+            Some(700021)
+        );
+        assert_eq!(
+            code(grant(&r, &assertion(&endpoint, NOW - 3600), None)),
+            Some(700024)
+        );
+        let good = assertion(&endpoint, NOW);
+        let (input, _) = good.rsplit_once('.').expect("jwt");
+        let forged = format!("{input}.{}", URL_SAFE_NO_PAD.encode([1u8; 256]));
+        assert_eq!(code(grant(&r, &forged, None)), Some(700027));
+        assert_eq!(code(grant(&r, "not.a.jwt", None)), Some(50027));
+        assert_eq!(code(grant(&r, &good, Some("s"))), Some(90111));
     }
 }

@@ -138,3 +138,76 @@ impl Responder {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::scenario::{ManagedIdentity, Scenario};
+    use super::super::tokens::jwt_claims;
+    use super::*;
+
+    const NOW_MS: u64 = 1_795_572_234_000;
+    const TENANT: &str = "11111111-1111-4111-8111-111111111111";
+
+    fn responder() -> Responder {
+        let mut s = Scenario::default_scenario();
+        s.managed_identity.identity_header = Some("hdr".into());
+        s.managed_identity.identities.push(ManagedIdentity {
+            tenant: TENANT.into(),
+            system_assigned: true,
+            client_id: "c1".into(),
+            object_id: "o1".into(),
+            resource_id: None,
+        });
+        Responder::with_seed(s, "http://127.0.0.1:9", 7)
+    }
+
+    const IMDS: &str = "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=http%3A%2F%2F127.0.0.1%3A9%2F";
+
+    #[test]
+    fn imds_needs_the_metadata_header_and_answers_strings() {
+        let r = responder();
+        let refused = r.handle(EmuRequest::get(IMDS), NOW_MS);
+        assert_eq!(refused.status, 400);
+        assert_eq!(
+            refused.json()["error_description"],
+            "Required metadata header not specified"
+        );
+        let ok = r.handle(EmuRequest::get(IMDS).header("Metadata", "true"), NOW_MS);
+        assert_eq!(ok.status, 200, "{}", ok.text());
+        let body = ok.json();
+        assert_eq!(body["expires_on"], (NOW_MS / 1000 + 4799).to_string());
+        assert_eq!(body["client_id"], "c1");
+        let claims = jwt_claims(body["access_token"].as_str().unwrap_or_default()).expect("jwt");
+        assert_eq!(
+            (claims["tid"].as_str(), claims["oid"].as_str()),
+            (Some(TENANT), Some("o1"))
+        );
+        assert_eq!(claims["idtyp"], "app");
+        let unknown = r.handle(
+            EmuRequest::get(&format!("{IMDS}&client_id=zz")).header("Metadata", "true"),
+            NOW_MS,
+        );
+        assert_eq!(unknown.json()["error_description"], "Identity not found");
+    }
+
+    #[test]
+    fn app_service_checks_its_header_and_machine_learning_is_off_unless_configured() {
+        let r = responder();
+        let path = "/msi/token?api-version=2019-08-01&resource=r";
+        let wrong = r.handle(
+            EmuRequest::get(path).header("X-IDENTITY-HEADER", "nope"),
+            NOW_MS,
+        );
+        assert_eq!(wrong.status, 401);
+        let ok = r.handle(
+            EmuRequest::get(path).header("X-IDENTITY-HEADER", "hdr"),
+            NOW_MS,
+        );
+        assert_eq!(ok.status, 200);
+        let off = r.handle(
+            EmuRequest::get("/msi/auth?api-version=2017-09-01&resource=r").header("secret", "x"),
+            NOW_MS,
+        );
+        assert_eq!(off.status, 404);
+    }
+}

@@ -600,6 +600,27 @@ mod tests {
     }
 
     #[test]
+    fn apps_scenario_configures_service_principals_and_managed_identities() {
+        let text = include_str!("../../tests/scenarios/apps.json");
+        let parsed = Scenario::from_json(text).expect("apps.json parses");
+        assert_eq!(parsed.service_principals.len(), 3);
+        assert_eq!(parsed.service_principals[1].certificates.len(), 1);
+        assert_eq!(
+            parsed.service_principals[2].federated_credentials[0].audiences,
+            ["api://AzureADTokenExchange"]
+        );
+        assert_eq!(parsed.managed_identity.identities.len(), 2);
+        let bad = text.replacen(
+            "\"tenant\": \"11111111-1111-4111-8111-111111111111\",\n        \"system_assigned\"",
+            "\"tenant\": \"99999999-9999-4999-8999-999999999999\",\n        \"system_assigned\"",
+            1,
+        );
+        assert_ne!(bad, text);
+        let err = Scenario::from_json(&bad).expect_err("unknown tenant");
+        assert!(err.to_string().contains("managed identity"), "{err}");
+    }
+
+    #[test]
     fn identity_server_json_shape_is_accepted_with_passwords() {
         // The reference example's file uses camelCase tenant keys; aliases accept them.
         let text = r#"{"users":[{"username":"u@c.example","password":"p","oid":"o","home_tenant":"t1"}],

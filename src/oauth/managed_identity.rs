@@ -40,6 +40,24 @@ pub enum ManagedIdentityId {
 }
 
 impl ManagedIdentityId {
+    /// The identity `--client-id`, `--object-id` or `--resource-id` names (none: the
+    /// system-assigned one); more than one is az's usage error.
+    pub fn from_ids(
+        client_id: Option<String>,
+        object_id: Option<String>,
+        resource_id: Option<String>,
+    ) -> Result<Self> {
+        match (client_id, object_id, resource_id) {
+            (None, None, None) => Ok(ManagedIdentityId::SystemAssigned),
+            (Some(c), None, None) => Ok(ManagedIdentityId::ClientId(c)),
+            (None, Some(o), None) => Ok(ManagedIdentityId::ObjectId(o)),
+            (None, None, Some(r)) => Ok(ManagedIdentityId::ResourceId(r)),
+            _ => Err(Error::Usage(
+                "Usage error: Provide only one of --client-id, --object-id, --resource-id.".into(),
+            )),
+        }
+    }
+
     /// The profile's `user.name`: `systemAssignedIdentity` or `userAssignedIdentity`.
     pub fn user_name(&self) -> &'static str {
         match self {
@@ -367,6 +385,15 @@ mod tests {
         assert_eq!(
             ManagedIdentityId::ClientId("a".into()).assigned_identity_info(),
             "MSIClient-a"
+        );
+        assert_eq!(
+            ManagedIdentityId::from_ids(None, Some("o".into()), None).expect("one id"),
+            ManagedIdentityId::ObjectId("o".into())
+        );
+        let two = ManagedIdentityId::from_ids(Some("c".into()), None, Some("r".into()));
+        assert_eq!(
+            two.expect_err("two ids").to_string(),
+            "Usage error: Provide only one of --client-id, --object-id, --resource-id."
         );
     }
 

@@ -100,14 +100,13 @@ impl Session {
                 "The account's assignedIdentityInfo '{identity_info}' is not one azlogin knows. Run `azlogin login --identity` again."
             ))
         })?;
-        let resource = match scopes {
-            [one] => scope_to_resource(one).to_string(),
-            _ => {
-                return Err(Error::Usage(
-                    "A managed identity gets a token for one resource at a time; pass one --scope or --resource.".into(),
-                ));
-            }
-        };
+        // az's `scopes_to_resource`: the first scope, without `/.default` or `/user_impersonation`.
+        let first = scopes.first().map(String::as_str).unwrap_or_default();
+        let resource = ["/.default", "/user_impersonation"]
+            .iter()
+            .find_map(|suffix| first.strip_suffix(suffix))
+            .unwrap_or(first)
+            .to_string();
         let token = self.managed_identity_token(&id, &resource).await?;
         Ok(AccessTokenResult {
             access_token: token.access_token,
@@ -115,7 +114,6 @@ impl Session {
             subscription: request.tenant.is_none().then(|| account.id().to_string()),
             tenant: current,
             token_type: token.token_type,
-            warnings: Vec::new(),
         })
     }
 

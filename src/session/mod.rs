@@ -2,6 +2,7 @@
 //! over the files in the config dir. Native only: it owns files, locks and the network client.
 
 mod accounts;
+mod any_login;
 mod files;
 mod login;
 mod managed_identity;
@@ -19,6 +20,7 @@ use crate::runtime::TokioRuntime;
 use crate::store::{AzConfig, ConfigDir};
 
 pub use accounts::{AccountListOptions, LogoutOutcome};
+pub use any_login::AnyLogin;
 pub use files::extra_ca_bundles;
 pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents, password_warning};
 pub use managed_identity::{ManagedIdentityLogin, NO_MANAGED_IDENTITY_SUBSCRIPTIONS};

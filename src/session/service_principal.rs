@@ -279,13 +279,13 @@ impl Session {
         tenant: &str,
         scopes: &[String],
         request: &AccessTokenRequest,
+        warn: &(dyn Fn(&str) + Sync),
     ) -> Result<AccessTokenResult> {
         let client_id = account.user_name().unwrap_or_default().to_string();
-        let mut warnings = Vec::new();
         let entry = match load_service_principals(self.dir.path())?.lookup(&client_id, tenant) {
             CredentialLookup::Exact(e) => e,
             CredentialLookup::OtherTenant(e) => {
-                warnings.push(format!(
+                warn(&format!(
                     "Could not retrieve credential from local cache for service principal {client_id} under tenant {tenant}. Trying credential under tenant {}, assuming that is an app credential.",
                     e.tenant
                 ));
@@ -322,7 +322,6 @@ impl Session {
                     subscription,
                     tenant: tenant.to_string(),
                     token_type: "Bearer".into(),
-                    warnings,
                 });
             }
         }
@@ -344,7 +343,6 @@ impl Session {
             subscription,
             tenant: tenant.to_string(),
             token_type: "Bearer".into(),
-            warnings,
         })
     }
 }

@@ -40,8 +40,6 @@ pub struct AccessTokenResult {
     pub tenant: String,
     /// `Bearer`.
     pub token_type: String,
-    /// az's warnings on the way (a service principal's credential found under another tenant).
-    pub warnings: Vec<String>,
 }
 
 impl Session {
@@ -49,6 +47,16 @@ impl Session {
     pub async fn get_access_token(
         &self,
         request: &AccessTokenRequest,
+    ) -> Result<AccessTokenResult> {
+        self.get_access_token_warning(request, &|_| {}).await
+    }
+
+    /// [`Session::get_access_token`], reporting az's warnings on the way (a service
+    /// principal's credential found only under another tenant) to `warn` as they happen.
+    pub async fn get_access_token_warning(
+        &self,
+        request: &AccessTokenRequest,
+        warn: &(dyn Fn(&str) + Sync),
     ) -> Result<AccessTokenResult> {
         if request.tenant.is_some() && request.subscription.is_some() {
             return Err(Error::Usage(
@@ -77,7 +85,7 @@ impl Session {
                         .await
                 }
                 None => {
-                    self.service_principal_access_token(&account, &tenant, &scopes, request)
+                    self.service_principal_access_token(&account, &tenant, &scopes, request, warn)
                         .await
                 }
             };
@@ -143,7 +151,6 @@ impl Session {
                 subscription,
                 tenant,
                 token_type: "Bearer".into(),
-                warnings: Vec::new(),
             }),
             SilentToken::Refreshed { response, rt_key } => {
                 let endpoint = ctx.authority.token_endpoint();
@@ -159,7 +166,6 @@ impl Session {
                     subscription,
                     tenant,
                     token_type: "Bearer".into(),
-                    warnings: Vec::new(),
                 })
             }
         }

@@ -4,6 +4,7 @@
 
 pub mod az;
 pub mod browser;
+pub mod federated;
 pub mod proxy;
 pub mod pty;
 
@@ -151,11 +152,15 @@ impl TestEnv {
 
     /// Runs `azlogin args…` to completion.
     pub async fn run(&self, args: &[&str]) -> Run {
-        self.run_with_vars(args, &[]).await
+        self.run_with_env::<&str>(&[], args).await
     }
 
-    /// Runs `azlogin args…` to completion with these extra environment variables.
-    pub async fn run_with_vars(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    /// Runs `azlogin args…` to completion with extra environment variables.
+    pub async fn run_with_env<V: AsRef<std::ffi::OsStr>>(
+        &self,
+        vars: &[(&str, V)],
+        args: &[&str],
+    ) -> Run {
         let mut cmd = self.command(args);
         for (k, v) in vars {
             cmd.env(k, v);

@@ -14,3 +14,4 @@ mod az_to_azlogin;
 mod azlogin_to_az;
 mod concurrent;
 mod same_bytes;
+mod service_principal;

@@ -66,8 +66,8 @@ fn open(options: Option<BindingSessionOptions>) -> azlogin::Result<Session> {
     Session::open(options.unwrap_or_default().into())
 }
 
-/// Logs in (device code or password), discovers subscriptions and saves the profile; resolves
-/// to this login's subscriptions.
+/// Logs in (device code, password, browser, service principal or managed identity), discovers
+/// subscriptions and saves the profile; resolves to this login's subscriptions.
 #[napi(ts_return_type = "Promise<Array<BindingSubscription>>")]
 pub fn login<'env>(
     env: &'env Env,
@@ -82,7 +82,7 @@ pub fn login<'env>(
         let flow = async {
             let open_browser = events.on_open_browser.take();
             let outcome = session
-                .login(options.request(open_browser)?, &events)
+                .login_any(options.any_login(open_browser)?, &events)
                 .await?;
             outcome
                 .subscriptions

@@ -9,9 +9,11 @@ use azlogin::emulator::{EmulatorOptions, Scenario};
 use azlogin::login::browser::{BrowserOpener, BrowserOptions};
 use azlogin::login::browser_launch::SystemBrowser;
 use azlogin::oauth::device_code::DeviceAuthorization;
-use azlogin::secret::Password;
+use azlogin::oauth::managed_identity::ManagedIdentityId;
+use azlogin::secret::{ClientAssertion, ClientSecret, Password};
 use azlogin::session::{
-    AccessTokenRequest, AccessTokenResult, LoginEvents, LoginMethod, LoginRequest, SessionOptions,
+    AccessTokenRequest, AccessTokenResult, AnyLogin, LoginEvents, LoginMethod, LoginRequest,
+    ManagedIdentityLogin, ServicePrincipalCredential, ServicePrincipalLogin, SessionOptions,
 };
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{
@@ -74,9 +76,88 @@ pub struct BindingLoginOptions {
     pub timeout_ms: Option<u32>,
     /// Config dir and cloud.
     pub session: Option<BindingSessionOptions>,
+    /// Log in as a service principal (wins over `method`).
+    pub service_principal: Option<BindingServicePrincipal>,
+    /// Log in as this machine's managed identity (wins over `method`).
+    pub managed_identity: Option<BindingManagedIdentity>,
+}
+
+/// `login({ servicePrincipal })`: the app and exactly one credential.
+#[napi(object, object_to_js = false)]
+pub struct BindingServicePrincipal {
+    /// The application (client) id.
+    pub client_id: String,
+    /// A client secret.
+    pub secret: Option<String>,
+    /// The path of a PEM file with the private key and the certificate.
+    pub certificate: Option<String>,
+    /// Send the certificate chain (subject name + issuer authentication).
+    pub use_cert_sn_issuer: Option<bool>,
+    /// A federated token (a JWT from a trusted issuer).
+    pub federated_token: Option<String>,
+    /// The tenant (GUID or domain); default: the login's `tenant`.
+    pub tenant: Option<String>,
+}
+
+/// `login({ managedIdentity })`: at most one id; none is the system-assigned identity.
+#[napi(object, object_to_js = false)]
+pub struct BindingManagedIdentity {
+    /// A user-assigned identity's client id.
+    pub client_id: Option<String>,
+    /// A user-assigned identity's object id.
+    pub object_id: Option<String>,
+    /// A user-assigned identity's resource id.
+    pub resource_id: Option<String>,
+}
+
+impl BindingServicePrincipal {
+    fn credential(self) -> azlogin::Result<(String, ServicePrincipalCredential, Option<String>)> {
+        let credential = match (self.secret, self.certificate, self.federated_token) {
+            (Some(s), None, None) => ServicePrincipalCredential::Secret(ClientSecret::new(s)),
+            (None, Some(path), None) => ServicePrincipalCredential::Certificate {
+                path,
+                send_x5c: self.use_cert_sn_issuer.unwrap_or(false),
+            },
+            (None, None, Some(t)) => ServicePrincipalCredential::Assertion(ClientAssertion::new(t)),
+            _ => {
+                return Err(usage(
+                    "servicePrincipal needs exactly one of `secret`, `certificate` and `federatedToken`.",
+                ));
+            }
+        };
+        Ok((self.client_id, credential, self.tenant))
+    }
 }
 
 impl BindingLoginOptions {
+    /// The core's login of the kind the options name.
+    pub fn any_login(
+        mut self,
+        open_browser: Option<Callback<String>>,
+    ) -> azlogin::Result<AnyLogin> {
+        match (self.service_principal.take(), self.managed_identity.take()) {
+            (Some(_), Some(_)) => Err(usage(
+                "Pass either `servicePrincipal` or `managedIdentity`, not both.",
+            )),
+            (Some(sp), None) => {
+                let (client_id, credential, tenant) = sp.credential()?;
+                let mut request = ServicePrincipalLogin::new(client_id, credential);
+                request.tenant = tenant.or(self.tenant);
+                request.scopes = self.scopes;
+                request.allow_no_subscriptions = self.allow_no_subscriptions.unwrap_or(false);
+                request.subscription = self.subscription;
+                request.skip_subscription_discovery =
+                    self.skip_subscription_discovery.unwrap_or(false);
+                Ok(AnyLogin::ServicePrincipal(request))
+            }
+            (None, Some(mi)) => Ok(AnyLogin::ManagedIdentity(ManagedIdentityLogin {
+                id: ManagedIdentityId::from_ids(mi.client_id, mi.object_id, mi.resource_id)?,
+                allow_no_subscriptions: self.allow_no_subscriptions.unwrap_or(false),
+            })),
+            (None, None) => self.request(open_browser).map(AnyLogin::User),
+        }
+    }
+
     /// The core's request; `open_browser` is the caller's `openBrowser(url)`, if any.
     pub fn request(self, open_browser: Option<Callback<String>>) -> azlogin::Result<LoginRequest> {
         let method = match self.method.as_deref().unwrap_or("deviceCode") {
@@ -240,6 +321,13 @@ pub struct BindingUser {
     /// `user` or `servicePrincipal`.
     #[serde(rename = "type")]
     pub r#type: String,
+    /// A managed identity's `MSI`, `MSIClient-<id>`, `MSIObject-<id>` or `MSIResource-<id>`.
+    #[serde(rename = "assignedIdentityInfo")]
+    pub assigned_identity_info: Option<String>,
+    /// `true` for a service principal using subject name + issuer authentication.
+    #[serde(rename = "useCertSNIssuerAuth")]
+    #[napi(js_name = "useCertSNIssuerAuth")]
+    pub use_cert_sn_issuer_auth: Option<bool>,
 }
 
 /// A tenant that manages a subscription.

@@ -30,8 +30,10 @@ import type {
   LoginOptions,
   LoginProgress,
   LogoutResult,
+  ManagedIdentityLoginOptions,
   PasswordLoginOptions,
   RunningEmulator,
+  ServicePrincipalLoginOptions,
   SessionOptions,
   Subscription,
 } from 'azlogin';
@@ -56,10 +58,25 @@ export async function everything(): Promise<void> {
   };
   const password: PasswordLoginOptions = { method: 'password', username: 'u', password: 'p' };
   const browser: BrowserLoginOptions = { method: 'browser', openBrowser: async (url: string) => console.log(url) };
-  for (const options of [deviceCode, password, browser] satisfies LoginOptions[]) {
+  const secret: ServicePrincipalLoginOptions = { servicePrincipal: { clientId: 'app', secret: 's', tenant: 't' } };
+  const certificate: ServicePrincipalLoginOptions = {
+    servicePrincipal: { clientId: 'app', certificate: '/certs/app.pem', useCertSnIssuer: true },
+    tenant: 't',
+  };
+  const federated: ServicePrincipalLoginOptions = { servicePrincipal: { clientId: 'app', federatedToken: 'eyJ' } };
+  const identity: ManagedIdentityLoginOptions = { managedIdentity: { resourceId: '/subscriptions/x' } };
+  const systemIdentity: ManagedIdentityLoginOptions = { managedIdentity: {} };
+  // @ts-expect-error: a service principal takes exactly one credential.
+  const twoCredentials: ServicePrincipalLoginOptions = { servicePrincipal: { clientId: 'a', secret: 's', federatedToken: 't' } };
+  // @ts-expect-error: a managed identity is named by at most one id.
+  const twoIds: ManagedIdentityLoginOptions = { managedIdentity: { clientId: 'a', objectId: 'b' } };
+  console.log(twoCredentials, twoIds);
+  const apps = [secret, certificate, federated, identity, systemIdentity] satisfies LoginOptions[];
+  for (const options of [deviceCode, password, browser, ...apps] satisfies LoginOptions[]) {
     try {
       const subs: Subscription[] = await login(options);
       console.log(subs.map((s) => [s.id, s.name, s.isDefault, s.tenantId, s.user?.name, s.cloudName]));
+      console.log(subs.map((s) => [s.user?.assignedIdentityInfo, s.user?.useCertSNIssuerAuth]));
     } catch (e) {
       if (e instanceof AzLoginError) {
         const code: AzLoginErrorCode = e.code;

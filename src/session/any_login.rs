@@ -1,0 +1,38 @@
+//! One entry point for every kind of `az login`, so a face that takes one options object (the
+//! Node addon) hands it over without choosing the flow itself.
+
+use super::Session;
+use super::login::{LoginEvents, LoginOutcome, LoginRequest};
+use super::managed_identity::ManagedIdentityLogin;
+use super::service_principal::ServicePrincipalLogin;
+use crate::error::Result;
+
+/// A login of any kind.
+#[derive(Debug)]
+pub enum AnyLogin {
+    /// A person: browser, device code or password.
+    User(LoginRequest),
+    /// A service principal: secret, certificate or federated token.
+    ServicePrincipal(ServicePrincipalLogin),
+    /// This machine's managed identity.
+    ManagedIdentity(ManagedIdentityLogin),
+}
+
+impl Session {
+    /// Runs the login `login` names.
+    pub async fn login_any(
+        &self,
+        login: AnyLogin,
+        events: &dyn LoginEvents,
+    ) -> Result<LoginOutcome> {
+        match login {
+            AnyLogin::User(request) => self.login(request, events).await,
+            AnyLogin::ServicePrincipal(request) => {
+                self.login_service_principal(request, events).await
+            }
+            AnyLogin::ManagedIdentity(request) => {
+                self.login_managed_identity(request, events).await
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! `login --identity` over real sockets against the emulator's managed identity endpoints: IMDS
+//! (address from AZURE_POD_IDENTITY_AUTHORITY_HOST), App Service (IDENTITY_ENDPOINT +
+//! IDENTITY_HEADER) and Machine Learning (MSI_ENDPOINT + MSI_SECRET); the profile's `user` and
+//! `assignedIdentityInfo` as az writes them, nothing in the token cache, and get-access-token.
+
+mod common;
+
+use azlogin::emulator::{ManagedIdentity, ManagedIdentitySettings, Scenario};
+use common::*;
+use serde_json::json;
+
+const SYSTEM_CLIENT: &str = "51500000-0000-4000-8000-0000000000c1";
+const SYSTEM_OBJECT: &str = "51500000-0000-4000-8000-0000000000b1";
+const USER_CLIENT: &str = "05e00000-0000-4000-8000-0000000000c2";
+const USER_OBJECT: &str = "05e00000-0000-4000-8000-0000000000b2";
+const USER_RESOURCE: &str = "/subscriptions/c0000001-0000-4000-8000-000000000001/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1";
+const EMPTY_CLIENT: &str = "e0000000-0000-4000-8000-0000000000c3";
+const IDENTITY_HEADER: &str = "app-service-header-value";
+const MSI_SECRET: &str = "machine-learning-secret";
+
+fn scenario() -> Scenario {
+    let mut s = Scenario::default_scenario();
+    s.managed_identity = ManagedIdentitySettings {
+        identities: vec![
+            ManagedIdentity {
+                tenant: CONTOSO.into(),
+                system_assigned: true,
+                client_id: SYSTEM_CLIENT.into(),
+                object_id: SYSTEM_OBJECT.into(),
+                resource_id: None,
+            },
+            ManagedIdentity {
+                tenant: CONTOSO.into(),
+                system_assigned: false,
+                client_id: USER_CLIENT.into(),
+                object_id: USER_OBJECT.into(),
+                resource_id: Some(USER_RESOURCE.into()),
+            },
+            ManagedIdentity {
+                tenant: FABRIKAM.into(),
+                system_assigned: false,
+                client_id: EMPTY_CLIENT.into(),
+                object_id: "e0000000-0000-4000-8000-0000000000b3".into(),
+                resource_id: None,
+            },
+        ],
+        identity_header: Some(IDENTITY_HEADER.into()),
+        msi_secret: Some(MSI_SECRET.into()),
+    };
+    s
+}
+
+fn imds(env: &TestEnv) -> Vec<(&'static str, String)> {
+    vec![("AZURE_POD_IDENTITY_AUTHORITY_HOST", env.url())]
+}
+
+fn identity_requests(env: &TestEnv, path: &str) -> Vec<azlogin::emulator::LoggedRequest> {
+    env.emulator
+        .request_log()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imds_system_assigned_login_writes_az_s_user() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    let run = env
+        .run_with_env(&imds(&env), &["login", "--identity"])
+        .await
+        .ok();
+    assert_eq!(run.stderr, "");
+    let out = run.json();
+    let entries = out.as_array().expect("list");
+    assert_eq!(entries.len(), 2, "{out}");
+    for e in entries {
+        assert_eq!(
+            e["user"],
+            json!({"name": "systemAssignedIdentity", "type": "servicePrincipal", "assignedIdentityInfo": "MSI"})
+        );
+        assert_eq!(e["tenantId"], CONTOSO);
+        assert!(e.get("tenantDisplayName").is_none());
+        // az prints these entries before its `cloudName` renaming.
+        assert_eq!(e["environmentName"], CLOUD);
+        assert!(e.get("cloudName").is_none());
+    }
+    let profile = env.read_json("azureProfile.json");
+    let stored = profile["subscriptions"][0].as_object().expect("entry");
+    let keys: Vec<&str> = stored.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "name",
+            "state",
+            "user",
+            "isDefault",
+            "tenantId",
+            "environmentName",
+            "homeTenantId",
+            "managedByTenants"
+        ]
+    );
+    let user_keys: Vec<&str> = stored["user"]
+        .as_object()
+        .expect("user")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(user_keys, ["name", "type", "assignedIdentityInfo"]);
+    // az keeps managed identity tokens in memory only.
+    assert!(!env.path("msal_token_cache.json").exists());
+    assert!(!env.path("service_principal_entries.json").exists());
+    let calls = identity_requests(&env, "/metadata/identity/oauth2/token");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].client_id.as_deref(), Some(SYSTEM_CLIENT));
+
+    let token = env
+        .run_with_env(&imds(&env), &["account", "get-access-token"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(token["tenant"], CONTOSO);
+    assert_eq!(token["tokenType"], "Bearer");
+    let claims = azlogin::emulator::jwt_claims(token["accessToken"].as_str().unwrap_or_default())
+        .expect("a JWT");
+    assert_eq!(claims["oid"], SYSTEM_OBJECT);
+    assert_eq!(claims["aud"], format!("{}/", env.url()));
+    assert_eq!(
+        identity_requests(&env, "/metadata/identity/oauth2/token").len(),
+        2
+    );
+
+    // az's scopes_to_resource: the first scope, its suffix stripped.
+    let graph = env
+        .run_with_env(
+            &imds(&env),
+            &[
+                "account",
+                "get-access-token",
+                "--scope",
+                "https://graph.example/user_impersonation",
+                "https://other.example/.default",
+            ],
+        )
+        .await
+        .ok()
+        .json();
+    let claims = azlogin::emulator::jwt_claims(graph["accessToken"].as_str().unwrap_or_default())
+        .expect("a JWT");
+    assert_eq!(claims["aud"], "https://graph.example");
+    let other = env
+        .run_with_env(
+            &imds(&env),
+            &["account", "get-access-token", "--tenant", FABRIKAM],
+        )
+        .await;
+    assert_eq!(
+        (other.code, other.stderr.as_str()),
+        (
+            1,
+            &*format!(
+                "ERROR: For managed identity account, getting access token for non-current tenants is not supported. The specified tenant must be the current tenant {CONTOSO}\n"
+            )
+        )
+    );
+    // Logout by the identity's user name, as az does.
+    env.run_with_env(&imds(&env), &["logout"]).await.ok();
+    assert_eq!(
+        env.read_json("azureProfile.json")["subscriptions"],
+        json!([])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_assigned_identities_by_each_id() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    let cases = [
+        (
+            "--client-id",
+            USER_CLIENT,
+            format!("MSIClient-{USER_CLIENT}"),
+        ),
+        (
+            "--object-id",
+            USER_OBJECT,
+            format!("MSIObject-{USER_OBJECT}"),
+        ),
+        (
+            "--resource-id",
+            USER_RESOURCE,
+            format!("MSIResource-{USER_RESOURCE}"),
+        ),
+    ];
+    for (flag, id, info) in cases {
+        let out = env
+            .run_with_env(&imds(&env), &["login", "--identity", flag, id])
+            .await
+            .ok()
+            .json();
+        assert_eq!(
+            out[0]["user"],
+            json!({"name": "userAssignedIdentity", "type": "servicePrincipal", "assignedIdentityInfo": info}),
+            "{flag}"
+        );
+        let last = identity_requests(&env, "/metadata/identity/oauth2/token");
+        assert_eq!(
+            last.last().and_then(|r| r.client_id.as_deref()),
+            Some(USER_CLIENT)
+        );
+        // get-access-token asks for the same identity again.
+        env.run_with_env(&imds(&env), &["account", "get-access-token"])
+            .await
+            .ok();
+        let last = identity_requests(&env, "/metadata/identity/oauth2/token");
+        assert_eq!(
+            last.last().and_then(|r| r.client_id.as_deref()),
+            Some(USER_CLIENT)
+        );
+    }
+    let unknown = env
+        .run_with_env(
+            &imds(&env),
+            &["login", "--identity", "--client-id", "nobody"],
+        )
+        .await;
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown.stderr.starts_with("ERROR: Identity not found\n"),
+        "{unknown:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn app_service_endpoint_with_its_header() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    let app_service = |header: &str| {
+        vec![
+            ("IDENTITY_ENDPOINT", format!("{}/msi/token", env.url())),
+            ("IDENTITY_HEADER", header.to_string()),
+        ]
+    };
+    let run = env
+        .run_with_env(&app_service(IDENTITY_HEADER), &["login", "--identity"])
+        .await
+        .ok();
+    assert!(!run.stdout.contains(IDENTITY_HEADER) && !run.stderr.contains(IDENTITY_HEADER));
+    assert_eq!(run.json()[0]["user"]["assignedIdentityInfo"], "MSI");
+    assert_eq!(identity_requests(&env, "/msi/token").len(), 1);
+    assert!(identity_requests(&env, "/metadata/identity/oauth2/token").is_empty());
+    env.run_with_env(
+        &app_service(IDENTITY_HEADER),
+        &["account", "get-access-token"],
+    )
+    .await
+    .ok();
+    let wrong = env
+        .run_with_env(&app_service("wrong"), &["login", "--identity"])
+        .await;
+    assert_eq!(wrong.code, 1, "{wrong:?}");
+    assert!(
+        wrong
+            .stderr
+            .starts_with("ERROR: The X-IDENTITY-HEADER is missing or wrong.\n"),
+        "{wrong:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn msi_endpoint_with_its_secret() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    let vars = vec![
+        ("MSI_ENDPOINT", format!("{}/msi/auth", env.url())),
+        ("MSI_SECRET", MSI_SECRET.to_string()),
+    ];
+    let run = env
+        .run_with_env(&vars, &["login", "--identity", "--client-id", USER_CLIENT])
+        .await
+        .ok();
+    assert!(!run.stdout.contains(MSI_SECRET) && !run.stderr.contains(MSI_SECRET));
+    assert_eq!(
+        run.json()[0]["user"]["assignedIdentityInfo"],
+        format!("MSIClient-{USER_CLIENT}")
+    );
+    let calls = identity_requests(&env, "/msi/auth");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].client_id.as_deref(), Some(USER_CLIENT));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_identity_without_subscriptions_gets_az_s_message() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    let run = env
+        .run_with_env(
+            &imds(&env),
+            &["login", "--identity", "--client-id", EMPTY_CLIENT],
+        )
+        .await;
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "ERROR: No access was configured for the managed identity, hence no subscriptions were found. If this is expected, use '--allow-no-subscriptions' to have tenant level access.\n"
+        )
+    );
+    let run = env
+        .run_with_env(
+            &imds(&env),
+            &[
+                "login",
+                "--identity",
+                "--client-id",
+                EMPTY_CLIENT,
+                "--allow-no-subscriptions",
+            ],
+        )
+        .await
+        .ok();
+    let out = run.json();
+    assert_eq!(out[0]["id"], FABRIKAM);
+    assert_eq!(out[0]["name"], "N/A(tenant level account)");
+    assert_eq!(
+        out[0]["user"]["assignedIdentityInfo"],
+        format!("MSIClient-{EMPTY_CLIENT}")
+    );
+}
