@@ -265,7 +265,7 @@ fn ms(d: Duration) -> f64 {
 
 fn row(case: &str, what: &str, s: &Stats, unit: &str, note: &str) {
     println!(
-        "| {case:<4} | {what:<42} | {:>10.1} | {:>10.1} – {:<10.1} | {unit:<4} | {note}",
+        "| {case:<4} | {what:<46} | {:>10.1} | {:>10.1} – {:<10.1} | {unit:<4} | {note}",
         s.median, s.min, s.max
     );
 }
@@ -559,10 +559,10 @@ fn main() -> BenchResult<()> {
     let runs = runs();
     println!("azlogin bench: {runs} runs per case (AZLOGIN_BENCH_RUNS), median and min – max");
     println!(
-        "| case | what                                       |     median |        spread           | unit | note"
+        "| case | what                                           |     median |        spread           | unit | note"
     );
     println!(
-        "|------|--------------------------------------------|------------|-------------------------|------|-----"
+        "|------|------------------------------------------------|------------|-------------------------|------|-----"
     );
     if wanted("discovery") {
         case_discovery(&rt, runs)?;
