@@ -196,8 +196,17 @@ fn azlogin(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-/// Runs a command to completion: wall time and the child's peak RSS in KiB.
-fn run_measured(mut cmd: Command) -> BenchResult<(Duration, u64)> {
+/// What a finished child cost.
+struct Measured {
+    wall: Duration,
+    /// The child's peak RSS in KiB.
+    maxrss_kib: u64,
+    /// User + system CPU time: unlike wall time, hardly changed by other work on the machine.
+    cpu: Duration,
+}
+
+/// Runs a command to completion and measures it.
+fn run_measured(mut cmd: Command) -> BenchResult<Measured> {
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let mut stderr = child.stderr.take();
@@ -208,18 +217,22 @@ fn run_measured(mut cmd: Command) -> BenchResult<(Duration, u64)> {
         }
         text
     });
-    let (status, maxrss_kib) = wait_with_rusage(child.id())?;
-    let elapsed = start.elapsed();
+    let (status, maxrss_kib, cpu) = wait_with_rusage(child.id())?;
+    let wall = start.elapsed();
     let stderr = reader.join().unwrap_or_default();
     if status != 0 {
         return Err(format!("exit status {status}: {stderr}").into());
     }
-    Ok((elapsed, maxrss_kib))
+    Ok(Measured {
+        wall,
+        maxrss_kib,
+        cpu,
+    })
 }
 
-/// `wait4`: the exit status and the child's own peak RSS (KiB), which std's `wait` drops.
+/// `wait4`: the exit status, the child's peak RSS (KiB) and CPU time, which std's `wait` drops.
 #[allow(unsafe_code)]
-fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64)> {
+fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64, Duration)> {
     let pid = libc::pid_t::try_from(pid)?;
     let mut status: libc::c_int = 0;
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
@@ -234,7 +247,15 @@ fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64)> {
     } else {
         -1
     };
-    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    Ok((
+        code,
+        u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        time(usage.ru_utime) + time(usage.ru_stime),
+    ))
 }
 
 /// Median and spread (min–max) of a sample.
@@ -278,22 +299,39 @@ fn runs() -> usize {
         .max(1)
 }
 
-/// `azlogin login -u -p` in a fresh dir `runs` times: wall ms, peak RSS MiB, requests per run.
-fn logins(env: &Env, extra: &[&str], runs: usize) -> BenchResult<(Stats, Stats, Option<usize>)> {
-    let mut wall = Vec::new();
-    let mut rss = Vec::new();
+/// Logins measured several times.
+struct LoginStats {
+    /// Wall time, ms.
+    wall: Stats,
+    /// Peak RSS, MiB.
+    rss: Stats,
+    /// CPU time, ms.
+    cpu: Stats,
+    /// Requests per login, when the emulator counts them.
+    requests: Option<usize>,
+}
+
+/// `azlogin login -u -p` in a fresh dir `runs` times.
+fn logins(env: &Env, extra: &[&str], runs: usize) -> BenchResult<LoginStats> {
+    let (mut wall, mut rss, mut cpu) = (Vec::new(), Vec::new(), Vec::new());
     let mut requests = None;
     for _ in 0..runs {
         let dir = env.fresh_dir()?;
         let mut args = vec!["login", "-u", USER, "-p", PASSWORD, "--output", "none"];
         args.extend_from_slice(extra);
         let before = env.requests();
-        let (t, kib) = run_measured(azlogin(dir.path(), &args))?;
+        let m = run_measured(azlogin(dir.path(), &args))?;
         requests = before.zip(env.requests()).map(|(b, a)| a - b);
-        wall.push(ms(t));
-        rss.push(kib as f64 / 1024.0);
+        wall.push(ms(m.wall));
+        cpu.push(ms(m.cpu));
+        rss.push(m.maxrss_kib as f64 / 1024.0);
     }
-    Ok((stats(wall), stats(rss), requests))
+    Ok(LoginStats {
+        wall: stats(wall),
+        rss: stats(rss),
+        cpu: stats(cpu),
+        requests,
+    })
 }
 
 /// The real az (the interop venv's) against a TLS emulator of `scenario`, in a config dir with
@@ -324,8 +362,8 @@ impl AzEnv {
     fn logged_in(&self) -> BenchResult<(Side, Duration)> {
         let side = self.template.copy();
         let login = ["login", "-u", USER, "-p", PASSWORD, "--output", "none"];
-        let (t, _) = run_measured(Self::command(&side, &login))?;
-        Ok((side, t))
+        let m = run_measured(Self::command(&side, &login))?;
+        Ok((side, m.wall))
     }
 }
 
@@ -343,8 +381,11 @@ fn no_az(why: &str) -> String {
 fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     let (tenants, subs, page, latency) = (20, 50, 100, 50);
     let env = rt.block_on(Env::start(scenario(tenants, subs, page, latency)?))?;
-    let (default, _, requests) = logins(&env, &[], runs)?;
-    let requests = requests.ok_or("the in-process emulator counts requests")?;
+    let default = logins(&env, &[], runs)?;
+    let requests = default
+        .requests
+        .ok_or("the in-process emulator counts requests")?;
+    let default = default.wall;
     row(
         "1",
         "discovery: azlogin default concurrency",
@@ -352,9 +393,9 @@ fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> 
         "ms",
         &format!("{requests} requests"),
     );
-    let (wide, _, _) = logins(&env, &["--concurrency", "32"], runs)?;
+    let wide = logins(&env, &["--concurrency", "32"], runs)?.wall;
     row("1", "discovery: azlogin --concurrency 32", &wide, "ms", "");
-    let (seq, _, _) = logins(&env, &["--concurrency", "1"], runs.min(3))?;
+    let seq = logins(&env, &["--concurrency", "1"], runs.min(3))?.wall;
     row(
         "1",
         "discovery: azlogin --concurrency 1 (az's loop)",
@@ -421,18 +462,25 @@ fn case_large_tenant(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<(
     let _ = rt;
     let env = Env::start_process(&scenario_json(1, 100_000, 1_000, 0))?;
     let floor = self_peak_rss_mib();
-    let (wall, rss, _) = logins(&env, &[], runs)?;
+    let large = logins(&env, &[], runs)?;
     row(
         "2",
         "100,000 subscriptions: login wall time",
-        &wall,
+        &large.wall,
         "ms",
         "100 pages of 1,000",
     );
     row(
         "2",
+        "100,000 subscriptions: login CPU time",
+        &large.cpu,
+        "ms",
+        "user + system",
+    );
+    row(
+        "2",
         "100,000 subscriptions: peak RSS",
-        &rss,
+        &large.rss,
         "MiB",
         &format!("the bench process's own peak: {floor:.1} MiB"),
     );
@@ -466,8 +514,8 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     let mut warm = Vec::new();
     let before = env.requests().unwrap_or_default();
     for _ in 0..calls {
-        let (t, _) = run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
-        warm.push(ms(t));
+        let m = run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
+        warm.push(ms(m.wall));
     }
     let requests = env.requests().unwrap_or_default() - before;
     let warm_stats = stats(warm);
@@ -481,8 +529,8 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     let process_start = {
         let mut xs = Vec::new();
         for _ in 0..calls {
-            let (t, _) = run_measured(azlogin(dir.path(), &["--version"]))?;
-            xs.push(ms(t));
+            let m = run_measured(azlogin(dir.path(), &["--version"]))?;
+            xs.push(ms(m.wall));
         }
         stats(xs)
     };
@@ -500,8 +548,8 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
             run_measured(AzEnv::command(&side, &token))?;
             let mut xs = Vec::new();
             for _ in 0..runs.max(3) {
-                let (t, _) = run_measured(AzEnv::command(&side, &token))?;
-                xs.push(ms(t));
+                let m = run_measured(AzEnv::command(&side, &token))?;
+                xs.push(ms(m.wall));
             }
             let az_token = stats(xs);
             row(
