@@ -5,12 +5,12 @@
 //! the top level or in an entry, survive every rewrite.
 
 mod entry;
+mod read;
 
 use serde_json::{Map, Value};
 
 use crate::pyjson::{self, PyJsonStyle};
 
-use entry::Interner;
 pub use entry::{
     EntryOwner, Subscription, SubscriptionSource, TENANT_LEVEL_ACCOUNT_NAME, UserType,
 };
@@ -39,26 +39,7 @@ impl Profile {
         if text.trim().is_empty() {
             return Ok(Self::new());
         }
-        let mut root = match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => return Err("the top level is not a JSON object".into()),
-            Err(e) => return Err(format!("not valid JSON ({e})")),
-        };
-        let subscriptions = match root.get_mut(SUBSCRIPTIONS) {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut interner = Interner::default();
-                std::mem::take(items)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        Subscription::from_json_shared(v, &mut interner)
-                            .map_err(|e| format!("subscriptions[{i}]: {e}"))
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-            Some(_) => return Err("'subscriptions' is not a list".into()),
-        };
+        let (root, subscriptions) = read::document(text)?;
         Ok(Self {
             root,
             subscriptions,
