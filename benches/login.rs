@@ -30,53 +30,66 @@ use common::az::{Emu, Side, Tool};
 const CLOUD: &str = "AzureEmulator";
 const USER: &str = "bench@contoso.example";
 const PASSWORD: &str = "Passw0rd!";
+const PROFILE: &str = "azureProfile.json";
 
 type BenchResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// A scenario with `tenants` tenants of `subs` subscriptions each.
+/// The scenario text for `tenants` tenants of `subs` subscriptions each, written piece by piece
+/// so that even 100,000 subscriptions cost the bench process only the text.
+fn scenario_json(tenants: usize, subs: usize, page_size: usize, latency_ms: u64) -> String {
+    use std::fmt::Write;
+    let tenant_id = |t: usize| format!("{:08x}-0000-4000-8000-000000000001", t + 1);
+    let mut out = format!(
+        r#"{{"users": [{{"username": "{USER}", "password": "{PASSWORD}", "oid": "aaaaaaaa-0000-4000-8000-000000000001", "home_tenant": "{}", "display_name": "Bench User"}}], "page_size": {page_size}, "latency_ms": {latency_ms}, "tenants": ["#,
+        tenant_id(0)
+    );
+    for t in 0..tenants {
+        let _ = write!(
+            out,
+            r#"{}{{"id": "{}", "display_name": "Tenant {t}", "default_domain": "t{t}.example", "subscriptions": ["#,
+            if t == 0 { "" } else { ", " },
+            tenant_id(t)
+        );
+        for s in 0..subs {
+            let _ = write!(
+                out,
+                r#"{}{{"id": "{:08x}-{:04x}-4000-8000-{:012x}", "display_name": "Tenant {t} Sub {s}"}}"#,
+                if s == 0 { "" } else { ", " },
+                t + 1,
+                (s >> 16) & 0xffff,
+                s
+            );
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]}");
+    out
+}
+
+/// The scenario of [`scenario_json`], parsed.
 fn scenario(
     tenants: usize,
     subs: usize,
     page_size: usize,
     latency_ms: u64,
 ) -> BenchResult<Scenario> {
-    let tenant_id = |t: usize| format!("{:08x}-0000-4000-8000-000000000001", t + 1);
-    let tenants_json: Vec<serde_json::Value> = (0..tenants)
-        .map(|t| {
-            let subscriptions: Vec<serde_json::Value> = (0..subs)
-                .map(|s| {
-                    serde_json::json!({
-                        "id": format!("{:08x}-{:04x}-4000-8000-{:012x}", t + 1, (s >> 16) & 0xffff, s),
-                        "display_name": format!("Tenant {t} Sub {s}"),
-                    })
-                })
-                .collect();
-            serde_json::json!({
-                "id": tenant_id(t),
-                "display_name": format!("Tenant {t}"),
-                "default_domain": format!("t{t}.example"),
-                "subscriptions": subscriptions,
-            })
-        })
-        .collect();
-    let json = serde_json::json!({
-        "users": [{
-            "username": USER,
-            "password": PASSWORD,
-            "oid": "aaaaaaaa-0000-4000-8000-000000000001",
-            "home_tenant": tenant_id(0),
-            "display_name": "Bench User",
-        }],
-        "tenants": tenants_json,
-        "page_size": page_size,
-        "latency_ms": latency_ms,
-    });
-    Ok(Scenario::from_json(&json.to_string())?)
+    Ok(Scenario::from_json(&scenario_json(
+        tenants, subs, page_size, latency_ms,
+    ))?)
+}
+
+/// The emulator an [`Env`] runs: in this process, or (for a large scenario) as an
+/// `azlogin emulator` process, so the bench process stays small. A child's peak RSS as
+/// `wait4` reports it is never below the bench process's own peak (the child starts as a copy
+/// of it), so a 100,000-subscription emulator in here would hide the login's figure.
+enum Server {
+    InProcess(RunningEmulator),
+    Process(std::process::Child),
 }
 
 /// A running emulator and a config dir whose active cloud points at it.
 struct Env {
-    emulator: RunningEmulator,
+    server: Server,
     template: tempfile::TempDir,
 }
 
@@ -91,8 +104,45 @@ impl Env {
             seed: None,
         })
         .await?;
-        let template = tempfile::tempdir()?;
         let url = emulator.url().trim_end_matches('/').to_string();
+        Self::with_server(Server::InProcess(emulator), &url)
+    }
+
+    /// `azlogin emulator --scenario <file>` as a child process.
+    fn start_process(scenario_json: &str) -> BenchResult<Env> {
+        use std::io::BufRead;
+        let file = tempfile::NamedTempFile::new()?;
+        std::fs::write(file.path(), scenario_json)?;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_azlogin"))
+            .args(["emulator", "--port", "0", "--scenario"])
+            .arg(file.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut ready = String::new();
+        if let Some(out) = child.stdout.take() {
+            std::io::BufReader::new(out).read_line(&mut ready)?;
+        }
+        let url = serde_json::from_str::<serde_json::Value>(&ready)
+            .ok()
+            .and_then(|v| {
+                v["url"]
+                    .as_str()
+                    .map(|u| u.trim_end_matches('/').to_string())
+            });
+        match url {
+            Some(url) => Self::with_server(Server::Process(child), &url),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(format!("the emulator process did not say it was ready: {ready:?}").into())
+            }
+        }
+    }
+
+    fn with_server(server: Server, url: &str) -> BenchResult<Env> {
+        let template = tempfile::tempdir()?;
         std::fs::write(
             template.path().join("clouds.config"),
             format!(
@@ -103,20 +153,43 @@ impl Env {
             template.path().join("config"),
             format!("[cloud]\nname = {CLOUD}\n\n[core]\ninstance_discovery = false\n\n"),
         )?;
-        Ok(Env { emulator, template })
+        Ok(Env { server, template })
     }
 
     /// A fresh config dir with the cloud files.
     fn fresh_dir(&self) -> BenchResult<tempfile::TempDir> {
         let dir = tempfile::tempdir()?;
-        for file in ["clouds.config", "config"] {
-            std::fs::copy(self.template.path().join(file), dir.path().join(file))?;
+        for file in ["clouds.config", "config", PROFILE] {
+            let from = self.template.path().join(file);
+            if from.exists() {
+                std::fs::copy(from, dir.path().join(file))?;
+            }
         }
         Ok(dir)
     }
 
-    fn requests(&self) -> usize {
-        self.emulator.request_log().len()
+    /// From now on, fresh dirs start with the profile a login wrote in `dir`.
+    fn keep_profile_of(&self, dir: &Path) -> BenchResult<()> {
+        std::fs::copy(dir.join(PROFILE), self.template.path().join(PROFILE))?;
+        Ok(())
+    }
+
+    /// Requests the emulator answered so far (known only in process).
+    fn requests(&self) -> Option<usize> {
+        match &self.server {
+            Server::InProcess(e) => Some(e.request_log().len()),
+            Server::Process(_) => None,
+        }
+    }
+
+    fn stop(self, rt: &tokio::runtime::Runtime) {
+        match self.server {
+            Server::InProcess(e) => rt.block_on(e.stop()),
+            Server::Process(mut child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
     }
 }
 
@@ -133,8 +206,17 @@ fn azlogin(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-/// Runs a command to completion: wall time and the child's peak RSS in KiB.
-fn run_measured(mut cmd: Command) -> BenchResult<(Duration, u64)> {
+/// What a finished child cost.
+struct Measured {
+    wall: Duration,
+    /// The child's peak RSS in KiB.
+    maxrss_kib: u64,
+    /// User + system CPU time: unlike wall time, hardly changed by other work on the machine.
+    cpu: Duration,
+}
+
+/// Runs a command to completion and measures it.
+fn run_measured(mut cmd: Command) -> BenchResult<Measured> {
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let mut stderr = child.stderr.take();
@@ -145,18 +227,22 @@ fn run_measured(mut cmd: Command) -> BenchResult<(Duration, u64)> {
         }
         text
     });
-    let (status, maxrss_kib) = wait_with_rusage(child.id())?;
-    let elapsed = start.elapsed();
+    let (status, maxrss_kib, cpu) = wait_with_rusage(child.id())?;
+    let wall = start.elapsed();
     let stderr = reader.join().unwrap_or_default();
     if status != 0 {
         return Err(format!("exit status {status}: {stderr}").into());
     }
-    Ok((elapsed, maxrss_kib))
+    Ok(Measured {
+        wall,
+        maxrss_kib,
+        cpu,
+    })
 }
 
-/// `wait4`: the exit status and the child's own peak RSS (KiB), which std's `wait` drops.
+/// `wait4`: the exit status, the child's peak RSS (KiB) and CPU time, which std's `wait` drops.
 #[allow(unsafe_code)]
-fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64)> {
+fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64, Duration)> {
     let pid = libc::pid_t::try_from(pid)?;
     let mut status: libc::c_int = 0;
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
@@ -171,7 +257,15 @@ fn wait_with_rusage(pid: u32) -> BenchResult<(i32, u64)> {
     } else {
         -1
     };
-    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    Ok((
+        code,
+        u64::try_from(usage.ru_maxrss).unwrap_or(0),
+        time(usage.ru_utime) + time(usage.ru_stime),
+    ))
 }
 
 /// Median and spread (min–max) of a sample.
@@ -202,7 +296,7 @@ fn ms(d: Duration) -> f64 {
 
 fn row(case: &str, what: &str, s: &Stats, unit: &str, note: &str) {
     println!(
-        "| {case:<4} | {what:<42} | {:>10.1} | {:>10.1} – {:<10.1} | {unit:<4} | {note}",
+        "| {case:<4} | {what:<46} | {:>10.1} | {:>10.1} – {:<10.1} | {unit:<4} | {note}",
         s.median, s.min, s.max
     );
 }
@@ -215,22 +309,39 @@ fn runs() -> usize {
         .max(1)
 }
 
-/// `azlogin login -u -p` in a fresh dir `runs` times: wall ms, peak RSS MiB, requests per run.
-fn logins(env: &Env, extra: &[&str], runs: usize) -> BenchResult<(Stats, Stats, usize)> {
-    let mut wall = Vec::new();
-    let mut rss = Vec::new();
-    let mut requests = 0;
+/// Logins measured several times.
+struct LoginStats {
+    /// Wall time, ms.
+    wall: Stats,
+    /// Peak RSS, MiB.
+    rss: Stats,
+    /// CPU time, ms.
+    cpu: Stats,
+    /// Requests per login, when the emulator counts them.
+    requests: Option<usize>,
+}
+
+/// `azlogin login -u -p` in a fresh dir `runs` times.
+fn logins(env: &Env, extra: &[&str], runs: usize) -> BenchResult<LoginStats> {
+    let (mut wall, mut rss, mut cpu) = (Vec::new(), Vec::new(), Vec::new());
+    let mut requests = None;
     for _ in 0..runs {
         let dir = env.fresh_dir()?;
         let mut args = vec!["login", "-u", USER, "-p", PASSWORD, "--output", "none"];
         args.extend_from_slice(extra);
         let before = env.requests();
-        let (t, kib) = run_measured(azlogin(dir.path(), &args))?;
-        requests = env.requests() - before;
-        wall.push(ms(t));
-        rss.push(kib as f64 / 1024.0);
+        let m = run_measured(azlogin(dir.path(), &args))?;
+        requests = before.zip(env.requests()).map(|(b, a)| a - b);
+        wall.push(ms(m.wall));
+        cpu.push(ms(m.cpu));
+        rss.push(m.maxrss_kib as f64 / 1024.0);
     }
-    Ok((stats(wall), stats(rss), requests))
+    Ok(LoginStats {
+        wall: stats(wall),
+        rss: stats(rss),
+        cpu: stats(cpu),
+        requests,
+    })
 }
 
 /// The real az (the interop venv's) against a TLS emulator of `scenario`, in a config dir with
@@ -261,8 +372,8 @@ impl AzEnv {
     fn logged_in(&self) -> BenchResult<(Side, Duration)> {
         let side = self.template.copy();
         let login = ["login", "-u", USER, "-p", PASSWORD, "--output", "none"];
-        let (t, _) = run_measured(Self::command(&side, &login))?;
-        Ok((side, t))
+        let m = run_measured(Self::command(&side, &login))?;
+        Ok((side, m.wall))
     }
 }
 
@@ -280,7 +391,11 @@ fn no_az(why: &str) -> String {
 fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     let (tenants, subs, page, latency) = (20, 50, 100, 50);
     let env = rt.block_on(Env::start(scenario(tenants, subs, page, latency)?))?;
-    let (default, _, requests) = logins(&env, &[], runs)?;
+    let default = logins(&env, &[], runs)?;
+    let requests = default
+        .requests
+        .ok_or("the in-process emulator counts requests")?;
+    let default = default.wall;
     row(
         "1",
         "discovery: azlogin default concurrency",
@@ -288,9 +403,9 @@ fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> 
         "ms",
         &format!("{requests} requests"),
     );
-    let (wide, _, _) = logins(&env, &["--concurrency", "32"], runs)?;
+    let wide = logins(&env, &["--concurrency", "32"], runs)?.wall;
     row("1", "discovery: azlogin --concurrency 32", &wide, "ms", "");
-    let (seq, _, _) = logins(&env, &["--concurrency", "1"], runs.min(3))?;
+    let seq = logins(&env, &["--concurrency", "1"], runs.min(3))?.wall;
     row(
         "1",
         "discovery: azlogin --concurrency 1 (az's loop)",
@@ -323,7 +438,7 @@ fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> 
         default.median / bound,
         wide.median / bound
     );
-    rt.block_on(env.emulator.stop());
+    env.stop(rt);
     match AzEnv::start(scenario(tenants, subs, page, latency)?) {
         Ok(az) => {
             let mut wall = Vec::new();
@@ -354,18 +469,68 @@ fn case_discovery(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> 
 }
 
 fn case_large_tenant(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
-    let env = rt.block_on(Env::start(scenario(1, 100_000, 1_000, 0)?))?;
-    let (wall, rss, requests) = logins(&env, &[], runs)?;
+    let _ = rt;
+    let env = Env::start_process(&scenario_json(1, 100_000, 1_000, 0))?;
+    let floor = self_peak_rss_mib();
+    let large = logins(&env, &[], runs)?;
     row(
         "2",
         "100,000 subscriptions: login wall time",
-        &wall,
+        &large.wall,
         "ms",
-        &format!("{requests} requests"),
+        "100 pages of 1,000",
     );
-    row("2", "100,000 subscriptions: peak RSS", &rss, "MiB", "");
-    rt.block_on(env.emulator.stop());
+    row(
+        "2",
+        "100,000 subscriptions: login CPU time",
+        &large.cpu,
+        "ms",
+        "user + system",
+    );
+    row(
+        "2",
+        "100,000 subscriptions: peak RSS",
+        &large.rss,
+        "MiB",
+        &format!("the bench process's own peak: {floor:.1} MiB"),
+    );
+    // Again, into a profile that already holds the 100,000 entries (read, merged, rewritten).
+    let dir = env.fresh_dir()?;
+    run_measured(azlogin(
+        dir.path(),
+        &["login", "-u", USER, "-p", PASSWORD, "--output", "none"],
+    ))?;
+    env.keep_profile_of(dir.path())?;
+    let again = logins(&env, &[], runs)?;
+    row(
+        "2",
+        "100,000 again, into their profile: wall time",
+        &again.wall,
+        "ms",
+        "",
+    );
+    row(
+        "2",
+        "100,000 again, into their profile: peak RSS",
+        &again.rss,
+        "MiB",
+        "",
+    );
+    env.stop(rt);
     Ok(())
+}
+
+/// This process's peak RSS in MiB: a floor under every child's figure.
+#[allow(unsafe_code)]
+fn self_peak_rss_mib() -> f64 {
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: usage is valid for writes.
+    let r = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    if r != 0 {
+        return f64::NAN;
+    }
+    usage.ru_maxrss as f64 / 1024.0
 }
 
 fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
@@ -379,12 +544,12 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
     let calls = (runs * 10).max(20);
     let mut warm = Vec::new();
-    let before = env.requests();
+    let before = env.requests().unwrap_or_default();
     for _ in 0..calls {
-        let (t, _) = run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
-        warm.push(ms(t));
+        let m = run_measured(azlogin(dir.path(), &["account", "get-access-token"]))?;
+        warm.push(ms(m.wall));
     }
-    let requests = env.requests() - before;
+    let requests = env.requests().unwrap_or_default() - before;
     let warm_stats = stats(warm);
     row(
         "3",
@@ -396,8 +561,8 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     let process_start = {
         let mut xs = Vec::new();
         for _ in 0..calls {
-            let (t, _) = run_measured(azlogin(dir.path(), &["--version"]))?;
-            xs.push(ms(t));
+            let m = run_measured(azlogin(dir.path(), &["--version"]))?;
+            xs.push(ms(m.wall));
         }
         stats(xs)
     };
@@ -415,8 +580,8 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
             run_measured(AzEnv::command(&side, &token))?;
             let mut xs = Vec::new();
             for _ in 0..runs.max(3) {
-                let (t, _) = run_measured(AzEnv::command(&side, &token))?;
-                xs.push(ms(t));
+                let m = run_measured(AzEnv::command(&side, &token))?;
+                xs.push(ms(m.wall));
             }
             let az_token = stats(xs);
             row(
@@ -457,7 +622,7 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
         "ms",
         &format!("{calls} calls"),
     );
-    rt.block_on(env.emulator.stop());
+    env.stop(rt);
     Ok(())
 }
 
@@ -474,10 +639,10 @@ fn main() -> BenchResult<()> {
     let runs = runs();
     println!("azlogin bench: {runs} runs per case (AZLOGIN_BENCH_RUNS), median and min – max");
     println!(
-        "| case | what                                       |     median |        spread           | unit | note"
+        "| case | what                                           |     median |        spread           | unit | note"
     );
     println!(
-        "|------|--------------------------------------------|------------|-------------------------|------|-----"
+        "|------|------------------------------------------------|------------|-------------------------|------|-----"
     );
     if wanted("discovery") {
         case_discovery(&rt, runs)?;

@@ -666,4 +666,67 @@ mod tests {
             assert_eq!(peak, expected_peak, "concurrency {bound}");
         }
     }
+
+    /// Three linked pages; records each request sent and each page parsed, in order.
+    #[derive(Default)]
+    struct ThreePages {
+        events: Mutex<Vec<String>>,
+    }
+
+    impl ThreePages {
+        fn record(&self, event: String) {
+            if let Ok(mut e) = self.events.lock() {
+                e.push(event);
+            }
+        }
+    }
+
+    impl HttpClient for ThreePages {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+            let page: usize = request
+                .url
+                .rsplit("page=")
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1);
+            self.record(format!("send {page}"));
+            let mut body = serde_json::json!({"value": [arm_sub(&format!("s{page}"), "t1")]});
+            if page < 3 {
+                body["nextLink"] = format!("{ARM}subscriptions?page={}", page + 1).into();
+            }
+            Ok(HttpResponse::new(200, body.to_string()))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_next_page_is_requested_before_the_page_before_is_parsed() -> Result<()> {
+        let client = ThreePages::default();
+        let token = AccessToken::new("tok");
+        let mut counts = Vec::new();
+        let subs = list_all(
+            &client,
+            HttpRequest::get(format!("{ARM}subscriptions?page=1")),
+            &token,
+            |response, url| {
+                client.record(format!(
+                    "parse {}",
+                    url.rsplit("page=").next().unwrap_or("")
+                ));
+                arm::parse_subscriptions_page(response, url)
+            },
+            |n| counts.push(n),
+        )
+        .await?;
+        let ids: Vec<&str> = subs.iter().map(|s| s.subscription_id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s2", "s3"]);
+        assert_eq!(counts, [1, 1, 1]);
+        let events = client.events.lock().map(|e| e.clone()).unwrap_or_default();
+        assert_eq!(
+            events,
+            [
+                "send 1", "send 2", "parse 1", "send 3", "parse 2", "parse 3"
+            ]
+        );
+        Ok(())
+    }
 }

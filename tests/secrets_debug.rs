@@ -350,7 +350,6 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
                 subscription: None,
                 tenant: "t".into(),
                 token_type: "Bearer".into(),
-                warnings: Vec::new(),
             }
         ),
     ];

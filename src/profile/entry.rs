@@ -133,6 +133,16 @@ impl Subscription {
         matches!(self.0, Repr::Known(_))
     }
 
+    /// About how long the entry's `azureProfile.json` text is (exact for ASCII values), so the
+    /// file's text can be sized before it is written.
+    pub fn text_len_hint(&self) -> usize {
+        match &self.0 {
+            Repr::Known(k) => k.text_len_hint(),
+            // Kept entries are rare; a typical entry's length is close enough.
+            Repr::Json(_) => 512,
+        }
+    }
+
     /// The stored JSON.
     pub fn to_json(&self) -> Value {
         match &self.0 {
@@ -398,6 +408,38 @@ impl Known {
             m.insert(cloud_key.into(), cloud);
         }
         m
+    }
+
+    fn text_len_hint(&self) -> usize {
+        // `"key": "value", ` is the key, the value and 6 more bytes; `null` is 4.
+        let field = |key: &str, value: Option<&str>| key.len() + 6 + value.map_or(4, str::len);
+        let t = &self.tenant;
+        let mut n = 2
+            + field("id", Some(&self.id))
+            + field("name", self.name.as_deref())
+            + field("state", self.state.as_deref())
+            + field("user", Some(""))
+            + field("name", Some(&self.user.name))
+            + field("type", Some(self.user.user_type.as_str()))
+            + field("isDefault", Some("false"))
+            + field("tenantId", Some(&t.tenant_id))
+            + field("environmentName", Some(&self.environment_name));
+        if let Some(home) = &self.home_tenant_id {
+            n += field("homeTenantId", home.as_deref());
+        }
+        if self.tenant_labels {
+            n += field("tenantDefaultDomain", t.default_domain.as_deref())
+                + field("tenantDisplayName", t.display_name.as_deref());
+        }
+        if let Some(managed) = &self.managed_by_tenants {
+            n += field("managedByTenants", Some(""));
+            n += managed.as_ref().map_or(0, |ids| {
+                ids.iter()
+                    .map(|id| field("tenantId", Some(id)) + 2)
+                    .sum::<usize>()
+            });
+        }
+        n
     }
 
     /// Writes the entry as [`Known::to_map`] would be written, without building it.

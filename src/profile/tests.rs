@@ -282,3 +282,24 @@ fn setting_the_default_keeps_every_shape_in_place() {
         assert!(!e.is_default());
     }
 }
+
+#[test]
+fn appended_entries_come_back_in_order_and_duplicates_replace() {
+    let old = vec![entry("a", "A", "Enabled")];
+    let login = vec![
+        entry("c", "C", "Enabled"),
+        entry("d", "D", "Enabled"),
+        entry("c", "C2", "Enabled"),
+    ];
+    let mut p = Profile::new();
+    p.merge_owned(old, None);
+    let (_, positions) = p.merge_owned(login[..2].to_vec(), None);
+    assert_eq!(positions, [1, 2]);
+    let back = p.clone().into_entries_at(&positions);
+    let ids: Vec<&str> = back.iter().map(Subscription::id).collect();
+    assert_eq!(ids, ["c", "d"], "the appended tail");
+    let (_, positions) = p.merge_owned(login, None);
+    assert_eq!(positions, [1, 2, 1], "the second c replaces the first");
+    let names: Vec<Option<&str>> = p.subscriptions().iter().map(Subscription::name).collect();
+    assert_eq!(names, [Some("A"), Some("C2"), Some("D")]);
+}

@@ -125,17 +125,43 @@ pub fn modify_profile_then<T, U>(
 ) -> Result<U> {
     let path = dir.join(PROFILE_FILE);
     let _lock = FileLock::acquire(&path)?;
-    let before = read_file(&path)?;
-    let mut profile = match &before {
-        None => Profile::new(),
-        Some(bytes) => parse_or_report(&path, bytes, Profile::parse)?,
+    let (mut profile, before_len) = match read_file(&path)? {
+        None => (Profile::new(), None),
+        Some(bytes) => (
+            parse_or_report(&path, &bytes, Profile::parse)?,
+            Some(bytes.len()),
+        ),
     };
+    // The bytes read are dropped here: a large profile's text is not held while the new one is
+    // built. Under the lock the file cannot change, so it is compared with the new text on disk.
     let out = change(&mut profile)?;
     let after = profile.to_bytes();
-    if before.as_deref() != Some(after.as_slice()) {
+    if !file_holds(&path, before_len, &after)? {
         write_file(&path, &after, PROFILE_MODE)?;
     }
     Ok(after_write(profile, out))
+}
+
+/// Whether the file at `path` (of `len` bytes when it was read; `None` when it did not exist)
+/// holds exactly `bytes`, read in small pieces.
+fn file_holds(path: &Path, len: Option<usize>, bytes: &[u8]) -> Result<bool> {
+    use std::io::Read;
+    if len != Some(bytes.len()) {
+        return Ok(false);
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| Error::store(path, e))?;
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        let n = file.read(&mut chunk).map_err(|e| Error::store(path, e))?;
+        if n == 0 {
+            return Ok(rest.is_empty());
+        }
+        match rest.split_at_checked(n) {
+            Some((head, tail)) if head == &chunk[..n] => rest = tail,
+            _ => return Ok(false),
+        }
+    }
 }
 
 /// Reloads the token cache under the msal-extensions lock, applies `change`, and writes it
@@ -206,6 +232,22 @@ pub fn remove_file(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_file_is_compared_piece_by_piece_with_the_new_text() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::store(Path::new("tmp"), e))?;
+        let path = dir.path().join(PROFILE_FILE);
+        let text: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &text).map_err(|e| Error::store(&path, e))?;
+        let len = Some(text.len());
+        assert!(file_holds(&path, len, &text)?);
+        let mut changed = text.clone();
+        changed[150_000] ^= 1;
+        assert!(!file_holds(&path, len, &changed)?, "one byte differs");
+        assert!(!file_holds(&path, len, &text[..100])?, "shorter");
+        assert!(!file_holds(&path, None, &text)?, "there was no file");
+        Ok(())
+    }
 
     /// An az write in progress (the file truncated, the lock held) is waited out, not read.
     #[test]

@@ -656,6 +656,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_discovery_plan_follows_tenant_skip_and_subscription() {
+        let request = |skip: bool, subscription: Option<&str>| {
+            let mut r = LoginRequest::new(LoginMethod::DeviceCode);
+            r.skip_subscription_discovery = skip;
+            r.subscription = subscription.map(str::to_string);
+            r
+        };
+        let cases = [
+            (None, false, None, DiscoveryPlan::TenantLoop),
+            (None, false, Some("s"), DiscoveryPlan::TenantLoop),
+            (
+                Some("t"),
+                false,
+                Some("s"),
+                DiscoveryPlan::SpecificTenant { tenant: "t" },
+            ),
+            (
+                Some("t"),
+                true,
+                None,
+                DiscoveryPlan::TenantLevelOnly { tenant: "t" },
+            ),
+            (
+                Some("t"),
+                true,
+                Some("s"),
+                DiscoveryPlan::OneSubscription {
+                    tenant: "t",
+                    subscription_id: "s",
+                },
+            ),
+        ];
+        for (tenant, skip, subscription, expected) in cases {
+            let r = request(skip, subscription);
+            assert_eq!(
+                DiscoveryPlan::new(tenant, &r),
+                expected,
+                "{tenant:?} {skip} {subscription:?}"
+            );
+        }
+    }
+
+    #[test]
     fn password_warning_depends_on_the_cloud() {
         assert!(
             password_warning("https://login.microsoftonline.com/")
