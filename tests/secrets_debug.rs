@@ -73,6 +73,18 @@ fn secrets_in_cache(env: &TestEnv) -> BTreeSet<(String, String)> {
     found
 }
 
+/// The one secret get-access-token exists to print, on stdout only: taken out of the output
+/// (to be checked against what the emulator issued) so the scan can cover the rest.
+fn cut_printed_token(output: &mut Output) -> String {
+    let printed: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");
+    let token = printed["accessToken"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    output.stdout = output.stdout.replace(&token, "<the requested token>");
+    token
+}
+
 impl Output {
     fn of(flow: &'static str, run: Run) -> Output {
         assert_eq!(run.code, 0, "{flow}: {run:?}");
@@ -86,7 +98,7 @@ impl Output {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_flow_prints_a_secret_with_debug() {
-    let env = TestEnv::start().await;
+    let env = TestEnv::with_scenario(load_scenario("apps.json")).await;
     let proxy = Proxy::start(&env.url()).await;
     let via_proxy = [("HTTP_PROXY", proxy.url.as_str())];
     let run = |args: &'static [&'static str]| {
@@ -94,6 +106,15 @@ async fn no_flow_prints_a_secret_with_debug() {
         all.push("--debug");
         let env = &env;
         async move { env.run_with_env(&via_proxy, &all).await }
+    };
+    let run_owned = |args: &[&str]| {
+        let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        all.push("--debug".into());
+        let env = &env;
+        async move {
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            env.run_with_env(&via_proxy, &all).await
+        }
     };
     let mut outputs = Vec::new();
     let mut issued = BTreeSet::new();
@@ -140,14 +161,7 @@ async fn no_flow_prints_a_secret_with_debug() {
         ),
     ] {
         let mut output = Output::of(flow, run(args).await);
-        // The one secret this command exists to print, on stdout only: checked, then cut.
-        let printed: serde_json::Value = serde_json::from_str(&output.stdout).expect("json");
-        let token = printed["accessToken"]
-            .as_str()
-            .expect("a token")
-            .to_string();
-        output.stdout = output.stdout.replace(&token, "<the requested token>");
-        printed_tokens.push(token);
+        printed_tokens.push(cut_printed_token(&mut output));
         outputs.push(output);
     }
     issued.extend(secrets_in_cache(&env));
@@ -163,27 +177,85 @@ async fn no_flow_prints_a_secret_with_debug() {
         outputs.push(Output::of(flow, run(args).await));
     }
 
-    // Service principal logins are refused by this version; the refusal must not echo the
-    // client secret either.
-    const CLIENT_SECRET: &str = "sp-Cl1ent-Secr3t-value";
-    const SP_LOGIN: [&str; 8] = [
-        "login",
-        "--service-principal",
-        "-u",
-        "00000000-0000-4000-8000-00000000a99",
-        "-p",
-        CLIENT_SECRET,
-        "-t",
-        CONTOSO,
+    // Service principals (tests/scenarios/apps.json): a client secret, then a certificate whose
+    // private key is a secret too; the app-only token printed by get-access-token is cut as above.
+    const SP_APP: &str = "5a1e0000-0000-4000-8000-00000000c0de";
+    const SP_SECRET: &str = "sp-s3cret~value";
+    const CERT_APP: &str = "ce570000-0000-4000-8000-00000000c0de";
+    let cert_path = format!(
+        "{}/tests/fixtures/service-principal/cert.pem",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    outputs.push(Output::of(
+        "login (service principal, secret)",
+        run_owned(&[
+            "login",
+            "--service-principal",
+            "-u",
+            SP_APP,
+            "-p",
+            SP_SECRET,
+            "--tenant",
+            CONTOSO,
+        ])
+        .await,
+    ));
+    let mut output = Output::of(
+        "get-access-token (service principal)",
+        run(&["account", "get-access-token"]).await,
+    );
+    printed_tokens.push(cut_printed_token(&mut output));
+    outputs.push(output);
+    outputs.push(Output::of(
+        "login (service principal, certificate)",
+        run_owned(&[
+            "login",
+            "--service-principal",
+            "-u",
+            CERT_APP,
+            "--certificate",
+            &cert_path,
+            "--tenant",
+            CONTOSO,
+        ])
+        .await,
+    ));
+    issued.extend(secrets_in_cache(&env));
+    outputs.push(Output::of(
+        "logout (service principal)",
+        run_owned(&["logout", "--username", CERT_APP]).await,
+    ));
+    issued.insert(("client_secret".into(), SP_SECRET.into()));
+    let pem = std::fs::read_to_string(&cert_path).expect("the test certificate");
+    let key = pem
+        .split("-----END PRIVATE KEY-----")
+        .next()
+        .expect("a private key");
+    for line in key.lines().filter(|l| !l.starts_with("-----")) {
+        issued.insert(("private_key".into(), line.to_string()));
+    }
+
+    // A managed identity behind an App Service style endpoint: its header is a secret, and its
+    // token (kept in memory only) must appear nowhere but get-access-token's stdout.
+    const IDENTITY_HEADER: &str = "app-service-header-value";
+    let identity_env = [
+        ("IDENTITY_ENDPOINT", format!("{}/msi/token", env.url())),
+        ("IDENTITY_HEADER", IDENTITY_HEADER.to_string()),
     ];
-    let refused = run(&SP_LOGIN).await;
-    assert_eq!(refused.code, 1, "{refused:?}");
-    outputs.push(Output {
-        flow: "login (service principal, refused)",
-        stdout: refused.stdout,
-        stderr: refused.stderr,
-    });
-    issued.insert(("client_secret".into(), CLIENT_SECRET.into()));
+    outputs.push(Output::of(
+        "login (managed identity)",
+        env.run_with_env(&identity_env, &["login", "--identity", "--debug"])
+            .await,
+    ));
+    let mut output = Output::of(
+        "get-access-token (managed identity)",
+        env.run_with_env(&identity_env, &["account", "get-access-token", "--debug"])
+            .await,
+    );
+    let identity_token = cut_printed_token(&mut output);
+    outputs.push(output);
+    issued.insert(("access_token".into(), identity_token));
+    issued.insert(("identity_header".into(), IDENTITY_HEADER.into()));
 
     issued.extend(secrets_on_the_wire(&proxy));
     issued.insert(("password".into(), PASSWORD.into()));
