@@ -139,6 +139,23 @@ impl CertificateCredential {
     }
 }
 
+/// An assertion's `jti`: a version-4 UUID (as MSAL's `uuid4()`) from 16 random bytes the driver
+/// draws, so the protocol stays free of a random source.
+pub fn assertion_id(random: [u8; 16]) -> String {
+    let mut b = random;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// The SHA-1 thumbprint of a DER certificate as `x5t` carries it (MSAL's padded base64url).
 pub fn x5t_of(certificate_der: &[u8]) -> String {
     URL_SAFE.encode(Sha1::digest(certificate_der))
@@ -202,6 +219,20 @@ mod tests {
         let forged = URL_SAFE_NO_PAD.encode(r#"{"aud":"x"}"#);
         parts[1] = &forged;
         assert!(!verify(&parts.join(".")));
+    }
+
+    #[test]
+    fn assertion_id_is_a_version_4_uuid_of_the_random_bytes() {
+        assert_eq!(
+            assertion_id([0; 16]),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            assertion_id([0xff; 16]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        let bytes: [u8; 16] = std::array::from_fn(|i| (i as u8) * 17);
+        assert_eq!(assertion_id(bytes), "00112233-4455-4677-8899-aabbccddeeff");
     }
 
     #[test]

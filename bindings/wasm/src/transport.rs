@@ -1,6 +1,7 @@
 //! The host's I/O for the core's drivers: an `HttpClient` over a fetch-compatible function (the
-//! host's `fetch` unless the caller gives one), a `Runtime` over `Date.now` and `setTimeout`, and
-//! an `AbortSignal` turned into the core's cancel handle.
+//! host's `fetch` unless the caller gives one), a `Runtime` over `Date.now` and `setTimeout`,
+//! random bytes from `crypto.getRandomValues`, and an `AbortSignal` turned into the core's
+//! cancel handle.
 
 use std::time::Duration;
 
@@ -148,6 +149,21 @@ impl Runtime for JsRuntime {
         let _clear = ClearTimerOnDrop { global, timer };
         let _ = JsFuture::from(promise).await;
     }
+}
+
+/// `N` bytes from the host's CSPRNG (`crypto.getRandomValues`: browsers, Node 19+ and workers).
+pub fn random_bytes<const N: usize>() -> std::result::Result<[u8; N], JsValue> {
+    let missing = || crate::error::usage("this host has no crypto.getRandomValues");
+    let global: JsValue = js_sys::global().into();
+    let crypto = get(&global, "crypto")?;
+    if !crypto.is_object() {
+        return Err(missing());
+    }
+    let array = js_sys::Uint8Array::new_with_length(N as u32);
+    call(&crypto, "getRandomValues", &Array::of1(&array)).map_err(|_| missing())?;
+    let mut bytes = [0u8; N];
+    array.copy_to(&mut bytes);
+    Ok(bytes)
 }
 
 /// Clears a `setTimeout` timer when dropped (harmless once it has fired).
