@@ -1,6 +1,7 @@
 //! `acquireTokenForClient`: an app-only token by client credentials (a secret, a certificate's
 //! signed assertion, or a federated token), the core's `login::service_principal` driver over
-//! the host's fetch. The host gives the clock and the random `jti` of a certificate assertion.
+//! the host's fetch. The core builds a certificate's assertion; the host gives its clock, the
+//! random `jti` and the RS256 signature (WebCrypto), so no RSA code is compiled in.
 //!
 //! Options are read field by field rather than through serde: a mistyped field's error then
 //! names the field and never echoes its value, which may be a secret or a private key.
@@ -8,7 +9,7 @@
 use azlogin::Error;
 use azlogin::cancel::{CancelHandle, cancellable};
 use azlogin::login::service_principal;
-use azlogin::oauth::client_assertion::{CertificateCredential, assertion_id};
+use azlogin::oauth::client_assertion::{CertificatePem, assertion_id, signed_assertion};
 use azlogin::oauth::token::ClientCredential;
 use azlogin::oauth::{Authority, CP1_CLAIMS};
 use azlogin::runtime::Runtime;
@@ -18,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{to_js, to_value, usage};
-use crate::transport::{AbortWatch, JsRuntime, JsTransport, random_bytes};
+use crate::transport::{AbortWatch, JsRuntime, JsTransport, random_bytes, rs256_sign};
 
 /// The public cloud's login endpoint.
 const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
@@ -66,8 +67,9 @@ fn strings(options: &JsValue, key: &str) -> Result<Option<Vec<String>>, JsValue>
 }
 
 /// The credential the options name: exactly one of `secret`, `certificate` and
-/// `federatedToken`. A certificate is signed into a fresh assertion for `authority`.
-fn credential(
+/// `federatedToken`. A certificate's key signs a fresh assertion for `authority` (the core
+/// builds it; the host's clock, random bytes and WebCrypto fill it in).
+async fn credential(
     options: &JsValue,
     client_id: &str,
     authority: &Authority,
@@ -85,17 +87,18 @@ fn credential(
                     "`certificate` must be an object: { pem, useCertSnIssuer? }",
                 ));
             }
-            let pem = string(&certificate, "pem", "certificate.pem")?.ok_or_else(|| {
+            let pem_text = string(&certificate, "pem", "certificate.pem")?.ok_or_else(|| {
                 usage("`certificate.pem` is required: the PEM text of the private key and the certificate")
             })?;
             let send_x5c = field(&certificate, "useCertSnIssuer")?.is_truthy();
-            let cert =
-                CertificateCredential::from_pem(pem.as_bytes(), PEM_SOURCE).map_err(to_js)?;
+            let pem = CertificatePem::parse(pem_text.as_bytes(), PEM_SOURCE).map_err(to_js)?;
             let now = JsRuntime.now_ms() / 1000;
             let jti = assertion_id(random_bytes()?);
-            let assertion = cert
-                .assertion(client_id, &authority.token_endpoint(), now, &jti, send_x5c)
-                .map_err(to_js)?;
+            let input =
+                pem.signing_input(client_id, &authority.token_endpoint(), now, &jti, send_x5c);
+            let signature =
+                rs256_sign(pem.private_key_pkcs8(), input.as_bytes(), PEM_SOURCE).await?;
+            let assertion = signed_assertion(&input, &signature);
             Ok(ClientCredential::Assertion(assertion))
         }
         _ => Err(usage(
@@ -136,7 +139,7 @@ pub fn acquire_token_for_client(
         let transport = JsTransport::new(field(&options, "fetch")?)?;
         let (handle, registration) = CancelHandle::new();
         let _watch = AbortWatch::new(field(&options, "signal")?, handle)?;
-        let credential = credential(&options, &client_id, &authority)?;
+        let credential = credential(&options, &client_id, &authority).await?;
         let response = cancellable(
             registration,
             service_principal::acquire(

@@ -133,7 +133,7 @@ export type ClientCredential =
   | { secret: string; certificate?: never; federatedToken?: never }
   | {
       certificate: {
-        /** PEM text holding the RSA private key (unencrypted) and the certificate (leaf first). */
+        /** PEM text: the RSA private key (PKCS#8 or PKCS#1, unencrypted) and the certificate (leaf first). */
         pem: string;
         /** Send the certificate chain (`x5c`) for subject name + issuer authentication. */
         useCertSnIssuer?: boolean;

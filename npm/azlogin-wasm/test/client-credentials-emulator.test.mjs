@@ -3,7 +3,7 @@
 // token, Entra's errors as data without the secret, usage errors, and the AbortSignal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublicKey, createSign, createVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -157,10 +157,15 @@ test('a certificate signs an RS256 assertion that the emulator verifies by thumb
     const [h, p, sig] = assertion.split('.');
     assert.ok(createVerify('RSA-SHA256').update(`${h}.${p}`).verify(PUBLIC_KEY, Buffer.from(sig, 'base64url')));
 
-    // Each request signs a fresh assertion with a new jti.
-    await wasm.acquireTokenForClient({
-      tenant: CONTOSO, clientId: CERT_APP, certificate: { pem: CERT_PEM }, loginEndpoint: emu.url, fetch: fetchFn,
+    // Each request signs a fresh assertion with a new jti; a PKCS#1 key (`RSA PRIVATE KEY`)
+    // signs the same way.
+    const pkcs1 = createPrivateKey(CERT_PEM).export({ type: 'pkcs1', format: 'pem' });
+    assert.match(pkcs1, /^-----BEGIN RSA PRIVATE KEY-----/);
+    const certificate = CERT_PEM.slice(CERT_PEM.indexOf('-----BEGIN CERTIFICATE-----'));
+    const again = await wasm.acquireTokenForClient({
+      tenant: CONTOSO, clientId: CERT_APP, certificate: { pem: pkcs1 + certificate }, loginEndpoint: emu.url, fetch: fetchFn,
     });
+    assert.equal(wasm.decodeTokenClaims(again.accessToken).appid, CERT_APP);
     assert.notEqual(segment(forms[1].get('client_assertion'), 1).jti, payload.jti);
   } finally {
     emu.stop();
@@ -248,6 +253,7 @@ test('the signal aborts a request in flight, and an aborted signal sends nothing
 
 test('bad options are usage errors that name the option and never echo a secret', async () => {
   const key = CERT_PEM.split('-----BEGIN CERTIFICATE-----')[0];
+  const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   const base = { tenant: CONTOSO, clientId: SECRET_APP, loginEndpoint: 'http://127.0.0.1:9', fetch: () => assert.fail('sent') };
   const cases = [
     [{ ...base }, /exactly one of `secret`, `certificate` and `federatedToken`/],
@@ -258,6 +264,8 @@ test('bad options are usage errors that name the option and never echo a secret'
     [{ ...base, certificate: CERT_PEM }, /`certificate` must be an object: \{ pem, useCertSnIssuer\? \}/],
     [{ ...base, certificate: { pem: key } }, /The certificate file 'certificate\.pem' has no certificate\./],
     [{ ...base, certificate: {} }, /`certificate.pem` is required/],
+    [{ ...base, certificate: { pem: ecKey + CERT_PEM.slice(CERT_PEM.indexOf('-----BEGIN CERTIFICATE-----')) } },
+      /The certificate file 'certificate\.pem' has a private key that is not RSA/],
     [{ ...base, secret: 's', scopes: 'x' }, /`scopes` must be an array of strings/],
   ];
   for (const [options, pattern] of cases) {
