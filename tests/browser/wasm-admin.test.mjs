@@ -1,12 +1,13 @@
 // examples/browser-admin (the WebAssembly package's web build) in a real headless Chromium
 // against the emulator over loopback (CORS allowed): device-code sign-in approved on the
 // emulator's verification page in a second tab, discovery, a subscription picked by typing a
-// filter, then the selection and the token's claims on the page. Needs `npm run build` in
+// filter, then the selection and the token's claims on the page; and app-only tokens from a
+// certificate signed by the browser's Web Crypto. Needs `npm run build` in
 // npm/azlogin-wasm (pkg/web) and the azlogin debug binary.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -206,6 +207,47 @@ test('a page cannot call an endpoint without CORS headers directly, and can thro
     await relayed.close();
     await direct.close();
     await noCors.close();
+    emulator.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('acquireTokenForClient in a page: a certificate signed by the browser\'s Web Crypto, a secret refused as data', { timeout: 120_000 }, async () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'azlogin-wasm-sp-'));
+  const emulator = await startEmulator(scenario('apps'));
+  const site = await serve();
+  const pem = readFileSync(path.join(root, 'tests/fixtures/service-principal/cert.pem'), 'utf8');
+  let context;
+  try {
+    context = await launch(tmp);
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(`${site.url}/`);
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+    const outcome = await page.evaluate(async ({ login, tenant, pem }) => {
+      const wasm = await import('/pkg/azlogin_wasm.js');
+      await wasm.default();
+      const token = await wasm.acquireTokenForClient({
+        tenant, clientId: 'ce570000-0000-4000-8000-00000000c0de', certificate: { pem }, loginEndpoint: login,
+      });
+      const refused = await wasm.acquireTokenForClient({
+        tenant, clientId: '5a1e0000-0000-4000-8000-00000000c0de', secret: 'not-the-secret', loginEndpoint: login,
+      }).then(() => null, (e) => ({ name: e.name, code: e.code, aadstsCodes: e.aadstsCodes, message: e.message }));
+      return { isSecureContext, claims: wasm.decodeTokenClaims(token.accessToken), tenantId: token.tenantId, refused };
+    }, { login: emulator.url, tenant: CONTOSO, pem });
+    assert.equal(outcome.isSecureContext, true);
+    assert.equal(outcome.claims.appid, 'ce570000-0000-4000-8000-00000000c0de');
+    assert.equal(outcome.claims.idtyp, 'app');
+    assert.equal(outcome.tenantId, CONTOSO);
+    assert.equal(outcome.refused.name, 'AzLoginError');
+    assert.equal(outcome.refused.code, 'server_error');
+    assert.deepEqual(outcome.refused.aadstsCodes, [7000215]);
+    assert.ok(!outcome.refused.message.includes('not-the-secret'));
+    // The page sent the assertion itself, cross-origin, and the emulator accepted its signature.
+    const tokens = (await emulator.requests()).filter((r) => r.grant_type === 'client_credentials');
+    assert.deepEqual(tokens.map((r) => r.status), [200, 401]);
+  } finally {
+    await context?.close();
+    await site.close();
     emulator.stop();
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@
 //! this crate only moves values between JavaScript and Rust and maps errors to the codes the
 //! Node addon uses.
 
+mod client_credentials;
 mod device_code;
 mod discover;
 mod error;

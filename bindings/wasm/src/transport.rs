@@ -1,6 +1,7 @@
 //! The host's I/O for the core's drivers: an `HttpClient` over a fetch-compatible function (the
-//! host's `fetch` unless the caller gives one), a `Runtime` over `Date.now` and `setTimeout`, and
-//! an `AbortSignal` turned into the core's cancel handle.
+//! host's `fetch` unless the caller gives one), a `Runtime` over `Date.now` and `setTimeout`,
+//! random bytes from `crypto.getRandomValues`, RS256 signatures from WebCrypto, and an
+//! `AbortSignal` turned into the core's cancel handle.
 
 use std::time::Duration;
 
@@ -148,6 +149,80 @@ impl Runtime for JsRuntime {
         let _clear = ClearTimerOnDrop { global, timer };
         let _ = JsFuture::from(promise).await;
     }
+}
+
+/// The host's `crypto` object (browsers, Node 19+, workers), or a `usage_error` naming `what`
+/// it is needed for.
+fn host_crypto(what: &str) -> std::result::Result<JsValue, JsValue> {
+    let global: JsValue = js_sys::global().into();
+    let crypto = get(&global, "crypto")?;
+    if crypto.is_object() {
+        Ok(crypto)
+    } else {
+        Err(crate::error::usage(format!(
+            "this host has no Web Crypto (globalThis.crypto), needed for {what}"
+        )))
+    }
+}
+
+/// `N` bytes from the host's CSPRNG (`crypto.getRandomValues`).
+pub fn random_bytes<const N: usize>() -> std::result::Result<[u8; N], JsValue> {
+    let crypto = host_crypto("random bytes")?;
+    let array = js_sys::Uint8Array::new_with_length(N as u32);
+    call(&crypto, "getRandomValues", &Array::of1(&array))?;
+    let mut bytes = [0u8; N];
+    array.copy_to(&mut bytes);
+    Ok(bytes)
+}
+
+/// The RS256 (RSASSA-PKCS1-v1_5, SHA-256) signature of `data` under a PKCS#8 RSA key, by the
+/// host's `crypto.subtle`: the key is the caller's, and signing there keeps the RSA arithmetic
+/// out of the module. A key WebCrypto refuses is the core's certificate-file `usage_error`.
+pub async fn rs256_sign(
+    key_pkcs8: &[u8],
+    data: &[u8],
+    source: &str,
+) -> std::result::Result<Vec<u8>, JsValue> {
+    let subtle = get(&host_crypto("certificate credentials")?, "subtle")?;
+    if !subtle.is_object() {
+        return Err(crate::error::usage(
+            "this host has no crypto.subtle (Web Crypto; browsers allow it only in secure contexts), needed for certificate credentials",
+        ));
+    }
+    let algorithm: JsValue = Object::new().into();
+    set(&algorithm, "name", &JsValue::from_str("RSASSA-PKCS1-v1_5"));
+    set(&algorithm, "hash", &JsValue::from_str("SHA-256"));
+    let import = Array::of5(
+        &JsValue::from_str("pkcs8"),
+        &js_sys::Uint8Array::from(key_pkcs8),
+        &algorithm,
+        &JsValue::FALSE,
+        &Array::of1(&JsValue::from_str("sign")),
+    );
+    let not_rsa = |e: JsValue| {
+        let what = format!("has a private key that is not RSA ({})", describe(&e));
+        crate::error::to_js(azlogin::oauth::client_assertion::bad_certificate_file(
+            source, &what,
+        ))
+    };
+    let key = JsFuture::from(Promise::resolve(
+        &call(&subtle, "importKey", &import).map_err(not_rsa)?,
+    ))
+    .await
+    .map_err(not_rsa)?;
+    let failed = |e: JsValue| {
+        crate::error::to_js(Error::Config(format!(
+            "Signing the client assertion failed: {}",
+            describe(&e)
+        )))
+    };
+    let sign = Array::of3(&algorithm, &key, &js_sys::Uint8Array::from(data));
+    let signature = JsFuture::from(Promise::resolve(
+        &call(&subtle, "sign", &sign).map_err(failed)?,
+    ))
+    .await
+    .map_err(failed)?;
+    Ok(js_sys::Uint8Array::new(&signature).to_vec())
 }
 
 /// Clears a `setTimeout` timer when dropped (harmless once it has fired).

@@ -128,6 +128,51 @@ export interface Discovery {
   warnings: string[];
 }
 
+/** An app's credential for `acquireTokenForClient`: exactly one of the three. */
+export type ClientCredential =
+  | { secret: string; certificate?: never; federatedToken?: never }
+  | {
+      certificate: {
+        /** PEM text: the RSA private key (PKCS#8 or PKCS#1, unencrypted) and the certificate (leaf first). */
+        pem: string;
+        /** Send the certificate chain (`x5c`) for subject name + issuer authentication. */
+        useCertSnIssuer?: boolean;
+      };
+      secret?: never;
+      federatedToken?: never;
+    }
+  | {
+      /** A JWT from an issuer the app trusts (workload identity federation). */
+      federatedToken: string;
+      secret?: never;
+      certificate?: never;
+    };
+
+export type ClientCredentialOptions = ClientCredential & {
+  /** The tenant (GUID or domain) the token is for. */
+  tenant: string;
+  /** The application (client) id. */
+  clientId: string;
+  /** Default: ARM's `https://management.core.windows.net//.default`. */
+  scopes?: string[];
+  /** Default: the public cloud's `https://login.microsoftonline.com`. */
+  loginEndpoint?: string;
+  /** Omitted: the CLI's CP1 claims; `""`: no claims. */
+  claims?: string;
+  signal?: AbortSignal;
+  fetch?: DeviceCodeFlowOptions['fetch'];
+};
+
+/** An app-only token. */
+export interface ClientToken {
+  accessToken: string;
+  /** Seconds since the epoch. */
+  expiresOn: number;
+  tokenType: string;
+  /** The tenant the token was asked for, as given. */
+  tenantId: string;
+}
+
 export interface HttpRequestStep {
   method: 'GET' | 'POST';
   url: string;
