@@ -196,8 +196,11 @@ pub async fn discover<C: HttpClient, T: TenantTokens>(
         });
     };
     let (done, found, report) = (&done, &found, &report);
-    futures::stream::iter(tenants)
-        .map(|tenant| async move {
+    // Unordered, so a slow tenant holds one slot and not the whole window: with more tenants
+    // than `concurrency`, the next tenant starts as soon as any running one finishes. The
+    // position each tenant had puts the outcomes back in tenant order (az's output order).
+    let mut outcomes: Vec<(usize, TenantOutcome)> = futures::stream::iter(tenants.into_iter().enumerate())
+        .map(|(position, tenant)| async move {
             let result = match tokens.token_for_tenant(&tenant.tenant_id).await {
                 Err(e) => TenantResult::AuthenticationFailed(e),
                 Ok(token) => {
@@ -213,11 +216,13 @@ pub async fn discover<C: HttpClient, T: TenantTokens>(
             };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             report(n, found.load(Ordering::Relaxed));
-            TenantOutcome { tenant, result }
+            (position, TenantOutcome { tenant, result })
         })
-        .buffered(concurrency.max(1))
+        .buffer_unordered(concurrency.max(1))
         .collect()
-        .await
+        .await;
+    outcomes.sort_unstable_by_key(|(position, _)| *position);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
 /// A subscription and the tenant whose token found it (shared by all of that tenant's).
@@ -665,6 +670,41 @@ mod tests {
             let peak = tokens.now.lock().map(|g| g.1).unwrap_or_default();
             assert_eq!(peak, expected_peak, "concurrency {bound}");
         }
+    }
+
+    /// The first tenant's token comes only once the last tenant's has been asked for.
+    #[derive(Default)]
+    struct SlowFirstTenant {
+        last_asked: tokio::sync::Notify,
+    }
+
+    impl TenantTokens for SlowFirstTenant {
+        async fn token_for_tenant(&self, tenant_id: &str) -> Result<AccessToken> {
+            match tenant_id {
+                "t1" => self.last_asked.notified().await,
+                "t4" => self.last_asked.notify_one(),
+                _ => {}
+            }
+            Ok(AccessToken::new(format!("tok-{tenant_id}")))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_tenant_does_not_hold_back_the_tenants_after_it() {
+        // Four tenants, two at a time: t1 waits for t4, so t4 must start while t1 still runs.
+        // A window that frees a slot only in tenant order never asks for t4 (the bound below
+        // ends that wait as a failure instead of a hang).
+        let tenants: Vec<Tenant> = ["t1", "t2", "t3", "t4"]
+            .iter()
+            .map(|t| tenant(t, None))
+            .collect();
+        let tokens = SlowFirstTenant::default();
+        let discovery = discover(&FakeArm::default(), &tokens, ARM, tenants.clone(), 2, |_| {});
+        let outcomes = tokio::time::timeout(std::time::Duration::from_secs(10), discovery)
+            .await
+            .expect("t4 started while t1 was still waiting");
+        let got: Vec<&Tenant> = outcomes.iter().map(|o| &o.tenant).collect();
+        assert_eq!(got, tenants.iter().collect::<Vec<_>>(), "tenant order");
     }
 
     /// Three linked pages; records each request sent and each page parsed, in order.

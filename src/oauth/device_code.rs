@@ -76,9 +76,14 @@ pub fn parse_device_authorization(
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     };
-    // az checks only `user_code`; without it the whole answer is the error text.
+    // az checks only `user_code`; without it the whole answer is the error text, except the
+    // `device_code`, which is the credential the poll redeems and is never shown.
     let Some(user_code) = text("user_code") else {
-        let flow = pyjson::to_string(&value, PyJsonStyle::TOKEN_CACHE);
+        let mut shown = value.clone();
+        if let Some(code) = shown.get_mut("device_code") {
+            *code = Value::String("<redacted>".into());
+        }
+        let flow = pyjson::to_string(&shown, PyJsonStyle::TOKEN_CACHE);
         let description = format!("Fail to create device flow. Err: {flow}");
         return Err(match parse_server_error(response) {
             Some(server) => Error::from_server(ServerError {
@@ -259,6 +264,15 @@ mod tests {
             ),
             "{err}"
         );
+        let no_user_code = parse_device_authorization(
+            &resp(200, r#"{"device_code":"DC-secret","interval":5}"#),
+            "https://h/devicecode",
+        )
+        .expect_err("no user code");
+        let shown = no_user_code.to_string();
+        assert!(shown.starts_with("Fail to create device flow. Err: {"), "{shown}");
+        assert!(shown.contains("\"interval\": 5"), "{shown}");
+        assert!(!shown.contains("DC-secret"), "the device code is shown: {shown}");
         let html = parse_device_authorization(&resp(500, "<html>"), "https://h/devicecode")
             .expect_err("html");
         assert_eq!(html.code(), "invalid_response");
