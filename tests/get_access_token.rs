@@ -6,13 +6,37 @@ use common::*;
 
 const REFRESH: &str = "refresh_token";
 
+/// Inode, modification time (nanoseconds) and bytes of a config-dir file.
+fn file_identity(env: &TestEnv, name: &str) -> (u64, i64, i64, Vec<u8>) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(env.path(name)).expect("the file exists");
+    (meta.ino(), meta.mtime(), meta.mtime_nsec(), env.read(name))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn token_from_cache_sends_no_request() {
     let env = TestEnv::start().await;
     env.login_password().await;
     let refreshes = env.grants(REFRESH);
-    let out = env.run(&["account", "get-access-token"]).await.ok().json();
+    let files = ["msal_token_cache.json", "azureProfile.json"];
+    let before: Vec<_> = files.iter().map(|f| file_identity(&env, f)).collect();
+    let run = env
+        .run(&["account", "get-access-token", "--debug"])
+        .await
+        .ok();
     assert_eq!(env.grants(REFRESH), refreshes, "served from the cache");
+    // A cache hit reads the cache once and writes nothing: same inode (an atomic rewrite
+    // would replace it), same modification time, same bytes.
+    let after: Vec<_> = files.iter().map(|f| file_identity(&env, f)).collect();
+    assert_eq!(before, after, "a cache hit rewrote a file");
+    let cache_reads = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("Read ") && l.contains("msal_token_cache.json"))
+        .count();
+    assert_eq!(cache_reads, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("Wrote "), "{}", run.stderr);
+    let out = run.json();
     let keys: Vec<&String> = out.as_object().expect("object").keys().collect();
     assert_eq!(
         keys,

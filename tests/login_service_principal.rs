@@ -312,3 +312,41 @@ async fn another_tenant_uses_the_stored_credential_with_az_s_warning() {
         .expect("a grant");
     assert_eq!(last.tenant.as_deref(), Some(FABRIKAM));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn use_cert_sn_issuer_with_a_secret_is_recorded_as_az_records_it() {
+    // az passes `bool(use_cert_sn_issuer)` to the profile whatever the credential: the user
+    // gets `useCertSNIssuerAuth`, while the stored secret entry has no such key (nothing to sign).
+    let env = TestEnv::with_scenario(scenario()).await;
+    let run = env
+        .run(&[
+            "login",
+            "--service-principal",
+            "-u",
+            APP,
+            "-p",
+            SECRET,
+            "--tenant",
+            CONTOSO,
+            "--use-cert-sn-issuer",
+        ])
+        .await
+        .ok();
+    assert_no_secret(&run);
+    let out = run.json();
+    let entries = out.as_array().expect("a list");
+    assert!(!entries.is_empty(), "{out}");
+    for e in entries {
+        assert_eq!(
+            e["user"],
+            json!({"name": APP, "type": "servicePrincipal", "useCertSNIssuerAuth": true})
+        );
+    }
+    let profile = env.read_json("azureProfile.json");
+    assert_eq!(
+        profile["subscriptions"][0]["user"]["useCertSNIssuerAuth"],
+        true
+    );
+    let stored = String::from_utf8(env.read("service_principal_entries.json")).expect("utf8");
+    assert!(!stored.contains("use_cert_sn_issuer"), "{stored}");
+}

@@ -110,92 +110,97 @@ pub fn next_page_request(next_link: &str, token: &AccessToken) -> HttpRequest {
     authorized(next_link.to_string(), token)
 }
 
-/// Turns an ARM error answer into an error; `Ok(json)` for a 2xx JSON body.
-fn checked_json(response: &HttpResponse, url: &str) -> Result<Value> {
-    let endpoint = endpoint_of(url);
-    if !(200..300).contains(&response.status) {
-        let detail = serde_json::from_slice::<Value>(&response.body)
-            .ok()
-            .and_then(|v| {
-                let e = v.get("error")?;
-                Some(format!(
-                    "({}) {}",
-                    e.get("code").and_then(Value::as_str).unwrap_or("Error"),
-                    e.get("message").and_then(Value::as_str).unwrap_or_default()
-                ))
-            });
-        return Err(Error::Arm {
-            status: response.status,
-            message: detail
-                .unwrap_or_else(|| format!("{endpoint} answered HTTP {}", response.status)),
-        });
+mod wire;
+
+use wire::{WirePage, WireSubscription, WireTenant};
+
+/// Turns an ARM error answer into an error; `Ok(())` for a 2xx answer.
+fn check_status(response: &HttpResponse, url: &str) -> Result<()> {
+    if (200..300).contains(&response.status) {
+        return Ok(());
     }
-    serde_json::from_slice(&response.body)
-        .map_err(|e| Error::invalid_response(endpoint, format!("the body is not JSON ({e})")))
+    let detail = serde_json::from_slice::<Value>(&response.body)
+        .ok()
+        .and_then(|v| {
+            let e = v.get("error")?;
+            Some(format!(
+                "({}) {}",
+                e.get("code").and_then(Value::as_str).unwrap_or("Error"),
+                e.get("message").and_then(Value::as_str).unwrap_or_default()
+            ))
+        });
+    Err(Error::Arm {
+        status: response.status,
+        message: detail
+            .unwrap_or_else(|| format!("{} answered HTTP {}", endpoint_of(url), response.status)),
+    })
 }
 
-fn page<T>(
+/// Reads a 2xx body as `T`, naming the endpoint when it is not JSON or not ARM's shape.
+fn read_body<T: serde::de::DeserializeOwned>(response: &HttpResponse, url: &str) -> Result<T> {
+    check_status(response, url)?;
+    serde_json::from_slice(&response.body).map_err(|e| {
+        let what = if e.is_data() {
+            "the answer is not the list ARM sends"
+        } else {
+            "the body is not JSON"
+        };
+        Error::invalid_response(endpoint_of(url), format!("{what} ({e})"))
+    })
+}
+
+fn page<W: serde::de::DeserializeOwned, T>(
     response: &HttpResponse,
     url: &str,
-    item: impl Fn(&Value) -> Option<T>,
+    item: impl Fn(W) -> Option<T>,
 ) -> Result<Page<T>> {
-    let v = checked_json(response, url)?;
+    let wire: WirePage<W> = read_body(response, url)?;
     let endpoint = endpoint_of(url);
-    let values = v
-        .get("value")
-        .and_then(Value::as_array)
+    let values = wire
+        .value
         .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no 'value' list"))?;
     let items = values
-        .iter()
+        .into_iter()
         .map(|x| {
             item(x).ok_or_else(|| Error::invalid_response(endpoint, "a list item lacks its id"))
         })
         .collect::<Result<Vec<T>>>()?;
-    let next_link = v
-        .get("nextLink")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
+    let next_link = wire.next_link.filter(|s| !s.is_empty());
     Ok(Page { items, next_link })
 }
 
-fn opt_str(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_string)
+/// The id itself, else the last segment of the resource `id` path.
+fn id_or_last_segment(id: Option<String>, path: Option<String>) -> Option<String> {
+    id.or_else(|| path.map(|p| p.rsplit('/').next().unwrap_or_default().to_string()))
+        .filter(|s| !s.is_empty())
 }
 
 /// Parses a page of `GET /tenants`.
 pub fn parse_tenants_page(response: &HttpResponse, url: &str) -> Result<Page<Tenant>> {
-    page(response, url, |t| {
-        let tenant_id = opt_str(t, "tenantId")
-            .or_else(|| {
-                opt_str(t, "id").map(|id| id.rsplit('/').next().unwrap_or_default().to_string())
-            })
-            .filter(|s| !s.is_empty())?;
+    page(response, url, |t: WireTenant| {
         Some(Tenant {
-            tenant_id,
-            display_name: opt_str(t, "displayName"),
-            default_domain: opt_str(t, "defaultDomain"),
+            tenant_id: id_or_last_segment(t.tenant_id, t.id)?,
+            display_name: t.display_name,
+            default_domain: t.default_domain,
         })
     })
 }
 
-fn parse_subscription(s: &Value) -> Option<ArmSubscription> {
-    let subscription_id = opt_str(s, "subscriptionId")
-        .or_else(|| {
-            opt_str(s, "id").map(|id| id.rsplit('/').next().unwrap_or_default().to_string())
-        })
-        .filter(|s| !s.is_empty())?;
-    let managed_by_tenants = match s.get("managedByTenants") {
-        Some(Value::Array(list)) => {
-            Some(list.iter().filter_map(|t| opt_str(t, "tenantId")).collect())
-        }
+fn parse_subscription(s: WireSubscription) -> Option<ArmSubscription> {
+    let managed_by_tenants = match s.managed_by_tenants {
+        Some(Value::Array(list)) => Some(
+            list.iter()
+                .filter_map(|t| t.get("tenantId").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect(),
+        ),
         _ => None,
     };
     Some(ArmSubscription {
-        subscription_id,
-        display_name: opt_str(s, "displayName"),
-        state: opt_str(s, "state"),
-        tenant_id: opt_str(s, "tenantId"),
+        subscription_id: id_or_last_segment(s.subscription_id, s.id)?,
+        display_name: s.display_name,
+        state: s.state,
+        tenant_id: s.tenant_id,
         managed_by_tenants,
     })
 }
@@ -210,8 +215,8 @@ pub fn parse_subscriptions_page(
 
 /// Parses `GET /subscriptions/{id}`.
 pub fn parse_subscription_response(response: &HttpResponse, url: &str) -> Result<ArmSubscription> {
-    let v = checked_json(response, url)?;
-    parse_subscription(&v)
+    let wire: WireSubscription = read_body(response, url)?;
+    parse_subscription(wire)
         .ok_or_else(|| Error::invalid_response(endpoint_of(url), "the answer lacks subscriptionId"))
 }
 
@@ -259,6 +264,66 @@ mod tests {
         assert_eq!(p.items[1].subscription_id, "s2");
         assert_eq!(p.items[1].managed_by_tenants, None);
         assert!(p.next_link.is_none());
+    }
+
+    #[test]
+    fn fields_of_other_types_read_as_absent_and_unknown_fields_are_skipped() {
+        let subs = r#"{"count":{"type":"Total","value":2},"value":[
+            {"id":"/subscriptions/s1","subscriptionId":7,"displayName":["x"],"state":null,
+             "tenantId":"t1","managedByTenants":[{"tenantId":5},"m0",{"tenantId":"m1"}],
+             "subscriptionPolicies":{"locationPlacementId":"Public","quotaId":"q"},
+             "tags":{"a":[1,2,{"b":null}]}},
+            {"subscriptionId":"s2","managedByTenants":"m2"}],
+            "nextLink":{"href":"x"}}"#;
+        let p = parse_subscriptions_page(&resp(200, subs), "u").expect("page");
+        let s1 = &p.items[0];
+        assert_eq!(
+            s1.subscription_id, "s1",
+            "a number id falls back to the path"
+        );
+        assert_eq!(
+            (s1.display_name.as_deref(), s1.state.as_deref()),
+            (None, None)
+        );
+        assert_eq!(s1.tenant_id.as_deref(), Some("t1"));
+        assert_eq!(s1.managed_by_tenants, Some(vec!["m1".to_string()]));
+        assert_eq!(p.items[1].managed_by_tenants, None);
+        assert_eq!(
+            p.next_link, None,
+            "a nextLink that is not a string ends the list"
+        );
+    }
+
+    #[test]
+    fn pages_that_are_not_arm_lists_name_the_endpoint() {
+        let url = "https://m/subscriptions?x";
+        for (body, says) in [
+            ("[1,2]", "the answer has no 'value' list"),
+            ("3", "the answer is not the list ARM sends"),
+            (r#"{"value":[3]}"#, "a list item is not an object"),
+            (
+                r#"{"value":[{"displayName":"no id"}]}"#,
+                "a list item lacks its id",
+            ),
+            (r#"{"value":{"a":1}}"#, "the answer has no 'value' list"),
+            (r#"{"nextLink":"x"}"#, "the answer has no 'value' list"),
+            (
+                r#"{"value":[{"subscriptionId":"s1"}"#,
+                "the body is not JSON",
+            ),
+        ] {
+            let e = parse_subscriptions_page(&resp(200, body), url).expect_err(body);
+            assert_eq!(e.code(), "invalid_response", "{body}");
+            let text = e.to_string();
+            assert!(text.contains("https://m/subscriptions"), "{body}: {text}");
+            assert!(text.contains(says), "{body}: {text}");
+        }
+        let single = parse_subscription_response(&resp(200, r#"{"displayName":"x"}"#), url)
+            .expect_err("no id");
+        assert!(
+            single.to_string().contains("lacks subscriptionId"),
+            "{single}"
+        );
     }
 
     #[test]

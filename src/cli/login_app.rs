@@ -85,6 +85,7 @@ pub async fn service_principal(
     request.allow_no_subscriptions = args.allow_no_subscriptions;
     request.subscription = args.subscription;
     request.skip_subscription_discovery = args.skip_subscription_discovery;
+    request.cert_sn_issuer_auth = args.use_cert_sn_issuer;
     let outcome = session
         .login_service_principal(request, &AppEvents(console))
         .await?;

@@ -45,6 +45,10 @@ pub struct ServicePrincipalLogin {
     pub subscription: Option<String>,
     /// `--skip-subscription-discovery`.
     pub skip_subscription_discovery: bool,
+    /// `--use-cert-sn-issuer` given with another credential than a certificate: az records it
+    /// in the profile's `user` (`useCertSNIssuerAuth`) all the same. A certificate carries it as
+    /// `send_x5c`.
+    pub cert_sn_issuer_auth: bool,
 }
 
 impl ServicePrincipalLogin {
@@ -58,6 +62,7 @@ impl ServicePrincipalLogin {
             allow_no_subscriptions: false,
             subscription: None,
             skip_subscription_discovery: false,
+            cert_sn_issuer_auth: false,
         }
     }
 }
@@ -112,7 +117,11 @@ impl Session {
                 })?,
         };
         let mut user_fields = Vec::new();
-        if let StoredCredential::Certificate { send_x5c: true, .. } = credential {
+        let sends_x5c = matches!(
+            credential,
+            StoredCredential::Certificate { send_x5c: true, .. }
+        );
+        if sends_x5c || request.cert_sn_issuer_auth {
             user_fields.push(("useCertSNIssuerAuth", Value::Bool(true)));
         }
         let entries = self
