@@ -71,6 +71,11 @@ secret_type!(
     /// An authorization code from a browser redirect.
     AuthorizationCode
 );
+secret_type!(
+    /// The contents of an Azure Arc key file: the proof, sent as `Authorization: Basic`, that
+    /// the caller may read the agent's token directory.
+    ArcKey
+);
 
 /// A PKCE code verifier: used exactly once, so it is neither `Clone` nor `Copy`.
 pub struct PkceVerifier(String);

@@ -5,6 +5,7 @@
 //! except [`FileLock::acquire`], which can wait up to ten seconds; async callers use
 //! [`FileLock::acquire_async`] or `tokio::task::spawn_blocking`.
 
+mod arc_key_file;
 mod atomic;
 mod clouds;
 mod config;
@@ -14,6 +15,7 @@ mod lock;
 mod pid;
 mod private_files;
 
+pub use arc_key_file::read_arc_key;
 pub use atomic::{atomic_write, atomic_write_with_mode, read_optional};
 pub use clouds::{
     active_cloud, cloud_subscription, load_clouds, load_clouds_ini, register_cloud,

@@ -1,11 +1,13 @@
 //! `login --identity` over real sockets against the emulator's managed identity endpoints: IMDS
 //! (address from AZURE_POD_IDENTITY_AUTHORITY_HOST), App Service (IDENTITY_ENDPOINT +
-//! IDENTITY_HEADER) and Machine Learning (MSI_ENDPOINT + MSI_SECRET); the profile's `user` and
-//! `assignedIdentityInfo` as az writes them, nothing in the token cache, and get-access-token.
+//! IDENTITY_HEADER), Machine Learning (MSI_ENDPOINT + MSI_SECRET), Service Fabric (App Service's
+//! variables + IDENTITY_SERVER_THUMBPRINT) and Azure Arc (IDENTITY_ENDPOINT + IMDS_ENDPOINT, the
+//! key file in a temporary AZLOGIN_ARC_KEY_DIR); the profile's `user` and `assignedIdentityInfo`
+//! as az writes them, nothing in the token cache, and get-access-token.
 
 mod common;
 
-use azlogin::emulator::{ManagedIdentity, ManagedIdentitySettings, Scenario};
+use azlogin::emulator::{ArcSettings, ManagedIdentity, ManagedIdentitySettings, Scenario};
 use common::*;
 use serde_json::json;
 
@@ -17,6 +19,7 @@ const USER_RESOURCE: &str = "/subscriptions/c0000001-0000-4000-8000-000000000001
 const EMPTY_CLIENT: &str = "e0000000-0000-4000-8000-0000000000c3";
 const IDENTITY_HEADER: &str = "app-service-header-value";
 const MSI_SECRET: &str = "machine-learning-secret";
+const FABRIC_SECRET: &str = "service-fabric-secret";
 
 fn scenario() -> Scenario {
     let mut s = Scenario::default_scenario();
@@ -46,7 +49,20 @@ fn scenario() -> Scenario {
         ],
         identity_header: Some(IDENTITY_HEADER.into()),
         msi_secret: Some(MSI_SECRET.into()),
+        service_fabric_secret: Some(FABRIC_SECRET.into()),
+        arc: None,
     };
+    s
+}
+
+/// The scenario with an Arc agent writing its key files into `key_dir`.
+fn arc_scenario(key_dir: &std::path::Path, realm_prefix: Option<&str>, key_len: usize) -> Scenario {
+    let mut s = scenario();
+    s.managed_identity.arc = Some(ArcSettings {
+        key_dir: key_dir.display().to_string(),
+        realm_prefix: realm_prefix.map(str::to_string),
+        key_len,
+    });
     s
 }
 
@@ -323,4 +339,234 @@ async fn an_identity_without_subscriptions_gets_az_s_message() {
         out[0]["user"]["assignedIdentityInfo"],
         format!("MSIClient-{EMPTY_CLIENT}")
     );
+}
+
+fn service_fabric(env: &TestEnv, secret: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "IDENTITY_ENDPOINT",
+            format!("{}/servicefabric/token", env.url()),
+        ),
+        ("IDENTITY_HEADER", secret.to_string()),
+        (
+            "IDENTITY_SERVER_THUMBPRINT",
+            "0123456789ABCDEF0123456789ABCDEF01234567".to_string(),
+        ),
+    ]
+}
+
+fn system_assigned_user() -> serde_json::Value {
+    json!({"name": "systemAssignedIdentity", "type": "servicePrincipal", "assignedIdentityInfo": "MSI"})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn service_fabric_wins_over_app_service_and_ignores_user_assigned_ids() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    let vars = service_fabric(&env, FABRIC_SECRET);
+    let run = env.run_with_env(&vars, &["login", "--identity"]).await.ok();
+    assert_eq!(run.stderr, "");
+    assert!(!run.stdout.contains(FABRIC_SECRET));
+    let out = run.json();
+    assert_eq!(out.as_array().map(Vec::len), Some(2), "{out}");
+    for e in out.as_array().into_iter().flatten() {
+        assert_eq!(e["user"], system_assigned_user());
+        assert_eq!(e["tenantId"], CONTOSO);
+    }
+    let calls = identity_requests(&env, "/servicefabric/token");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].client_id.as_deref(), Some(SYSTEM_CLIENT));
+    assert!(identity_requests(&env, "/msi/token").is_empty());
+    assert!(!env.path("msal_token_cache.json").exists());
+
+    let token = env
+        .run_with_env(&vars, &["account", "get-access-token"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(token["tenant"], CONTOSO);
+    let claims = azlogin::emulator::jwt_claims(token["accessToken"].as_str().unwrap_or_default())
+        .expect("a JWT");
+    assert_eq!(claims["oid"], SYSTEM_OBJECT);
+    assert_eq!(identity_requests(&env, "/servicefabric/token").len(), 2);
+
+    // The cluster configures the identity: a client id is dropped without a word (a --debug
+    // line says so), and the profile records what was asked for, as az writes it.
+    let run = env
+        .run_with_env(&vars, &["login", "--identity", "--client-id", USER_CLIENT])
+        .await
+        .ok();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.json()[0]["user"],
+        json!({"name": "userAssignedIdentity", "type": "servicePrincipal", "assignedIdentityInfo": format!("MSIClient-{USER_CLIENT}")})
+    );
+    let calls = identity_requests(&env, "/servicefabric/token");
+    assert_eq!(
+        calls.last().and_then(|c| c.client_id.as_deref()),
+        Some(SYSTEM_CLIENT)
+    );
+    let debug = env
+        .run_with_env(
+            &vars,
+            &["login", "--identity", "--client-id", USER_CLIENT, "--debug"],
+        )
+        .await
+        .ok();
+    assert!(
+        debug
+            .stderr
+            .contains("Ignoring the user-assigned identity asked for: Service Fabric"),
+        "{}",
+        debug.stderr
+    );
+    assert!(!debug.stderr.contains(FABRIC_SECRET));
+
+    let wrong = env
+        .run_with_env(&service_fabric(&env, "wrong"), &["login", "--identity"])
+        .await;
+    assert_eq!(wrong.code, 1, "{wrong:?}");
+    assert!(
+        wrong.stderr.starts_with(&format!(
+            "ERROR: The managed identity endpoint {}/servicefabric/token refused the token request with SecretHeaderNotFound: Secret is not found in the request headers.\n",
+            env.url()
+        )),
+        "{wrong:?}"
+    );
+}
+
+fn arc(env: &TestEnv, key_dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("IDENTITY_ENDPOINT", format!("{}/arc/token", env.url())),
+        ("IMDS_ENDPOINT", env.url()),
+        ("AZLOGIN_ARC_KEY_DIR", key_dir.display().to_string()),
+    ]
+}
+
+fn statuses(env: &TestEnv, path: &str) -> Vec<u16> {
+    identity_requests(env, path)
+        .iter()
+        .map(|r| r.status)
+        .collect()
+}
+
+fn key_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("key dir")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("key"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arc_login_answers_the_challenge_with_the_key_file() {
+    let keys = tempfile::tempdir().expect("tempdir");
+    let env = TestEnv::with_scenario(arc_scenario(keys.path(), None, 40)).await;
+    let vars = arc(&env, keys.path());
+    let run = env.run_with_env(&vars, &["login", "--identity"]).await.ok();
+    assert_eq!(run.stderr, "");
+    let out = run.json();
+    assert_eq!(out.as_array().map(Vec::len), Some(2), "{out}");
+    for e in out.as_array().into_iter().flatten() {
+        assert_eq!(e["user"], system_assigned_user());
+        assert_eq!(e["tenantId"], CONTOSO);
+    }
+    let stored = env.read_json("azureProfile.json");
+    assert_eq!(stored["subscriptions"][0]["user"], system_assigned_user());
+    assert!(!env.path("msal_token_cache.json").exists());
+    assert_eq!(statuses(&env, "/arc/token"), [401, 200]);
+    assert!(identity_requests(&env, "/metadata/identity/oauth2/token").is_empty());
+
+    let token = env
+        .run_with_env(&vars, &["account", "get-access-token"])
+        .await
+        .ok();
+    let printed = token.json();
+    assert_eq!(printed["tenant"], CONTOSO);
+    let claims = azlogin::emulator::jwt_claims(printed["accessToken"].as_str().unwrap_or_default())
+        .expect("a JWT");
+    assert_eq!(claims["oid"], SYSTEM_OBJECT);
+    assert_eq!(statuses(&env, "/arc/token"), [401, 200, 401, 200]);
+    // The keys are secrets: never printed.
+    let written = key_files(keys.path());
+    assert_eq!(written.len(), 2);
+    for key in &written {
+        for text in [&run.stdout, &token.stdout, &token.stderr] {
+            assert!(!text.contains(key.as_str()));
+        }
+    }
+
+    // Without the test knob the agent's own directory is read.
+    let default_dir: Vec<_> = vars
+        .iter()
+        .filter(|(k, _)| *k != "AZLOGIN_ARC_KEY_DIR")
+        .cloned()
+        .collect();
+    let run = env
+        .run_with_env(&default_dir, &["login", "--identity"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with("ERROR: /var/opt/azcmagent/tokens/"),
+        "{run:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arc_refuses_user_assigned_ids_before_asking() {
+    let keys = tempfile::tempdir().expect("tempdir");
+    let env = TestEnv::with_scenario(arc_scenario(keys.path(), None, 40)).await;
+    let run = env
+        .run_with_env(
+            &arc(&env, keys.path()),
+            &["login", "--identity", "--client-id", USER_CLIENT],
+        )
+        .await;
+    assert_eq!(
+        (run.code, run.stderr.as_str(), run.stdout.as_str()),
+        (
+            1,
+            "ERROR: Azure Arc supports only the system-assigned managed identity (IDENTITY_ENDPOINT and IMDS_ENDPOINT name an Arc agent here). Run the login again without --client-id.\n",
+            ""
+        )
+    );
+    assert!(identity_requests(&env, "/arc/token").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arc_refuses_an_oversize_key_file() {
+    let keys = tempfile::tempdir().expect("tempdir");
+    let env = TestEnv::with_scenario(arc_scenario(keys.path(), None, 5000)).await;
+    let run = env
+        .run_with_env(&arc(&env, keys.path()), &["login", "--identity"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with(&format!("ERROR: {}/", keys.path().display()))
+            && run.stderr.contains(
+                "Azure Arc's key file is 5000 bytes, more than the 4096 a key can be, so it was not read"
+            ),
+        "{run:?}"
+    );
+    assert_eq!(statuses(&env, "/arc/token"), [401]);
+    assert!(
+        !env.path("azureProfile.json").exists()
+            || env.read_json("azureProfile.json")["subscriptions"] == json!([])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arc_uses_only_the_base_name_of_the_realm() {
+    let keys = tempfile::tempdir().expect("tempdir");
+    // The challenge names ../../../../../../etc/<guid>.key; the file is in the key dir.
+    let env = TestEnv::with_scenario(arc_scenario(
+        keys.path(),
+        Some("../../../../../../etc/"),
+        40,
+    ))
+    .await;
+    let run = env
+        .run_with_env(&arc(&env, keys.path()), &["login", "--identity"])
+        .await
+        .ok();
+    assert_eq!(run.json()[0]["user"], system_assigned_user());
+    assert_eq!(statuses(&env, "/arc/token"), [401, 200]);
 }

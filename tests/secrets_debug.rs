@@ -98,7 +98,18 @@ impl Output {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_flow_prints_a_secret_with_debug() {
-    let env = TestEnv::with_scenario(load_scenario("apps.json")).await;
+    // Service Fabric's secret and Azure Arc's key files are secrets too; Arc's agent writes its
+    // keys into a directory of the test's.
+    const FABRIC_SECRET: &str = "service-fabric-secret-value";
+    let arc_keys = tempfile::tempdir().expect("tempdir");
+    let mut scenario = load_scenario("apps.json");
+    scenario.managed_identity.service_fabric_secret = Some(FABRIC_SECRET.into());
+    scenario.managed_identity.arc = Some(azlogin::emulator::ArcSettings {
+        key_dir: arc_keys.path().display().to_string(),
+        realm_prefix: None,
+        key_len: 40,
+    });
+    let env = TestEnv::with_scenario(scenario).await;
     let proxy = Proxy::start(&env.url()).await;
     let via_proxy = [("HTTP_PROXY", proxy.url.as_str())];
     let run = |args: &'static [&'static str]| {
@@ -256,6 +267,49 @@ async fn no_flow_prints_a_secret_with_debug() {
     outputs.push(output);
     issued.insert(("access_token".into(), identity_token));
     issued.insert(("identity_header".into(), IDENTITY_HEADER.into()));
+    let fabric_env = [
+        (
+            "IDENTITY_ENDPOINT",
+            format!("{}/servicefabric/token", env.url()),
+        ),
+        ("IDENTITY_HEADER", FABRIC_SECRET.to_string()),
+        ("IDENTITY_SERVER_THUMBPRINT", "0123456789ABCDEF".to_string()),
+    ];
+    let arc_env = [
+        ("IDENTITY_ENDPOINT", format!("{}/arc/token", env.url())),
+        ("IMDS_ENDPOINT", env.url()),
+        ("AZLOGIN_ARC_KEY_DIR", arc_keys.path().display().to_string()),
+    ];
+    for (login, get_token, vars) in [
+        (
+            "login (Service Fabric)",
+            "get-access-token (Service Fabric)",
+            &fabric_env,
+        ),
+        (
+            "login (Azure Arc)",
+            "get-access-token (Azure Arc)",
+            &arc_env,
+        ),
+    ] {
+        outputs.push(Output::of(
+            login,
+            env.run_with_env(vars, &["login", "--identity", "--debug"])
+                .await,
+        ));
+        let mut output = Output::of(
+            get_token,
+            env.run_with_env(vars, &["account", "get-access-token", "--debug"])
+                .await,
+        );
+        issued.insert(("access_token".into(), cut_printed_token(&mut output)));
+        outputs.push(output);
+    }
+    issued.insert(("service_fabric_secret".into(), FABRIC_SECRET.into()));
+    for entry in std::fs::read_dir(arc_keys.path()).expect("arc keys") {
+        let key = std::fs::read_to_string(entry.expect("key file").path()).expect("key");
+        issued.insert(("arc_key".into(), key));
+    }
 
     issued.extend(secrets_on_the_wire(&proxy));
     issued.insert(("password".into(), PASSWORD.into()));
@@ -380,6 +434,7 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
         format!("{:?}", DeviceCode::new(S)),
         format!("{:?}", AuthorizationCode::new(S)),
         format!("{:?}", PkceVerifier::new(S)),
+        format!("{:?}", ArcKey::new(S)),
         format!("{tokens:?}"),
         format!("{authorization:?}"),
         format!("{poller:?}"),

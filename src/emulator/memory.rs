@@ -51,8 +51,9 @@ impl MemoryClient {
 
 impl HttpClient for MemoryClient {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
+        let endpoint = request.endpoint().to_string();
         let url = url::Url::parse(&request.url).map_err(|e| Error::Transport {
-            endpoint: request.endpoint().to_string(),
+            endpoint: endpoint.clone(),
             message: format!("invalid URL: {e}"),
         })?;
         let target = match url.query() {
@@ -72,7 +73,13 @@ impl HttpClient for MemoryClient {
             ));
             emu.body = form.into_bytes();
         }
-        let resp = self.responder.handle(emu, self.now_ms());
+        let mut resp = self.responder.handle(emu, self.now_ms());
+        if let Some(file) = resp.write_file.take() {
+            file.write().map_err(|e| Error::Transport {
+                endpoint,
+                message: format!("the emulator could not write {}: {e}", file.path.display()),
+            })?;
+        }
         Ok(HttpResponse {
             status: resp.status,
             headers: resp

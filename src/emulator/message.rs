@@ -105,6 +105,30 @@ pub struct EmuResponse {
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// A file the driver writes before sending the answer: the Azure Arc agent's key file. The
+    /// responder stays free of I/O; the server (and the in-memory client) do the write.
+    pub(crate) write_file: Option<FileWrite>,
+}
+
+/// A file to write, and its contents (a secret: never in `Debug`).
+#[derive(Clone)]
+pub(crate) struct FileWrite {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) contents: String,
+}
+
+impl FileWrite {
+    /// Writes the file (owner-only where the platform says so, as the agent's key files are).
+    pub(crate) fn write(&self) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(&self.path)?
+            .write_all(self.contents.as_bytes())
+    }
 }
 
 impl EmuResponse {
@@ -134,6 +158,7 @@ impl EmuResponse {
                 ("Cache-Control".into(), "no-store, no-cache".into()),
             ],
             body: value.to_string().into_bytes(),
+            write_file: None,
         }
     }
 
@@ -145,6 +170,7 @@ impl EmuResponse {
                 ("Cache-Control".into(), "no-store, no-cache".into()),
             ],
             body: page.into_bytes(),
+            write_file: None,
         }
     }
 
@@ -156,6 +182,7 @@ impl EmuResponse {
                 ("Cache-Control".into(), "no-store, no-cache".into()),
             ],
             body: Vec::new(),
+            write_file: None,
         }
     }
 
@@ -164,6 +191,7 @@ impl EmuResponse {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            write_file: None,
         }
     }
 }

@@ -22,6 +22,8 @@
 //! | `POST B/{tenant}/oauth2/v2.0/token` | `password`, `refresh_token`, `authorization_code` (PKCE), device code, `client_credentials` (secret, certificate assertion, federated token) |
 //! | `GET B/metadata/identity/oauth2/token` | IMDS managed identity tokens (`Metadata: true`) |
 //! | `GET B/msi/token`, `GET B/msi/auth` | App Service (`X-IDENTITY-HEADER`) and Machine Learning (`secret`) managed identity tokens |
+//! | `GET B/servicefabric/token` | Service Fabric managed identity tokens (`Secret`) |
+//! | `GET B/arc/token` | Azure Arc: a `401` challenge naming a key file it writes, then tokens for `Authorization: Basic <key>` |
 //! | `GET B/{tenant}/oauth2/v2.0/logout` | a signed-out page |
 //! | `GET B/tenants`, `B/subscriptions`, `B/subscriptions/{id}` | ARM, paged with `nextLink` |
 //! | `GET B/metadata/endpoints?api-version=…` | ARM cloud metadata for `az cloud register` |
@@ -32,6 +34,7 @@
 //! make chosen endpoints answer badly on purpose (HTML, cut or huge or endless bodies, no answer,
 //! 5xx with `Retry-After`, redirects, missing or mistyped fields).
 
+mod arc_agent;
 mod arm;
 mod authorize;
 mod client_credentials;
@@ -56,8 +59,9 @@ pub use memory::MemoryClient;
 pub use message::{EmuRequest, EmuResponse};
 pub use responder::{LoggedRequest, Responder};
 pub use scenario::{
-    AuthorizeSettings, DeviceCodeSettings, ErrorSpec, FederatedCredential, ManagedIdentity,
-    ManagedIdentitySettings, Membership, Scenario, ServicePrincipal, Subscription, Tenant, User,
+    ArcSettings, AuthorizeSettings, DeviceCodeSettings, ErrorSpec, FederatedCredential,
+    ManagedIdentity, ManagedIdentitySettings, Membership, Scenario, ServicePrincipal, Subscription,
+    Tenant, User,
 };
 pub use server::{EmulatorOptions, RunningEmulator, run_until_signal, start};
 pub use tokens::{client_info, jwt_claims};

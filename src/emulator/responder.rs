@@ -60,6 +60,8 @@ pub(super) struct State {
     pub(super) device_grants: HashMap<String, DeviceGrant>,
     /// Authorization codes by code.
     pub(super) auth_codes: HashMap<String, PendingCode>,
+    /// The Azure Arc keys written and not yet presented, oldest first.
+    pub(super) arc_keys: Vec<String>,
     log: Vec<LoggedRequest>,
 }
 
@@ -136,6 +138,7 @@ impl Responder {
                 rng,
                 device_grants: HashMap::new(),
                 auth_codes: HashMap::new(),
+                arc_keys: Vec::new(),
                 log: Vec::new(),
             }),
         }
@@ -237,6 +240,12 @@ impl Responder {
             }
             ["msi", "auth"] if get => {
                 self.managed_identity_token(req, IdentityEndpoint::MachineLearning, ctx)
+            }
+            ["servicefabric", "token"] if get => {
+                self.managed_identity_token(req, IdentityEndpoint::ServiceFabric, ctx)
+            }
+            ["arc", "token"] if get => {
+                self.managed_identity_token(req, IdentityEndpoint::AzureArc, ctx)
             }
             ["tenants"] if get => self.arm_tenants(req, ctx),
             ["subscriptions"] if get => self.arm_subscriptions(req, ctx),

@@ -32,6 +32,8 @@
 //!                               "audiences": ["api://AzureADTokenExchange"],
 //!                               "issuer_key": "-----BEGIN PUBLIC KEY-----\n…"}]}],
 //!   "managed_identity": {"identity_header": "…", "msi_secret": "…",
+//!                        "service_fabric_secret": "…",
+//!                        "arc": {"key_dir": "/tmp/…", "realm_prefix": null, "key_len": 40},
 //!                        "identities": [{"tenant": "…", "system_assigned": true,
 //!                                        "client_id": "…", "object_id": "…",
 //!                                        "resource_id": "/subscriptions/…"}]},
@@ -267,13 +269,44 @@ pub struct ManagedIdentitySettings {
     /// that endpoint answers 404.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msi_secret: Option<String>,
+    /// The `Secret` header the Service Fabric endpoint (`GET /servicefabric/token`) requires;
+    /// without it that endpoint answers 404.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_fabric_secret: Option<String>,
+    /// The Azure Arc agent's endpoint (`GET /arc/token`); without it that endpoint answers 404.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arc: Option<ArcSettings>,
 }
 
 impl ManagedIdentitySettings {
     /// Whether nothing is configured.
     pub fn is_empty(&self) -> bool {
-        self.identities.is_empty() && self.identity_header.is_none() && self.msi_secret.is_none()
+        self.identities.is_empty()
+            && self.identity_header.is_none()
+            && self.msi_secret.is_none()
+            && self.service_fabric_secret.is_none()
+            && self.arc.is_none()
     }
+}
+
+/// The Azure Arc agent: its challenge names a key file it writes, with a fresh random key,
+/// into `key_dir`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ArcSettings {
+    /// The directory key files are written to (the client must read the same one).
+    pub key_dir: String,
+    /// What the challenge's realm puts before the file name instead of `key_dir` and a `/`:
+    /// tests name other directories (`../../etc/`) to check that only the base name is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realm_prefix: Option<String>,
+    /// The key's length; beyond 4096 the client must refuse the file.
+    #[serde(default = "default_arc_key_len")]
+    pub key_len: usize,
+}
+
+fn default_arc_key_len() -> usize {
+    40
 }
 
 /// A managed identity.

@@ -328,7 +328,12 @@ async fn answer(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<
         headers,
         body,
     };
-    let (resp, entry) = shared.responder.handle_logged(emu_request, unix_millis());
+    let (mut resp, entry) = shared.responder.handle_logged(emu_request, unix_millis());
+    if let Some(file) = resp.write_file.take()
+        && file.write().is_err()
+    {
+        return Ok(plain(500, "The emulator could not write the key file."));
+    }
     if shared.log_requests {
         let grant = entry
             .grant_type

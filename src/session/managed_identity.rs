@@ -13,10 +13,11 @@ use crate::http::{ClientOptions, ReqwestClient};
 use crate::login::managed_identity;
 use crate::oauth::claims::{claim_str, decode_jwt_claims};
 use crate::oauth::managed_identity::{
-    ManagedIdentityId, ManagedIdentitySource, ManagedIdentityToken,
+    ManagedIdentityId, ManagedIdentitySource, ManagedIdentityToken, arc,
 };
 use crate::oauth::scope_to_resource;
 use crate::profile::Subscription;
+use crate::store::read_arc_key;
 
 /// az's error when a managed identity sees no subscription.
 pub const NO_MANAGED_IDENTITY_SUBSCRIPTIONS: &str = "No access was configured for the managed identity, hence no subscriptions were found. If this is expected, use '--allow-no-subscriptions' to have tenant level access.";
@@ -124,7 +125,10 @@ impl Session {
         id: &ManagedIdentityId,
         resource: &str,
     ) -> Result<ManagedIdentityToken> {
-        let source = ManagedIdentitySource::from_env(|k| self.env(k));
+        let mut source = ManagedIdentitySource::from_env(|k| self.env(k));
+        if let Some(dir) = self.env(arc::KEY_DIR_ENV).filter(|d| !d.is_empty()) {
+            source = source.with_arc_key_dir(dir.into());
+        }
         let endpoint = source.endpoint();
         let url = reqwest::Url::parse(&endpoint).map_err(|e| {
             Error::Config(format!(
@@ -137,6 +141,14 @@ impl Session {
             allowed_authorities: vec![crate::http::authority_of(&url)],
             limits: crate::http::HttpLimits::from_env(|k| self.env(k)),
         })?;
-        managed_identity::acquire(&http, &source, id, resource, self.runtime_now()).await
+        managed_identity::acquire(
+            &http,
+            &source,
+            id,
+            resource,
+            self.runtime_now(),
+            read_arc_key,
+        )
+        .await
     }
 }

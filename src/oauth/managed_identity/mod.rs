@@ -1,17 +1,27 @@
-//! Managed identity token requests, sans I/O: which endpoint the environment names (App Service
-//! and Functions, Azure Machine Learning, else the instance metadata service), the request each
-//! one wants, and the parsing of their answers.
+//! Managed identity token requests, sans I/O: which endpoint the environment names (Service
+//! Fabric, App Service and Functions, Azure Machine Learning, Azure Arc, else the instance
+//! metadata service), the request each one wants, and the parsing of their answers.
 //!
-//! The sources and their order are MSAL's: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` (App Service,
-//! api-version 2019-08-01), `MSI_ENDPOINT` + `MSI_SECRET` (Machine Learning, 2017-09-01), else
-//! IMDS at `http://169.254.169.254` (2018-02-01), whose address `AZURE_POD_IDENTITY_AUTHORITY_HOST`
-//! overrides (as MSAL and az honour it; azlogin's tests point it at the emulator).
+//! The sources and their order are MSAL Python's, which az uses:
+//! 1. `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` + `IDENTITY_SERVER_THUMBPRINT`: Service Fabric
+//!    (api-version 2019-07-01-preview, header `Secret`);
+//! 2. `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`: App Service (2019-08-01, `X-IDENTITY-HEADER`);
+//! 3. `MSI_ENDPOINT` + `MSI_SECRET`: Machine Learning (2017-09-01, `secret`);
+//! 4. `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`: Azure Arc (2020-06-01, a challenge answered with a
+//!    local key file, see [`arc`]);
+//! 5. else IMDS at `http://169.254.169.254` (2018-02-01), whose address
+//!    `AZURE_POD_IDENTITY_AUTHORITY_HOST` overrides (as MSAL and az honour it; azlogin's tests
+//!    point it at the emulator).
+
+pub mod arc;
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ServerError};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::secret::AccessToken;
+use crate::secret::{AccessToken, ArcKey};
 
 /// The instance metadata service's address.
 pub const IMDS_HOST: &str = "http://169.254.169.254";
@@ -25,6 +35,11 @@ pub const IMDS_API_VERSION: &str = "2018-02-01";
 pub const APP_SERVICE_API_VERSION: &str = "2019-08-01";
 /// The api-version of the Machine Learning endpoint.
 pub const MACHINE_LEARNING_API_VERSION: &str = "2017-09-01";
+/// The api-version of the Service Fabric endpoint.
+pub const SERVICE_FABRIC_API_VERSION: &str = "2019-07-01-preview";
+
+/// Why a user-assigned id is dropped on Service Fabric (a `--debug` line, as MSAL logs it).
+const SERVICE_FABRIC_IGNORES_ID: &str = "Ignoring the user-assigned identity asked for: Service Fabric's managed identity is configured in the cluster, not at runtime; see https://learn.microsoft.com/azure/service-fabric/configure-existing-cluster-enable-managed-identity-token-service";
 
 /// Which identity: the system-assigned one, or a user-assigned one named by one id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +132,22 @@ pub enum ManagedIdentitySource {
         /// `DEFAULT_IDENTITY_CLIENT_ID`, used for the system-assigned identity.
         default_client_id: Option<String>,
     },
+    /// Service Fabric: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` + `IDENTITY_SERVER_THUMBPRINT`.
+    /// The thumbprint is not kept: MSAL Python does not pin it either, so the endpoint's
+    /// certificate must be trusted like any other.
+    ServiceFabric {
+        /// The endpoint URL.
+        endpoint: String,
+        /// `IDENTITY_HEADER`, sent as the `Secret` header.
+        secret: String,
+    },
+    /// Azure Arc: `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`.
+    AzureArc {
+        /// The endpoint URL.
+        endpoint: String,
+        /// Where the agent writes its key files; `None` on a platform Arc does not support.
+        key_dir: Option<PathBuf>,
+    },
 }
 
 /// The endpoint only: the header values are secrets.
@@ -134,6 +165,12 @@ impl ManagedIdentitySource {
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
         if let (Some(endpoint), Some(header)) = (var("IDENTITY_ENDPOINT"), var("IDENTITY_HEADER")) {
+            if var("IDENTITY_SERVER_THUMBPRINT").is_some() {
+                return ManagedIdentitySource::ServiceFabric {
+                    endpoint,
+                    secret: header,
+                };
+            }
             return ManagedIdentitySource::AppService { endpoint, header };
         }
         if let (Some(endpoint), Some(secret)) = (var("MSI_ENDPOINT"), var("MSI_SECRET")) {
@@ -143,6 +180,12 @@ impl ManagedIdentitySource {
                 default_client_id: var("DEFAULT_IDENTITY_CLIENT_ID"),
             };
         }
+        if let (Some(endpoint), Some(_)) = (var("IDENTITY_ENDPOINT"), var("IMDS_ENDPOINT")) {
+            return ManagedIdentitySource::AzureArc {
+                endpoint,
+                key_dir: arc::platform_key_dir(var),
+            };
+        }
         ManagedIdentitySource::Imds {
             host: var(IMDS_HOST_ENV)
                 .map(|h| h.trim_end_matches('/').to_string())
@@ -150,12 +193,26 @@ impl ManagedIdentitySource {
         }
     }
 
-    /// `imds`, `app_service` or `machine_learning`.
+    /// Azure Arc's key files are read from `dir` instead of the platform's directory (tests
+    /// point it at a temporary one); other sources are returned unchanged.
+    pub fn with_arc_key_dir(self, dir: PathBuf) -> Self {
+        match self {
+            ManagedIdentitySource::AzureArc { endpoint, .. } => ManagedIdentitySource::AzureArc {
+                endpoint,
+                key_dir: Some(dir),
+            },
+            other => other,
+        }
+    }
+
+    /// `imds`, `app_service`, `machine_learning`, `service_fabric` or `azure_arc`.
     pub fn kind(&self) -> &'static str {
         match self {
             ManagedIdentitySource::Imds { .. } => "imds",
             ManagedIdentitySource::AppService { .. } => "app_service",
             ManagedIdentitySource::MachineLearning { .. } => "machine_learning",
+            ManagedIdentitySource::ServiceFabric { .. } => "service_fabric",
+            ManagedIdentitySource::AzureArc { .. } => "azure_arc",
         }
     }
 
@@ -164,7 +221,22 @@ impl ManagedIdentitySource {
         match self {
             ManagedIdentitySource::Imds { host } => format!("{host}{IMDS_TOKEN_PATH}"),
             ManagedIdentitySource::AppService { endpoint, .. }
-            | ManagedIdentitySource::MachineLearning { endpoint, .. } => endpoint.clone(),
+            | ManagedIdentitySource::MachineLearning { endpoint, .. }
+            | ManagedIdentitySource::ServiceFabric { endpoint, .. }
+            | ManagedIdentitySource::AzureArc { endpoint, .. } => endpoint.clone(),
+        }
+    }
+
+    /// Why `id` will not be sent, when this source drops it without failing: Service Fabric
+    /// serves the identity its cluster configures whatever the caller asks for (MSAL only
+    /// logs this at debug level, so azlogin does the same).
+    pub fn ignored_id_note(&self, id: &ManagedIdentityId) -> Option<&'static str> {
+        match (self, id) {
+            (ManagedIdentitySource::ServiceFabric { .. }, ManagedIdentityId::SystemAssigned) => {
+                None
+            }
+            (ManagedIdentitySource::ServiceFabric { .. }, _) => Some(SERVICE_FABRIC_IGNORES_ID),
+            _ => None,
         }
     }
 
@@ -192,23 +264,56 @@ impl ManagedIdentitySource {
                 };
                 (MACHINE_LEARNING_API_VERSION, param)
             }
+            ManagedIdentitySource::ServiceFabric { .. } => (SERVICE_FABRIC_API_VERSION, None),
+            ManagedIdentitySource::AzureArc { .. } => {
+                arc::check_id(id)?;
+                (arc::API_VERSION, None)
+            }
         };
         query.append_pair("api-version", version);
         query.append_pair("resource", resource);
         if let Some((name, value)) = &id_param {
             query.append_pair(name, value);
         }
-        let request = HttpRequest::get(format!("{}?{}", self.endpoint(), query.finish()))
-            .header("Metadata", "true");
+        let request = HttpRequest::get(format!("{}?{}", self.endpoint(), query.finish()));
         Ok(match self {
-            ManagedIdentitySource::Imds { .. } => request,
-            ManagedIdentitySource::AppService { header, .. } => {
-                request.header("X-IDENTITY-HEADER", header.clone())
+            // Service Fabric's endpoint wants its secret and nothing else.
+            ManagedIdentitySource::ServiceFabric { secret, .. } => {
+                request.header("Secret", secret.clone())
             }
-            ManagedIdentitySource::MachineLearning { secret, .. } => {
-                request.header("secret", secret.clone())
+            ManagedIdentitySource::Imds { .. } | ManagedIdentitySource::AzureArc { .. } => {
+                request.header("Metadata", "true")
             }
+            ManagedIdentitySource::AppService { header, .. } => request
+                .header("Metadata", "true")
+                .header("X-IDENTITY-HEADER", header.clone()),
+            ManagedIdentitySource::MachineLearning { secret, .. } => request
+                .header("Metadata", "true")
+                .header("secret", secret.clone()),
         })
+    }
+
+    /// The key file the first answer asks for: Azure Arc answers its first request with a
+    /// challenge naming one (see [`arc::key_file`]); other sources answer at once (`None`).
+    pub fn key_file_challenge(
+        &self,
+        response: &HttpResponse,
+        endpoint: &str,
+    ) -> Result<Option<PathBuf>> {
+        match self {
+            ManagedIdentitySource::AzureArc { key_dir, .. } => {
+                arc::key_file(response, endpoint, key_dir.as_deref()).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The request again, proving with `key` (the key file's contents) that the caller may
+    /// read the agent's key directory.
+    pub fn answer_challenge(&self, resource: &str, key: &ArcKey) -> Result<HttpRequest> {
+        Ok(self
+            .token_request(&ManagedIdentityId::SystemAssigned, resource)?
+            .header("Authorization", format!("Basic {}", key.secret())))
     }
 }
 
@@ -239,6 +344,33 @@ pub struct ManagedIdentityToken {
     pub token_type: String,
 }
 
+/// Service Fabric's (and ARM's) error shape, `{"error": {"code": …, "message": …}}`: the code
+/// kept as the error, the text naming the endpoint and the code, since the codes
+/// (`SecretHeaderNotFound`, `ManagedIdentityNotFound`, `ArgumentNullOrEmpty`) are what its
+/// documentation explains.
+fn nested_error(body: &Value, endpoint: &str, status: u16) -> Option<ServerError> {
+    let error = body.get("error")?;
+    let code = error.get("code").and_then(Value::as_str)?;
+    let message = error
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim();
+    let detail = if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    };
+    Some(ServerError {
+        error: code.to_string(),
+        error_description: format!(
+            "The managed identity endpoint {endpoint} refused the token request with {code}{detail}"
+        ),
+        status,
+        ..ServerError::default()
+    })
+}
+
 /// Parses a managed identity endpoint's answer at `now` (epoch seconds). Errors keep the
 /// endpoint's `error`/`error_description` as data.
 pub fn parse_token_response(
@@ -249,6 +381,12 @@ pub fn parse_token_response(
     let body: Option<Value> = serde_json::from_slice(&response.body).ok();
     if !(200..300).contains(&response.status) {
         if let Some(err) = crate::oauth::token::parse_server_error(response) {
+            return Err(Error::from_server(err));
+        }
+        if let Some(err) = body
+            .as_ref()
+            .and_then(|b| nested_error(b, endpoint, response.status))
+        {
             return Err(Error::from_server(err));
         }
         let message = body
@@ -347,6 +485,119 @@ mod tests {
                 .contains(&("X-IDENTITY-HEADER".into(), "h-secret".into()))
         );
         assert!(!format!("{source:?}").contains("h-secret"));
+    }
+
+    #[test]
+    fn service_fabric_needs_the_thumbprint_too_and_ignores_user_assigned_ids() {
+        let source = ManagedIdentitySource::from_env(env(&[
+            (
+                "IDENTITY_ENDPOINT",
+                "https://127.0.0.1:2377/metadata/identity/oauth2/token",
+            ),
+            ("IDENTITY_HEADER", "sf-secret"),
+            ("IDENTITY_SERVER_THUMBPRINT", "ABCDEF"),
+            ("IMDS_ENDPOINT", "http://127.0.0.1:40342"),
+        ]));
+        assert_eq!(source.kind(), "service_fabric");
+        let client = ManagedIdentityId::ClientId("c1".into());
+        let r = source.token_request(&client, ARM).expect("request");
+        assert_eq!(
+            r.url,
+            "https://127.0.0.1:2377/metadata/identity/oauth2/token?api-version=2019-07-01-preview&resource=https%3A%2F%2Fmanagement.core.windows.net%2F"
+        );
+        assert_eq!(r.headers, [("Secret".to_string(), "sf-secret".to_string())]);
+        assert!(source.ignored_id_note(&client).is_some());
+        assert!(
+            source
+                .ignored_id_note(&ManagedIdentityId::SystemAssigned)
+                .is_none()
+        );
+        assert!(!format!("{source:?}").contains("sf-secret"));
+        let app_service = ManagedIdentitySource::from_env(env(&[
+            ("IDENTITY_ENDPOINT", "http://127.0.0.1:41/msi/token"),
+            ("IDENTITY_HEADER", "h"),
+            ("IDENTITY_SERVER_THUMBPRINT", ""),
+        ]));
+        assert_eq!(app_service.kind(), "app_service");
+        assert!(app_service.ignored_id_note(&client).is_none());
+    }
+
+    #[test]
+    fn service_fabric_errors_name_the_endpoint_and_the_code() {
+        let err = HttpResponse::new(
+            401,
+            r#"{"error":{"code":"SecretHeaderNotFound","message":"Secret is not found in the request headers."}}"#,
+        );
+        let e = parse_token_response(&err, "https://sf/token", 0).expect_err("error");
+        assert_eq!(
+            e.to_string(),
+            "The managed identity endpoint https://sf/token refused the token request with SecretHeaderNotFound: Secret is not found in the request headers."
+        );
+        assert_eq!(
+            e.server_error().map(|s| (s.error.as_str(), s.status)),
+            Some(("SecretHeaderNotFound", 401))
+        );
+        let ok = HttpResponse::new(
+            200,
+            r#"{"token_type":"Bearer","access_token":"at","expires_on":1565244611,"resource":"r"}"#,
+        );
+        let t = parse_token_response(&ok, "e", 0).expect("token");
+        assert_eq!(
+            (t.expires_on, t.token_type.as_str()),
+            (1_565_244_611, "Bearer")
+        );
+    }
+
+    #[test]
+    fn azure_arc_after_machine_learning_and_system_assigned_only() {
+        let arc_env = env(&[
+            (
+                "IDENTITY_ENDPOINT",
+                "http://127.0.0.1:40342/metadata/identity/oauth2/token",
+            ),
+            ("IMDS_ENDPOINT", "http://127.0.0.1:40342"),
+        ]);
+        let source = ManagedIdentitySource::from_env(arc_env);
+        assert_eq!(source.kind(), "azure_arc");
+        let r = source
+            .token_request(&ManagedIdentityId::SystemAssigned, ARM)
+            .expect("request");
+        assert!(
+            r.url.contains("?api-version=2020-06-01&resource="),
+            "{}",
+            r.url
+        );
+        assert_eq!(r.headers, [("Metadata".to_string(), "true".to_string())]);
+        let e = source
+            .token_request(&ManagedIdentityId::ObjectId("o".into()), ARM)
+            .expect_err("user-assigned");
+        assert_eq!(e.code(), "usage_error");
+        let source = source.with_arc_key_dir(PathBuf::from("/tmp/keys"));
+        let mut challenge = HttpResponse::new(401, "");
+        challenge
+            .headers
+            .push(("www-authenticate".into(), "Basic realm=/x/abc.key".into()));
+        let file = source
+            .key_file_challenge(&challenge, "e")
+            .expect("challenge");
+        assert_eq!(file, Some(PathBuf::from("/tmp/keys/abc.key")));
+        let again = source
+            .answer_challenge(ARM, &ArcKey::new("k"))
+            .expect("request");
+        assert_eq!(again.url, r.url);
+        assert!(
+            again
+                .headers
+                .contains(&("Authorization".into(), "Basic k".into()))
+        );
+        let ml = ManagedIdentitySource::from_env(env(&[
+            ("IDENTITY_ENDPOINT", "http://127.0.0.1:40342/t"),
+            ("IMDS_ENDPOINT", "http://127.0.0.1:40342"),
+            ("MSI_ENDPOINT", "http://127.0.0.1:42/token"),
+            ("MSI_SECRET", "s"),
+        ]));
+        assert_eq!(ml.kind(), "machine_learning");
+        assert_eq!(ml.key_file_challenge(&challenge, "e").expect("none"), None);
     }
 
     #[test]
