@@ -483,7 +483,7 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
     for text in &texts {
         assert!(!text.contains(S), "{text}");
     }
-    assert_eq!(texts.len(), 20);
+    assert_eq!(texts.len(), 21);
 }
 
 /// What `--debug` and `--verbose` say: each request and its answer with status and time, a
