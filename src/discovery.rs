@@ -699,7 +699,8 @@ mod tests {
             .map(|t| tenant(t, None))
             .collect();
         let tokens = SlowFirstTenant::default();
-        let discovery = discover(&FakeArm::default(), &tokens, ARM, tenants.clone(), 2, |_| {});
+        let arm = FakeArm::default();
+        let discovery = discover(&arm, &tokens, ARM, tenants.clone(), 2, |_| {});
         let outcomes = tokio::time::timeout(std::time::Duration::from_secs(10), discovery)
             .await
             .expect("t4 started while t1 was still waiting");
