@@ -270,7 +270,12 @@ mod tests {
         )
         .expect_err("no user code");
         let shown = no_user_code.to_string();
-        assert!(shown.starts_with("Fail to create device flow. Err: {"), "{shown}");
+        assert!(
+            shown.starts_with(
+                "Invalid response from https://h/devicecode: Fail to create device flow. Err: {"
+            ),
+            "{shown}"
+        );
         assert!(shown.contains("\"interval\": 5"), "{shown}");
         assert!(!shown.contains("DC-secret"), "the device code is shown: {shown}");
         let html = parse_device_authorization(&resp(500, "<html>"), "https://h/devicecode")
