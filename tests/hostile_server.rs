@@ -136,8 +136,15 @@ async fn run_with(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> Run {
 
 const FAST_RETRIES: [(&str, &str); 1] = [("AZLOGIN_HTTP_RETRY_MAX_DELAY_MS", "20")];
 
-/// Runs `target`'s flow with `serve` on its endpoint and checks the failure is clean.
-async fn expect_clean_failure(target: Target, serve: FaultKind) {
+/// What the HTTP client says when it stops reading at the body cap (`src/http.rs`).
+const CAP_MESSAGE: &str = "the answer is larger than 16777216 bytes";
+/// What it says when a timeout ends an exchange (`src/http.rs`), with the test timeouts.
+const TIMEOUT_MESSAGE: &str =
+    "no complete answer in time (the limits are 1.0 seconds of silence and 1.0 seconds in all)";
+
+/// Runs `target`'s flow with `serve` on its endpoint and checks the failure is clean; the
+/// line naming the endpoint must also say `says`, when given.
+async fn expect_clean_failure(target: Target, serve: FaultKind, says: Option<&'static str>) {
     let fault = Fault {
         endpoint: target.endpoint,
         grant_type: target.grant_type.map(str::to_string),
@@ -180,6 +187,17 @@ async fn expect_clean_failure(target: Target, serve: FaultKind) {
         (l.starts_with("ERROR: ") || l.starts_with("WARNING: ")) && l.contains(target.path)
     });
     assert!(named, "{case}: the error names {}: {run:?}", target.path);
+    if let Some(says) = says {
+        let said = run
+            .stderr
+            .lines()
+            .any(|l| l.contains(target.path) && l.contains(says));
+        assert!(
+            said,
+            "{case}: the error naming {} says {says:?}: {run:?}",
+            target.path
+        );
+    }
     assert!(run.stderr.contains("ERROR: "), "{case}: {run:?}");
     let after = snapshot(env.config_dir.path());
     let token_obtained = matches!(
@@ -199,6 +217,14 @@ async fn expect_clean_failure(target: Target, serve: FaultKind) {
 
 /// Runs every target with the fault `make` gives for its endpoint (if any), a few at a time.
 async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) {
+    every_target_saying(make, None).await;
+}
+
+/// [`every_target`], each error also saying `says`.
+async fn every_target_saying(
+    make: impl Fn(FaultEndpoint) -> Option<FaultKind>,
+    says: Option<&'static str>,
+) {
     let cases: Vec<(Target, FaultKind)> = TARGETS
         .iter()
         .filter_map(|t| Some((*t, make(t.endpoint)?)))
@@ -207,7 +233,7 @@ async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) {
         let runs = chunk
             .iter()
             .cloned()
-            .map(|(t, k)| tokio::spawn(expect_clean_failure(t, k)));
+            .map(|(t, k)| tokio::spawn(expect_clean_failure(t, k, says)));
         for r in futures::future::join_all(runs).await {
             if let Err(e) = r {
                 std::panic::resume_unwind(e.into_panic());
@@ -229,17 +255,29 @@ async fn truncated_json() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fifty_megabyte_body_stops_at_the_cap() {
-    every_target(|_| Some(kind(json!({"kind": "huge_body", "bytes": 50_000_000})))).await;
+    every_target_saying(
+        |_| Some(kind(json!({"kind": "huge_body", "bytes": 50_000_000}))),
+        Some(CAP_MESSAGE),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_body_that_never_ends_times_out() {
-    every_target(|_| Some(kind(json!({"kind": "endless_body"})))).await;
+    every_target_saying(
+        |_| Some(kind(json!({"kind": "endless_body"}))),
+        Some(TIMEOUT_MESSAGE),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_never_answers_times_out() {
-    every_target(|_| Some(kind(json!({"kind": "no_answer"})))).await;
+    every_target_saying(
+        |_| Some(kind(json!({"kind": "no_answer"}))),
+        Some(TIMEOUT_MESSAGE),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
