@@ -325,9 +325,11 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
     use azlogin::oauth::authorize::CodeAnswer;
     use azlogin::oauth::device_code::{DeviceAuthorization, DeviceCodePoller};
     use azlogin::oauth::loopback::{Parsed, parse_request};
+    use azlogin::oauth::managed_identity::ManagedIdentitySource;
     use azlogin::oauth::token::TokenResponse;
     use azlogin::secret::*;
     use azlogin::session::{AccessTokenResult, LoginMethod};
+    use azlogin::token_cache::service_principals::{ServicePrincipalEntry, StoredCredential};
     use azlogin::token_cache::{CachedAccessToken, RefreshTokenCandidate};
     use clap::Parser;
 
@@ -424,11 +426,37 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
                 token_type: "Bearer".into(),
             }
         ),
+        format!("{:?}", ClientAssertion::new(S)),
+        format!(
+            "{:?}",
+            ManagedIdentitySource::AppService {
+                endpoint: "http://127.0.0.1:9/msi/token".into(),
+                header: S.into(),
+            }
+        ),
+        format!(
+            "{:?}",
+            ManagedIdentitySource::MachineLearning {
+                endpoint: "http://127.0.0.1:9/msi/auth".into(),
+                secret: S.into(),
+                default_client_id: None,
+            }
+        ),
+        format!("{:?}", StoredCredential::Secret(ClientSecret::new(S))),
+        format!("{:?}", StoredCredential::Assertion(ClientAssertion::new(S))),
+        format!(
+            "{:?}",
+            ServicePrincipalEntry {
+                client_id: "c".into(),
+                tenant: "t".into(),
+                credential: StoredCredential::Secret(ClientSecret::new(S)),
+            }
+        ),
     ];
     for text in &texts {
         assert!(!text.contains(S), "{text}");
     }
-    assert_eq!(texts.len(), 20);
+    assert_eq!(texts.len(), 26);
 }
 
 /// What `--debug` and `--verbose` say: each request and its answer with status and time, a
