@@ -277,7 +277,10 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("\"interval\": 5"), "{shown}");
-        assert!(!shown.contains("DC-secret"), "the device code is shown: {shown}");
+        assert!(
+            !shown.contains("DC-secret"),
+            "the device code is shown: {shown}"
+        );
         let html = parse_device_authorization(&resp(500, "<html>"), "https://h/devicecode")
             .expect_err("html");
         assert_eq!(html.code(), "invalid_response");
