@@ -145,6 +145,19 @@ async fn no_flow_prints_a_secret_with_debug() {
             env.run_with_env(&via_proxy, &all).await
         }
     };
+    // `login --service-principal -u <app> <flag> <value> --tenant <Contoso>`.
+    let sp_login = |app: &str, flag: &str, value: &str| {
+        run_owned(&[
+            "login",
+            "--service-principal",
+            "-u",
+            app,
+            flag,
+            value,
+            "--tenant",
+            CONTOSO,
+        ])
+    };
     let mut outputs = Vec::new();
     let mut issued = BTreeSet::new();
 
@@ -239,17 +252,7 @@ async fn no_flow_prints_a_secret_with_debug() {
     );
     outputs.push(Output::of(
         "login (service principal, secret)",
-        run_owned(&[
-            "login",
-            "--service-principal",
-            "-u",
-            SP_APP,
-            "-p",
-            SP_SECRET,
-            "--tenant",
-            CONTOSO,
-        ])
-        .await,
+        sp_login(SP_APP, "-p", SP_SECRET).await,
     ));
     let mut output = Output::of(
         "get-access-token (service principal)",
@@ -259,17 +262,7 @@ async fn no_flow_prints_a_secret_with_debug() {
     outputs.push(output);
     outputs.push(Output::of(
         "login (service principal, certificate)",
-        run_owned(&[
-            "login",
-            "--service-principal",
-            "-u",
-            CERT_APP,
-            "--certificate",
-            &cert_path,
-            "--tenant",
-            CONTOSO,
-        ])
-        .await,
+        sp_login(CERT_APP, "--certificate", &cert_path).await,
     ));
     issued.extend(secrets_in_cache(&env));
     outputs.push(Output::of(
@@ -313,17 +306,7 @@ async fn no_flow_prints_a_secret_with_debug() {
     let federated = federated_token(&good_claims());
     outputs.push(Output::of(
         "login (service principal, federated token)",
-        run_owned(&[
-            "login",
-            "--service-principal",
-            "-u",
-            FED_APP,
-            "--federated-token",
-            &federated,
-            "--tenant",
-            CONTOSO,
-        ])
-        .await,
+        sp_login(FED_APP, "--federated-token", &federated).await,
     ));
     issued.insert(("client_assertion".into(), federated));
 
@@ -339,17 +322,7 @@ async fn no_flow_prints_a_secret_with_debug() {
     issued.insert(("password".into(), WRONG_PASSWORD.into()));
     outputs.push(Output::failed(
         "login (service principal, wrong secret)",
-        run_owned(&[
-            "login",
-            "--service-principal",
-            "-u",
-            SP_APP,
-            "-p",
-            WRONG_SECRET,
-            "--tenant",
-            CONTOSO,
-        ])
-        .await,
+        sp_login(SP_APP, "-p", WRONG_SECRET).await,
         "AADSTS7000215",
     ));
     issued.insert(("client_secret".into(), WRONG_SECRET.into()));
