@@ -500,3 +500,44 @@ async fn faults_are_selected_per_endpoint_in_a_scenario_file() {
     assert!(before.iter().all(|(k, v)| after.get(k) == Some(v)));
     assert!(!after.contains_key("azureProfile.json"));
 }
+
+/// Server text reaches the terminal with its control characters replaced: an Entra error
+/// description and an ARM error message carrying escape sequences (clear screen, window title,
+/// an OSC 8 link, a one-character CSI) are shown with U+FFFD in their place, `\r\n` kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_in_server_text_are_replaced() {
+    let hostile = "\u{1b}[2J\u{1b}]0;owned\u{7}\u{1b}]8;;https://evil.example\u{7}click\u{9b}0m";
+    let shown = "\u{FFFD}[2J\u{FFFD}]0;owned\u{FFFD}\u{FFFD}]8;;https://evil.example\u{FFFD}click\u{FFFD}0m";
+    let cases = [
+        (
+            FaultEndpoint::Token,
+            json!({"error": "invalid_grant", "error_codes": [50126],
+                   "error_description": format!("AADSTS50126: Bad.{hostile}\r\nTrace ID: 1")}),
+            format!("ERROR: AADSTS50126: Bad.{shown}\r\nTrace ID: 1"),
+        ),
+        (
+            FaultEndpoint::Tenants,
+            json!({"error": {"code": "Denied", "message": format!("No.{hostile}")}}),
+            format!("(Denied) No.{shown}"),
+        ),
+    ];
+    for (endpoint, body, expected) in cases {
+        let mut scenario = Scenario::default_scenario();
+        scenario.faults = vec![Fault {
+            endpoint,
+            grant_type: None,
+            times: None,
+            serve: kind(json!({"kind": "json", "status": 403, "body": body})),
+        }];
+        let env = TestEnv::with_scenario(scenario).await;
+        let run = run_with(&env, &["login", "-u", USER, "-p", PASSWORD], &[]).await;
+        assert_eq!(run.code, 1, "{endpoint:?}: {run:?}");
+        assert!(run.stderr.contains(&expected), "{endpoint:?}: {run:?}");
+        let controls: Vec<char> = run
+            .stderr
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .collect();
+        assert!(controls.is_empty(), "{endpoint:?}: {controls:?} in {run:?}");
+    }
+}
