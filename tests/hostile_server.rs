@@ -30,7 +30,15 @@ enum Flow {
     DeviceCode,
     /// `account get-access-token` for a resource not cached yet, after a clean login.
     Refresh,
+    /// `login --service-principal` with a client secret: the client_credentials grant, then ARM.
+    ServicePrincipal,
+    /// `login --identity` against IMDS (`AZURE_POD_IDENTITY_AUTHORITY_HOST`), then ARM.
+    ManagedIdentity,
 }
+
+/// The service principal and its secret in `tests/scenarios/apps.json`.
+const SP_APP: &str = "5a1e0000-0000-4000-8000-00000000c0de";
+const SP_SECRET: &str = "sp-s3cret~value";
 
 /// One endpoint a flow calls, where a fault goes.
 #[derive(Clone, Copy, Debug)]
@@ -42,7 +50,7 @@ struct Target {
     path: &'static str,
 }
 
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 9] = [
     Target {
         flow: Flow::Password,
         endpoint: FaultEndpoint::Userrealm,
@@ -85,6 +93,18 @@ const TARGETS: [Target; 7] = [
         grant_type: Some("refresh_token"),
         path: "/oauth2/v2.0/token",
     },
+    Target {
+        flow: Flow::ServicePrincipal,
+        endpoint: FaultEndpoint::Token,
+        grant_type: Some("client_credentials"),
+        path: "/11111111-1111-4111-8111-111111111111/oauth2/v2.0/token",
+    },
+    Target {
+        flow: Flow::ManagedIdentity,
+        endpoint: FaultEndpoint::ManagedIdentity,
+        grant_type: None,
+        path: "/metadata/identity/oauth2/token",
+    },
 ];
 
 fn kind(value: serde_json::Value) -> FaultKind {
@@ -97,6 +117,7 @@ fn missing_fields(endpoint: FaultEndpoint) -> Option<FaultKind> {
     let remove: &[&str] = match endpoint {
         FaultEndpoint::Userrealm => return None,
         FaultEndpoint::Token => &["access_token", "id_token"],
+        FaultEndpoint::ManagedIdentity => &["access_token"],
         FaultEndpoint::Devicecode => &["device_code"],
         _ => &["value"],
     };
@@ -108,6 +129,7 @@ fn wrong_types(endpoint: FaultEndpoint) -> Option<FaultKind> {
     let set = match endpoint {
         FaultEndpoint::Userrealm => return None,
         FaultEndpoint::Token => json!({"access_token": 42, "id_token": ["x"], "expires_in": {}}),
+        FaultEndpoint::ManagedIdentity => json!({"access_token": 42, "expires_on": {}}),
         FaultEndpoint::Devicecode => json!({"device_code": 7, "verification_uri": false}),
         _ => json!({"value": {"id": 1}}),
     };
@@ -151,7 +173,10 @@ async fn expect_clean_failure(target: Target, serve: FaultKind, says: Option<&'s
         times: None,
         serve: serve.clone(),
     };
-    let mut scenario = Scenario::default_scenario();
+    let mut scenario = match target.flow {
+        Flow::ServicePrincipal | Flow::ManagedIdentity => load_scenario("apps.json"),
+        _ => Scenario::default_scenario(),
+    };
     let env = match target.flow {
         Flow::Refresh => {
             let env = TestEnv::with_scenario(scenario).await;
@@ -174,9 +199,25 @@ async fn expect_clean_failure(target: Target, serve: FaultKind, says: Option<&'s
             "--resource",
             "https://vault.azure.net",
         ],
+        Flow::ServicePrincipal => &[
+            "login",
+            "--service-principal",
+            "-u",
+            SP_APP,
+            "-p",
+            SP_SECRET,
+            "--tenant",
+            CONTOSO,
+        ],
+        Flow::ManagedIdentity => &["login", "--identity"],
     };
+    let imds = env.url();
+    let mut vars = FAST_RETRIES.to_vec();
+    if matches!(target.flow, Flow::ManagedIdentity) {
+        vars.push(("AZURE_POD_IDENTITY_AUTHORITY_HOST", &imds));
+    }
     let started = Instant::now();
-    let run = run_with(&env, args, &FAST_RETRIES).await;
+    let run = run_with(&env, args, &vars).await;
     let took = started.elapsed();
     let case = format!("{target:?} with {serve:?}");
     assert_eq!(run.code, 1, "{case}: {run:?}");
