@@ -200,11 +200,12 @@ impl Error {
         }
     }
 
-    /// An invalid-response error for `endpoint`.
+    /// An invalid-response error for `endpoint`. The message often quotes the answer, so its
+    /// control characters are replaced ([`terminal_safe`]).
     pub fn invalid_response(endpoint: impl Into<String>, message: impl fmt::Display) -> Error {
         Error::InvalidResponse {
             endpoint: endpoint.into(),
-            message: message.to_string(),
+            message: terminal_safe(&message.to_string()).into_owned(),
         }
     }
 }
@@ -262,6 +263,37 @@ pub fn login_recommendation(
 /// The result type of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What stands in for a terminal control character in server text.
+pub const CONTROL_REPLACEMENT: char = '\u{FFFD}';
+
+/// `text` with every terminal control character replaced by U+FFFD, for text a server sent
+/// (Entra and ARM error messages, a failed answer's body) that goes into an error message and
+/// so onto a terminal: C0 controls except `\n`, `\r` and `\t` (ESC starts the sequences that
+/// move the cursor, recolour, retitle the window or rewrite the screen), DEL, and the C1
+/// controls U+0080 to U+009F (U+009B is a one-character CSI). Text without them, such as every
+/// ordinary Entra message with its `\r\n`, comes back borrowed and byte for byte the same.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if is_terminal_control(c) {
+                    CONTROL_REPLACEMENT
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Whether `c` is a control character a terminal acts on, other than `\n`, `\r` and `\t`.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +318,32 @@ mod tests {
                 .is_some_and(|r| r.ends_with("\naz logout\naz login"))
         );
         assert_eq!(Error::Cancelled.recommendation(), None);
+    }
+
+    #[test]
+    fn terminal_safe_replaces_control_characters_only() {
+        let ordinary = "AADSTS50126: Error validating credentials due to invalid username or password.\r\nTrace ID: 0f4a\r\nCorrelation ID: 9c1e\tTimestamp: 2026-11-25 02:03:54Z";
+        assert!(matches!(
+            terminal_safe(ordinary),
+            std::borrow::Cow::Borrowed(t) if t == ordinary
+        ));
+        for kept in [
+            "",
+            "Café ☕ – “quoted” \u{FFFD} \u{A0} 日本語",
+            "a\nb\rc\td",
+        ] {
+            assert_eq!(terminal_safe(kept), kept);
+        }
+        assert_eq!(
+            terminal_safe("red \x1b[31mALERT\x1b[0m \x1b]0;pwned\x07 \u{9b}2J"),
+            "red \u{FFFD}[31mALERT\u{FFFD}[0m \u{FFFD}]0;pwned\u{FFFD} \u{FFFD}2J"
+        );
+        assert_eq!(
+            terminal_safe("\0\x08\x0b\x0c\x0e\x1f\x7f\u{80}\u{9f}"),
+            "\u{FFFD}".repeat(9)
+        );
+        // The neighbours of the replaced ranges are kept.
+        assert_eq!(terminal_safe(" ~\u{A0}"), " ~\u{A0}");
     }
 
     #[test]

@@ -388,6 +388,14 @@ fn mode_000_denies_me(dir: &Path) -> bool {
     denied
 }
 
+/// The first `name` on `PATH`.
+fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
 /// Whether `setpriv` can run a program as the unprivileged uid, and that uid cannot read a
 /// mode-000 file.
 fn unprivileged_uid_is_refused(dir: &Path) -> bool {
@@ -437,12 +445,19 @@ async fn every_command_refuses_unreadable_files_and_changes_nothing() {
     } else if unprivileged_uid_is_refused(env.home.path()) {
         // Running as root: the same commands run as uid 65534, who owns the config dir.
         RunAs::Unprivileged
-    } else {
-        println!(
-            "skipped: running as root, and setpriv cannot run a command as uid \
-             {UNPRIVILEGED_UID} that mode 000 refuses"
+    } else if which("setpriv").is_none() {
+        panic!(
+            "running as root, where mode 000 does not refuse reads, and setpriv is not on PATH: \
+             the unreadable files can only be tried as uid {UNPRIVILEGED_UID}. Install \
+             util-linux (Debian and Ubuntu: `apt-get install util-linux`; Fedora: `dnf install \
+             util-linux`; Alpine: `apk add setpriv`), or run the tests as a user other than root"
         );
-        return;
+    } else {
+        panic!(
+            "running as root, where mode 000 does not refuse reads, and setpriv could not run \
+             `cat` as uid {UNPRIVILEGED_UID} and have it refused a mode-000 file: check that \
+             setpriv (util-linux) works here, or run the tests as a user other than root"
+        );
     };
     let mut runs = 0;
     for case in unreadable_cases(&good) {

@@ -19,13 +19,24 @@ const SECOND: &str = "c0000001-0000-4000-8000-000000000002";
 /// Set in the child process that saves the token cache in a loop.
 const CHILD_DIR_VAR: &str = "AZLOGIN_CRASH_WRITER_DIR";
 
-fn rng() -> StdRng {
+/// The random source and its seed (printed now, and named in every failure message).
+fn rng() -> (StdRng, u64) {
     let seed = std::env::var("CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| rand::rng().random());
     println!("CRASH_SEED={seed}");
-    StdRng::seed_from_u64(seed)
+    (StdRng::seed_from_u64(seed), seed)
+}
+
+/// Fails the test when no kill landed between a temporary file's creation and its rename: such
+/// a run proves nothing about partial writes.
+fn assert_some_kill_landed_mid_write(mid_write: usize, kills: usize, seed: u64) {
+    assert!(
+        mid_write > 0,
+        "none of the {kills} kills landed mid-write (CRASH_SEED={seed}), so this run proved \
+         nothing about partial files; the delays no longer reach the writes"
+    );
 }
 
 /// A profile of `n` subscriptions in the cloud, as az writes it.
@@ -113,7 +124,7 @@ fn kill(child: &mut Child) {
 /// `clouds.config`, killed 120 times at random points of its run.
 #[test]
 fn killed_account_set_leaves_old_or_new_profile() {
-    let mut rng = rng();
+    let (mut rng, seed) = rng();
     let dir = config_dir(&large_profile(2000));
     let path = dir.path();
     // The two complete states the files move between, and how long one run takes.
@@ -183,6 +194,7 @@ fn killed_account_set_leaves_old_or_new_profile() {
         assert!(temps.len() <= 2, "kill {i}: temp files pile up: {temps:?}");
         stale_locks += lock_files(path).len();
     }
+    assert_some_kill_landed_mid_write(mid_write, KILLS, seed);
     // A run to the end takes over any lock the last kill left and cleans every temp file.
     run_to_end(account_set(path, SECOND));
     assert_eq!(
@@ -244,7 +256,7 @@ fn cache_writer_child() {
 /// A process saving a 2 MB token cache in a loop, killed 200 times at random moments.
 #[test]
 fn killed_cache_writer_leaves_old_or_new_cache() {
-    let mut rng = rng();
+    let (mut rng, seed) = rng();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("msal_token_cache.json");
     let versions = [cache_json(CACHE_ENTRIES, 0), cache_json(CACHE_ENTRIES, 1)];
@@ -305,6 +317,7 @@ fn killed_cache_writer_leaves_old_or_new_cache() {
         assert!(temps.len() <= 1, "kill {i}: temp files pile up: {temps:?}");
         left_locks += lock_files(dir.path()).len();
     }
+    assert_some_kill_landed_mid_write(mid_write, KILLS, seed);
     // The next save takes the lock a killed writer left and cleans its temp file.
     {
         let _lock = azlogin::store::FileLock::acquire(&path).expect("lock");

@@ -30,7 +30,15 @@ enum Flow {
     DeviceCode,
     /// `account get-access-token` for a resource not cached yet, after a clean login.
     Refresh,
+    /// `login --service-principal` with a client secret: the client_credentials grant, then ARM.
+    ServicePrincipal,
+    /// `login --identity` against IMDS (`AZURE_POD_IDENTITY_AUTHORITY_HOST`), then ARM.
+    ManagedIdentity,
 }
+
+/// The service principal and its secret in `tests/scenarios/apps.json`.
+const SP_APP: &str = "5a1e0000-0000-4000-8000-00000000c0de";
+const SP_SECRET: &str = "sp-s3cret~value";
 
 /// One endpoint a flow calls, where a fault goes.
 #[derive(Clone, Copy, Debug)]
@@ -42,7 +50,7 @@ struct Target {
     path: &'static str,
 }
 
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 9] = [
     Target {
         flow: Flow::Password,
         endpoint: FaultEndpoint::Userrealm,
@@ -85,6 +93,18 @@ const TARGETS: [Target; 7] = [
         grant_type: Some("refresh_token"),
         path: "/oauth2/v2.0/token",
     },
+    Target {
+        flow: Flow::ServicePrincipal,
+        endpoint: FaultEndpoint::Token,
+        grant_type: Some("client_credentials"),
+        path: "/11111111-1111-4111-8111-111111111111/oauth2/v2.0/token",
+    },
+    Target {
+        flow: Flow::ManagedIdentity,
+        endpoint: FaultEndpoint::ManagedIdentity,
+        grant_type: None,
+        path: "/metadata/identity/oauth2/token",
+    },
 ];
 
 fn kind(value: serde_json::Value) -> FaultKind {
@@ -97,6 +117,7 @@ fn missing_fields(endpoint: FaultEndpoint) -> Option<FaultKind> {
     let remove: &[&str] = match endpoint {
         FaultEndpoint::Userrealm => return None,
         FaultEndpoint::Token => &["access_token", "id_token"],
+        FaultEndpoint::ManagedIdentity => &["access_token"],
         FaultEndpoint::Devicecode => &["device_code"],
         _ => &["value"],
     };
@@ -108,6 +129,7 @@ fn wrong_types(endpoint: FaultEndpoint) -> Option<FaultKind> {
     let set = match endpoint {
         FaultEndpoint::Userrealm => return None,
         FaultEndpoint::Token => json!({"access_token": 42, "id_token": ["x"], "expires_in": {}}),
+        FaultEndpoint::ManagedIdentity => json!({"access_token": 42, "expires_on": {}}),
         FaultEndpoint::Devicecode => json!({"device_code": 7, "verification_uri": false}),
         _ => json!({"value": {"id": 1}}),
     };
@@ -136,15 +158,25 @@ async fn run_with(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> Run {
 
 const FAST_RETRIES: [(&str, &str); 1] = [("AZLOGIN_HTTP_RETRY_MAX_DELAY_MS", "20")];
 
-/// Runs `target`'s flow with `serve` on its endpoint and checks the failure is clean.
-async fn expect_clean_failure(target: Target, serve: FaultKind) {
+/// What the HTTP client says when it stops reading at the body cap (`src/http.rs`).
+const CAP_MESSAGE: &str = "the answer is larger than 16777216 bytes";
+/// What it says when a timeout ends an exchange (`src/http.rs`), with the test timeouts.
+const TIMEOUT_MESSAGE: &str =
+    "no complete answer in time (the limits are 1.0 seconds of silence and 1.0 seconds in all)";
+
+/// Runs `target`'s flow with `serve` on its endpoint and checks the failure is clean; the
+/// line naming the endpoint must also say `says`, when given.
+async fn expect_clean_failure(target: Target, serve: FaultKind, says: Option<&'static str>) {
     let fault = Fault {
         endpoint: target.endpoint,
         grant_type: target.grant_type.map(str::to_string),
         times: None,
         serve: serve.clone(),
     };
-    let mut scenario = Scenario::default_scenario();
+    let mut scenario = match target.flow {
+        Flow::ServicePrincipal | Flow::ManagedIdentity => load_scenario("apps.json"),
+        _ => Scenario::default_scenario(),
+    };
     let env = match target.flow {
         Flow::Refresh => {
             let env = TestEnv::with_scenario(scenario).await;
@@ -167,9 +199,25 @@ async fn expect_clean_failure(target: Target, serve: FaultKind) {
             "--resource",
             "https://vault.azure.net",
         ],
+        Flow::ServicePrincipal => &[
+            "login",
+            "--service-principal",
+            "-u",
+            SP_APP,
+            "-p",
+            SP_SECRET,
+            "--tenant",
+            CONTOSO,
+        ],
+        Flow::ManagedIdentity => &["login", "--identity"],
     };
+    let imds = env.url();
+    let mut vars = FAST_RETRIES.to_vec();
+    if matches!(target.flow, Flow::ManagedIdentity) {
+        vars.push(("AZURE_POD_IDENTITY_AUTHORITY_HOST", &imds));
+    }
     let started = Instant::now();
-    let run = run_with(&env, args, &FAST_RETRIES).await;
+    let run = run_with(&env, args, &vars).await;
     let took = started.elapsed();
     let case = format!("{target:?} with {serve:?}");
     assert_eq!(run.code, 1, "{case}: {run:?}");
@@ -180,6 +228,17 @@ async fn expect_clean_failure(target: Target, serve: FaultKind) {
         (l.starts_with("ERROR: ") || l.starts_with("WARNING: ")) && l.contains(target.path)
     });
     assert!(named, "{case}: the error names {}: {run:?}", target.path);
+    if let Some(says) = says {
+        let said = run
+            .stderr
+            .lines()
+            .any(|l| l.contains(target.path) && l.contains(says));
+        assert!(
+            said,
+            "{case}: the error naming {} says {says:?}: {run:?}",
+            target.path
+        );
+    }
     assert!(run.stderr.contains("ERROR: "), "{case}: {run:?}");
     let after = snapshot(env.config_dir.path());
     let token_obtained = matches!(
@@ -199,6 +258,14 @@ async fn expect_clean_failure(target: Target, serve: FaultKind) {
 
 /// Runs every target with the fault `make` gives for its endpoint (if any), a few at a time.
 async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) {
+    every_target_saying(make, None).await;
+}
+
+/// [`every_target`], each error also saying `says`.
+async fn every_target_saying(
+    make: impl Fn(FaultEndpoint) -> Option<FaultKind>,
+    says: Option<&'static str>,
+) {
     let cases: Vec<(Target, FaultKind)> = TARGETS
         .iter()
         .filter_map(|t| Some((*t, make(t.endpoint)?)))
@@ -207,7 +274,7 @@ async fn every_target(make: impl Fn(FaultEndpoint) -> Option<FaultKind>) {
         let runs = chunk
             .iter()
             .cloned()
-            .map(|(t, k)| tokio::spawn(expect_clean_failure(t, k)));
+            .map(|(t, k)| tokio::spawn(expect_clean_failure(t, k, says)));
         for r in futures::future::join_all(runs).await {
             if let Err(e) = r {
                 std::panic::resume_unwind(e.into_panic());
@@ -229,17 +296,29 @@ async fn truncated_json() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fifty_megabyte_body_stops_at_the_cap() {
-    every_target(|_| Some(kind(json!({"kind": "huge_body", "bytes": 50_000_000})))).await;
+    every_target_saying(
+        |_| Some(kind(json!({"kind": "huge_body", "bytes": 50_000_000}))),
+        Some(CAP_MESSAGE),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_body_that_never_ends_times_out() {
-    every_target(|_| Some(kind(json!({"kind": "endless_body"})))).await;
+    every_target_saying(
+        |_| Some(kind(json!({"kind": "endless_body"}))),
+        Some(TIMEOUT_MESSAGE),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_never_answers_times_out() {
-    every_target(|_| Some(kind(json!({"kind": "no_answer"})))).await;
+    every_target_saying(
+        |_| Some(kind(json!({"kind": "no_answer"}))),
+        Some(TIMEOUT_MESSAGE),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -461,4 +540,45 @@ async fn faults_are_selected_per_endpoint_in_a_scenario_file() {
     let after = snapshot(env.config_dir.path());
     assert!(before.iter().all(|(k, v)| after.get(k) == Some(v)));
     assert!(!after.contains_key("azureProfile.json"));
+}
+
+/// Server text reaches the terminal with its control characters replaced: an Entra error
+/// description and an ARM error message carrying escape sequences (clear screen, window title,
+/// an OSC 8 link, a one-character CSI) are shown with U+FFFD in their place, `\r\n` kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn control_characters_in_server_text_are_replaced() {
+    let hostile = "\u{1b}[2J\u{1b}]0;owned\u{7}\u{1b}]8;;https://evil.example\u{7}click\u{9b}0m";
+    let shown = "\u{FFFD}[2J\u{FFFD}]0;owned\u{FFFD}\u{FFFD}]8;;https://evil.example\u{FFFD}click\u{FFFD}0m";
+    let cases = [
+        (
+            FaultEndpoint::Token,
+            json!({"error": "invalid_grant", "error_codes": [50126],
+                   "error_description": format!("AADSTS50126: Bad.{hostile}\r\nTrace ID: 1")}),
+            format!("ERROR: AADSTS50126: Bad.{shown}\r\nTrace ID: 1"),
+        ),
+        (
+            FaultEndpoint::Tenants,
+            json!({"error": {"code": "Denied", "message": format!("No.{hostile}")}}),
+            format!("(Denied) No.{shown}"),
+        ),
+    ];
+    for (endpoint, body, expected) in cases {
+        let mut scenario = Scenario::default_scenario();
+        scenario.faults = vec![Fault {
+            endpoint,
+            grant_type: None,
+            times: None,
+            serve: kind(json!({"kind": "json", "status": 403, "body": body})),
+        }];
+        let env = TestEnv::with_scenario(scenario).await;
+        let run = run_with(&env, &["login", "-u", USER, "-p", PASSWORD], &[]).await;
+        assert_eq!(run.code, 1, "{endpoint:?}: {run:?}");
+        assert!(run.stderr.contains(&expected), "{endpoint:?}: {run:?}");
+        let controls: Vec<char> = run
+            .stderr
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .collect();
+        assert!(controls.is_empty(), "{endpoint:?}: {controls:?} in {run:?}");
+    }
 }

@@ -7,7 +7,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use azlogin::emulator::{Fault, FaultEndpoint, FaultKind};
 use common::browser::{Login, launcher, post_form, redirect_port, sign_in};
+use common::federated::{federated_token, good_claims};
 use common::proxy::Proxy;
 use common::*;
 
@@ -94,6 +96,33 @@ impl Output {
             stderr: run.stderr,
         }
     }
+
+    /// A flow that must fail with exit code 1 and an error saying `says` (so it failed for the
+    /// reason the test set up, not another).
+    fn failed(flow: &'static str, run: Run, says: &str) -> Output {
+        assert_eq!(run.code, 1, "{flow}: {run:?}");
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with("ERROR: ") && l.contains(says)),
+            "{flow}: the error says {says:?}: {run:?}"
+        );
+        Output {
+            flow,
+            stdout: run.stdout,
+            stderr: run.stderr,
+        }
+    }
+}
+
+/// A fault on every request to `endpoint` (with this `grant_type`, when given).
+fn fault(endpoint: FaultEndpoint, grant_type: Option<&str>, serve: serde_json::Value) -> Fault {
+    Fault {
+        endpoint,
+        grant_type: grant_type.map(str::to_string),
+        times: None,
+        serve: serde_json::from_value::<FaultKind>(serve).expect("fault kind"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -126,6 +155,19 @@ async fn no_flow_prints_a_secret_with_debug() {
             let all: Vec<&str> = all.iter().map(String::as_str).collect();
             env.run_with_env(&via_proxy, &all).await
         }
+    };
+    // `login --service-principal -u <app> <flag> <value> --tenant <Contoso>`.
+    let sp_login = |app: &str, flag: &str, value: &str| {
+        run_owned(&[
+            "login",
+            "--service-principal",
+            "-u",
+            app,
+            flag,
+            value,
+            "--tenant",
+            CONTOSO,
+        ])
     };
     let mut outputs = Vec::new();
     let mut issued = BTreeSet::new();
@@ -175,6 +217,28 @@ async fn no_flow_prints_a_secret_with_debug() {
         printed_tokens.push(cut_printed_token(&mut output));
         outputs.push(output);
     }
+    // A refresh Entra refuses (invalid_grant): the refresh token sent is scanned for too.
+    env.emulator.inject_faults(vec![fault(
+        FaultEndpoint::Token,
+        Some("refresh_token"),
+        serde_json::json!({"kind": "json", "status": 400, "body": {
+            "error": "invalid_grant",
+            "error_description": "AADSTS700082: The refresh token has expired due to inactivity.",
+            "error_codes": [700082],
+        }}),
+    )]);
+    outputs.push(Output::failed(
+        "get-access-token (refresh refused)",
+        run(&[
+            "account",
+            "get-access-token",
+            "--resource",
+            "https://storage.azure.com",
+        ])
+        .await,
+        "AADSTS700082",
+    ));
+    env.emulator.inject_faults(Vec::new());
     issued.extend(secrets_in_cache(&env));
     for (flow, args) in [
         ("account list", &["account", "list"][..]),
@@ -199,17 +263,7 @@ async fn no_flow_prints_a_secret_with_debug() {
     );
     outputs.push(Output::of(
         "login (service principal, secret)",
-        run_owned(&[
-            "login",
-            "--service-principal",
-            "-u",
-            SP_APP,
-            "-p",
-            SP_SECRET,
-            "--tenant",
-            CONTOSO,
-        ])
-        .await,
+        sp_login(SP_APP, "-p", SP_SECRET).await,
     ));
     let mut output = Output::of(
         "get-access-token (service principal)",
@@ -219,17 +273,7 @@ async fn no_flow_prints_a_secret_with_debug() {
     outputs.push(output);
     outputs.push(Output::of(
         "login (service principal, certificate)",
-        run_owned(&[
-            "login",
-            "--service-principal",
-            "-u",
-            CERT_APP,
-            "--certificate",
-            &cert_path,
-            "--tenant",
-            CONTOSO,
-        ])
-        .await,
+        sp_login(CERT_APP, "--certificate", &cert_path).await,
     ));
     issued.extend(secrets_in_cache(&env));
     outputs.push(Output::of(
@@ -311,8 +355,66 @@ async fn no_flow_prints_a_secret_with_debug() {
         issued.insert(("arc_key".into(), key));
     }
 
+    // A federated token (a CI system's OIDC token) is a secret as well.
+    const FED_APP: &str = "fed00000-0000-4000-8000-00000000c0de";
+    let federated = federated_token(&good_claims());
+    outputs.push(Output::of(
+        "login (service principal, federated token)",
+        sp_login(FED_APP, "--federated-token", &federated).await,
+    ));
+    issued.insert(("client_assertion".into(), federated));
+
+    // Failures: what the user typed, what the server issued and what it was sent stay hidden
+    // when the flow ends in an error too.
+    const WRONG_PASSWORD: &str = "Wr0ng-Passw0rd!";
+    const WRONG_SECRET: &str = "wr0ng-sp-s3cret";
+    outputs.push(Output::failed(
+        "login (wrong password)",
+        run(&["login", "-u", USER, "-p", WRONG_PASSWORD]).await,
+        "AADSTS50126",
+    ));
+    issued.insert(("password".into(), WRONG_PASSWORD.into()));
+    outputs.push(Output::failed(
+        "login (service principal, wrong secret)",
+        sp_login(SP_APP, "-p", WRONG_SECRET).await,
+        "AADSTS7000215",
+    ));
+    issued.insert(("client_secret".into(), WRONG_SECRET.into()));
+    env.emulator.inject_faults(vec![fault(
+        FaultEndpoint::Devicecode,
+        None,
+        serde_json::json!({"kind": "patch_json", "remove": ["user_code"]}),
+    )]);
+    outputs.push(Output::failed(
+        "login (device code answer without user_code)",
+        run(&["login", "--use-device-code"]).await,
+        "Fail to create device flow",
+    ));
+    env.emulator.inject_faults(vec![fault(
+        FaultEndpoint::Token,
+        Some("password"),
+        serde_json::json!({"kind": "html", "status": 500}),
+    )]);
+    outputs.push(Output::failed(
+        "login (token endpoint answers a 500 HTML page)",
+        run(&["login", "-u", USER, "-p", PASSWORD]).await,
+        "/organizations/oauth2/v2.0/token",
+    ));
+    env.emulator.inject_faults(Vec::new());
+
     issued.extend(secrets_on_the_wire(&proxy));
     issued.insert(("password".into(), PASSWORD.into()));
+    // The device code of the answer without user_code crossed the wire and is scanned for.
+    let shown_device_codes = proxy
+        .exchanges()
+        .iter()
+        .filter(|e| e.path.ends_with("/devicecode") && e.json().get("user_code").is_none())
+        .filter(|e| e.json()["device_code"].is_string())
+        .count();
+    assert_eq!(
+        shown_device_codes, 1,
+        "one device code answer lacked user_code"
+    );
     let kinds: BTreeSet<&str> = issued.iter().map(|(k, _)| k.as_str()).collect();
     for kind in [
         "password",
@@ -322,6 +424,10 @@ async fn no_flow_prints_a_secret_with_debug() {
         "access_token",
         "refresh_token",
         "id_token",
+        "client_secret",
+        "client_assertion",
+        "private_key",
+        "identity_header",
     ] {
         assert!(kinds.contains(kind), "no {kind} was seen: {kinds:?}");
     }
@@ -379,9 +485,11 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
     use azlogin::oauth::authorize::CodeAnswer;
     use azlogin::oauth::device_code::{DeviceAuthorization, DeviceCodePoller};
     use azlogin::oauth::loopback::{Parsed, parse_request};
+    use azlogin::oauth::managed_identity::ManagedIdentitySource;
     use azlogin::oauth::token::TokenResponse;
     use azlogin::secret::*;
     use azlogin::session::{AccessTokenResult, LoginMethod};
+    use azlogin::token_cache::service_principals::{ServicePrincipalEntry, StoredCredential};
     use azlogin::token_cache::{CachedAccessToken, RefreshTokenCandidate};
     use clap::Parser;
 
@@ -479,18 +587,44 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
                 token_type: "Bearer".into(),
             }
         ),
+        format!("{:?}", ClientAssertion::new(S)),
+        format!(
+            "{:?}",
+            ManagedIdentitySource::AppService {
+                endpoint: "http://127.0.0.1:9/msi/token".into(),
+                header: S.into(),
+            }
+        ),
+        format!(
+            "{:?}",
+            ManagedIdentitySource::MachineLearning {
+                endpoint: "http://127.0.0.1:9/msi/auth".into(),
+                secret: S.into(),
+                default_client_id: None,
+            }
+        ),
+        format!("{:?}", StoredCredential::Secret(ClientSecret::new(S))),
+        format!("{:?}", StoredCredential::Assertion(ClientAssertion::new(S))),
+        format!(
+            "{:?}",
+            ServicePrincipalEntry {
+                client_id: "c".into(),
+                tenant: "t".into(),
+                credential: StoredCredential::Secret(ClientSecret::new(S)),
+            }
+        ),
     ];
     for text in &texts {
         assert!(!text.contains(S), "{text}");
     }
-    assert_eq!(texts.len(), 21);
+    assert_eq!(texts.len(), 27);
 }
 
 /// What `--debug` and `--verbose` say: each request and its answer with status and time, a
 /// retry and why, the files read and written, az's closing line; stdout is unchanged.
 #[tokio::test(flavor = "multi_thread")]
 async fn debug_and_verbose_say_what_happened() {
-    use azlogin::emulator::{Fault, FaultEndpoint, Scenario};
+    use azlogin::emulator::Scenario;
 
     let mut scenario = Scenario::default_scenario();
     scenario.faults = vec![Fault {

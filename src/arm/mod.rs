@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, terminal_safe};
 use crate::http::{HttpRequest, HttpResponse, endpoint_of};
 use crate::secret::AccessToken;
 
@@ -30,11 +30,13 @@ impl Tenant {
         }
     }
 
-    /// az's way of naming a tenant in messages: `<tid> '<displayName>'`, or just `<tid>`.
+    /// az's way of naming a tenant in messages: `<tid> '<displayName>'`, or just `<tid>`; both
+    /// come from ARM, so control characters are replaced ([`terminal_safe`]).
     pub fn id_and_name(&self) -> String {
+        let id = terminal_safe(&self.tenant_id);
         match self.display_name.as_deref().filter(|n| !n.is_empty()) {
-            Some(name) => format!("{} '{}'", self.tenant_id, name),
-            None => self.tenant_id.clone(),
+            Some(name) => format!("{id} '{}'", terminal_safe(name)),
+            None => id.into_owned(),
         }
     }
 }
@@ -123,10 +125,12 @@ fn check_status(response: &HttpResponse, url: &str) -> Result<()> {
         .ok()
         .and_then(|v| {
             let e = v.get("error")?;
+            let code = e.get("code").and_then(Value::as_str).unwrap_or("Error");
+            let message = e.get("message").and_then(Value::as_str).unwrap_or_default();
             Some(format!(
                 "({}) {}",
-                e.get("code").and_then(Value::as_str).unwrap_or("Error"),
-                e.get("message").and_then(Value::as_str).unwrap_or_default()
+                terminal_safe(code),
+                terminal_safe(message)
             ))
         });
     Err(Error::Arm {
@@ -344,5 +348,24 @@ mod tests {
         let h = parse_subscriptions_page(&resp(503, "<html>"), "https://m/subscriptions?x")
             .expect_err("503");
         assert_eq!(h.to_string(), "https://m/subscriptions answered HTTP 503");
+    }
+
+    #[test]
+    fn control_characters_in_arm_text_are_replaced() {
+        let e = parse_tenants_page(
+            &resp(403, r#"{"error":{"code":"Denied\u001b[5m","message":"No access.\r\n\u001b]8;;https://evil.example\u0007click\u009b0m"}}"#),
+            "https://m/tenants",
+        )
+        .expect_err("403");
+        assert_eq!(
+            e.to_string(),
+            "(Denied\u{FFFD}[5m) No access.\r\n\u{FFFD}]8;;https://evil.example\u{FFFD}click\u{FFFD}0m"
+        );
+        let named = Tenant {
+            tenant_id: "t1".into(),
+            display_name: Some("Con\u{1b}[2Jtoso".into()),
+            default_domain: None,
+        };
+        assert_eq!(named.id_and_name(), "t1 'Con\u{FFFD}[2Jtoso'");
     }
 }

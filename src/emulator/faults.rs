@@ -50,6 +50,9 @@ pub enum FaultEndpoint {
     Subscriptions,
     /// `GET /metadata/endpoints`.
     Metadata,
+    /// The managed identity endpoints: IMDS (`GET /metadata/identity/oauth2/token`), App
+    /// Service (`GET /msi/token`) and Machine Learning (`GET /msi/auth`).
+    ManagedIdentity,
 }
 
 impl FaultEndpoint {
@@ -65,6 +68,9 @@ impl FaultEndpoint {
             ["tenants"] => Self::Tenants,
             ["subscriptions"] | ["subscriptions", _] => Self::Subscriptions,
             ["metadata", "endpoints"] => Self::Metadata,
+            ["metadata", "identity", "oauth2", "token"] | ["msi", "token" | "auth"] => {
+                Self::ManagedIdentity
+            }
             _ => return None,
         })
     }
@@ -117,6 +123,15 @@ pub enum FaultKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after: Option<String>,
     },
+    /// This status and JSON body instead of the real answer (an Entra error the scenario does
+    /// not otherwise produce, an ARM error, a message with odd characters in it).
+    Json {
+        /// The status; 400 by default.
+        #[serde(default = "bad_request_status")]
+        status: u16,
+        /// The body.
+        body: Value,
+    },
     /// A `302 Found` to `location`.
     Redirect {
         /// Where the redirect points.
@@ -136,6 +151,10 @@ pub enum FaultKind {
 
 fn ok_status() -> u16 {
     200
+}
+
+fn bad_request_status() -> u16 {
+    400
 }
 
 fn fifty_megabytes() -> u64 {
@@ -252,6 +271,7 @@ pub fn serve(kind: &FaultKind, real: EmuResponse) -> Served {
             r.body = b"The service is temporarily unavailable.".to_vec();
             Served::Answer(r)
         }
+        FaultKind::Json { status, body } => Served::Answer(EmuResponse::json_status(*status, body)),
         FaultKind::Redirect { location } => Served::Answer(EmuResponse::redirect(location)),
         FaultKind::PatchJson { remove, set } => {
             let mut value = real.json();
@@ -361,6 +381,20 @@ mod tests {
             );
         }
         assert!(book.pick(&logged("/tenants", None)).is_none());
+        book.replace(
+            serde_json::from_str(
+                r#"[{"endpoint": "managed_identity", "serve": {"kind": "no_answer"}}]"#,
+            )
+            .expect("faults"),
+        );
+        for path in ["/metadata/identity/oauth2/token", "/msi/token", "/msi/auth"] {
+            assert_eq!(
+                book.pick(&logged(path, None)),
+                Some(FaultKind::NoAnswer),
+                "{path}"
+            );
+        }
+        assert!(book.pick(&logged("/metadata/endpoints", None)).is_none());
         book.replace(Vec::new());
         assert!(book.pick(&logged("/subscriptions", None)).is_none());
     }
@@ -409,6 +443,15 @@ mod tests {
             redirect.header("location"),
             Some("http://elsewhere.example/token")
         );
+        let error = serde_json::json!({"error": "invalid_grant", "error_codes": [700082]});
+        let Served::Answer(json) = serve(
+            &serde_json::from_value(serde_json::json!({"kind": "json", "body": error}))
+                .expect("kind"),
+            real.clone(),
+        ) else {
+            panic!("an answer")
+        };
+        assert_eq!((json.status, json.json()), (400, error));
         assert!(matches!(
             serve(&FaultKind::HugeBody { bytes: 10 }, real),
             Served::Huge { bytes: 10, .. }

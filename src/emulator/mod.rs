@@ -32,7 +32,8 @@
 //!
 //! Every answer allows any CORS origin, and `OPTIONS` preflights get 204. A scenario's `faults`
 //! make chosen endpoints answer badly on purpose (HTML, cut or huge or endless bodies, no answer,
-//! 5xx with `Retry-After`, redirects, missing or mistyped fields).
+//! 5xx with `Retry-After`, redirects, missing or mistyped fields, any JSON answer), the managed
+//! identity endpoints included.
 
 mod arc_agent;
 mod arm;

@@ -1,7 +1,7 @@
 //! The browser (authorization code + PKCE) login, sans I/O: the authorize URL, what to answer
 //! each request that reaches the loopback redirect URI, the code redemption and the nonce check.
 
-use crate::error::{Error, Result, ServerError};
+use crate::error::{Error, Result, ServerError, terminal_safe};
 use crate::http::HttpRequest;
 use crate::oauth::claims::{ClientInfo, claim_str, decode_jwt_claims};
 use crate::oauth::decorate_scopes;
@@ -187,8 +187,11 @@ impl BrowserFlow {
     }
 }
 
-/// An `error` answer as an [`Error`]: `access_denied` is the user declining.
+/// An `error` answer as an [`Error`]: `access_denied` is the user declining. Its texts came
+/// through the browser from the server, so control characters are replaced.
 fn redirect_error(error: String, error_description: String) -> Error {
+    let error = terminal_safe(&error).into_owned();
+    let error_description = terminal_safe(&error_description).into_owned();
     // The AADSTS number leads the description ("AADSTS65004: …").
     let error_codes = error_description
         .strip_prefix("AADSTS")
@@ -357,6 +360,14 @@ mod tests {
             panic!("{:?}", reply.outcome);
         };
         assert_eq!(e.code(), "mfa_required");
+
+        let reply = f.handle_request(&post(&format!(
+            "error=access_denied&error_description=AADSTS65004%3A+No%1B%5B2J%C2%9B0m&state={STATE}"
+        )));
+        let RedirectOutcome::Failed(e) = reply.outcome else {
+            panic!("{:?}", reply.outcome);
+        };
+        assert_eq!(e.to_string(), "AADSTS65004: No\u{FFFD}[2J\u{FFFD}0m");
     }
 
     #[test]

@@ -409,5 +409,22 @@ mod tests {
             CertificateCredential::from_pem(PEM.as_bytes(), "c").expect("parses")
         );
         assert!(!debug.contains("PRIVATE"), "{debug}");
+        // Nor any piece of the key's base64 body: every 16 characters of each line are looked for.
+        let key_body: Vec<&str> = PEM
+            .split("-----BEGIN PRIVATE KEY-----")
+            .nth(1)
+            .and_then(|rest| rest.split("-----END PRIVATE KEY-----").next())
+            .expect("the fixture has a PKCS#8 key")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert!(key_body.len() > 20, "{key_body:?}");
+        for line in key_body {
+            for piece in line.as_bytes().windows(16) {
+                let piece = std::str::from_utf8(piece).expect("base64 is ASCII");
+                assert!(!debug.contains(piece), "{piece} in {debug}");
+            }
+        }
     }
 }

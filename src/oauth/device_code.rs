@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::error::{Error, Result, ServerError};
+use crate::error::{Error, Result, ServerError, terminal_safe};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::oauth::token::{TokenContext, TokenResponse, parse_server_error, parse_token_response};
 use crate::oauth::{Authority, decorate_scopes};
@@ -70,7 +70,9 @@ pub fn parse_device_authorization(
             ));
         }
     };
-    let text = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+    let raw_text = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+    // The texts shown on the terminal, control characters replaced.
+    let text = |k: &str| raw_text(k).map(|t| terminal_safe(&t).into_owned());
     let number = |k: &str| match value.get(k) {
         Some(Value::Number(n)) => n.as_u64(),
         Some(Value::String(s)) => s.trim().parse().ok(),
@@ -84,7 +86,8 @@ pub fn parse_device_authorization(
             *code = Value::String("<redacted>".into());
         }
         let flow = pyjson::to_string(&shown, PyJsonStyle::TOKEN_CACHE);
-        let description = format!("Fail to create device flow. Err: {flow}");
+        let description =
+            terminal_safe(&format!("Fail to create device flow. Err: {flow}")).into_owned();
         return Err(match parse_server_error(response) {
             Some(server) => Error::from_server(ServerError {
                 error_description: description,
@@ -93,7 +96,7 @@ pub fn parse_device_authorization(
             None => Error::invalid_response(endpoint, description),
         });
     };
-    let device_code = text("device_code")
+    let device_code = raw_text("device_code")
         .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no device_code"))?;
     let verification_uri = text("verification_uri")
         .or_else(|| text("verification_url"))
@@ -271,7 +274,9 @@ mod tests {
         .expect_err("no user code");
         let shown = no_user_code.to_string();
         assert!(
-            shown.contains("Fail to create device flow. Err: {"),
+            shown.starts_with(
+                "Invalid response from https://h/devicecode: Fail to create device flow. Err: {"
+            ),
             "{shown}"
         );
         assert!(shown.contains("\"interval\": 5"), "{shown}");
@@ -282,6 +287,31 @@ mod tests {
         let html = parse_device_authorization(&resp(500, "<html>"), "https://h/devicecode")
             .expect_err("html");
         assert_eq!(html.code(), "invalid_response");
+        let escaped = parse_device_authorization(
+            &resp(
+                200,
+                r#"{"device_code":"DC\u0001","user_code":"AB\u001b[8mCD","verification_uri":"https://h/devicelogin\u009b","message":"Open\u001b]0;x\u0007 now"}"#,
+            ),
+            "https://h/devicecode",
+        )
+        .expect("parses");
+        assert_eq!(escaped.user_code, "AB\u{FFFD}[8mCD");
+        assert_eq!(escaped.verification_uri, "https://h/devicelogin\u{FFFD}");
+        assert_eq!(escaped.message, "Open\u{FFFD}]0;x\u{FFFD} now");
+        assert_eq!(
+            escaped.device_code.secret(),
+            "DC\u{1}",
+            "the credential is sent as given"
+        );
+        let failed = parse_device_authorization(
+            &resp(200, "{\"interval\":5,\"note\":\"\u{7f}\\u001b[2J\"}"),
+            "https://h/devicecode",
+        )
+        .expect_err("no user code")
+        .to_string();
+        // The answer is shown as az's JSON, which escapes them already.
+        assert!(failed.contains(r#""note": "\u007f\u001b[2J""#), "{failed}");
+        assert!(!failed.contains(['\u{7f}', '\u{1b}']), "{failed}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, Result, ServerError};
+use crate::error::{Error, Result, ServerError, terminal_safe};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::oauth::claims::ClientInfo;
 use crate::oauth::{Authority, decorate_scopes};
@@ -261,10 +261,12 @@ fn string(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// Reads an Entra error body, if the answer is one.
+/// Reads an Entra error body, if the answer is one. Its texts are made [`terminal_safe`]: they
+/// end up in messages on a terminal.
 pub fn parse_server_error(response: &HttpResponse) -> Option<ServerError> {
     let v: Value = serde_json::from_slice(&response.body).ok()?;
-    let error = v.get("error")?.as_str()?.to_string();
+    let string = |v: Option<&Value>| string(v).map(|s| terminal_safe(&s).into_owned());
+    let error = terminal_safe(v.get("error")?.as_str()?).into_owned();
     let error_description = string(v.get("error_description")).unwrap_or_default();
     if error.is_empty() && error_description.is_empty() {
         // Nothing to show the user: not an Entra error, whatever its shape.
@@ -588,6 +590,27 @@ mod tests {
         assert_eq!(se.trace_id.as_deref(), Some("69b6"));
         assert!(se.claims.as_deref().is_some_and(|c| c.contains("capolids")));
         assert!(err.to_string().starts_with("AADSTS50076: Due to"));
+    }
+
+    #[test]
+    fn control_characters_in_entra_errors_are_replaced_and_crlf_kept() {
+        let body = r#"{"error":"invalid_grant\u009b2J","error_description":"AADSTS50126: Error validating credentials.\u001b[2J\u001b]0;owned\u0007\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[50126],"trace_id":"1\u001b[0m","claims":"{\u007f}"}"#;
+        let err = parse_token_response(&resp(400, body), "e").expect_err("error");
+        let se = err.server_error().expect("server error");
+        assert_eq!(se.error, "invalid_grant\u{FFFD}2J");
+        assert_eq!(
+            err.to_string(),
+            "AADSTS50126: Error validating credentials.\u{FFFD}[2J\u{FFFD}]0;owned\u{FFFD}\r\nTrace ID: 1\r\nCorrelation ID: 2"
+        );
+        assert_eq!(se.trace_id.as_deref(), Some("1\u{FFFD}[0m"));
+        assert_eq!(se.claims.as_deref(), Some("{\u{FFFD}}"));
+        // An ordinary answer keeps every byte, its \r\n included.
+        let ordinary = r#"{"error":"invalid_grant","error_description":"AADSTS50126: Error validating credentials due to invalid username or password.\r\nTrace ID: 3\r\nCorrelation ID: 4\r\nTimestamp: 2026-11-25 02:03:54Z","error_codes":[50126]}"#;
+        let err = parse_token_response(&resp(400, ordinary), "e").expect_err("error");
+        assert_eq!(
+            err.to_string(),
+            "AADSTS50126: Error validating credentials due to invalid username or password.\r\nTrace ID: 3\r\nCorrelation ID: 4\r\nTimestamp: 2026-11-25 02:03:54Z"
+        );
     }
 
     #[test]

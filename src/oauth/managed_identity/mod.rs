@@ -395,6 +395,7 @@ pub fn parse_token_response(
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| format!("HTTP {}", response.status));
+        // `invalid_response` replaces the message's control characters.
         return Err(Error::invalid_response(
             endpoint,
             format!("the managed identity endpoint refused: {message}"),
@@ -676,5 +677,15 @@ mod tests {
             Some("invalid_request")
         );
         assert_eq!(e.to_string(), "Identity not found");
+        let escaped = HttpResponse::new(
+            500,
+            r#"{"message":"Unavailable\u001b]0;title\u0007\r\nTry later\u007f"}"#,
+        );
+        assert_eq!(
+            parse_token_response(&escaped, "http://h/msi/token", 0)
+                .expect_err("error")
+                .to_string(),
+            "Invalid response from http://h/msi/token: the managed identity endpoint refused: Unavailable\u{FFFD}]0;title\u{FFFD}\r\nTry later\u{FFFD}"
+        );
     }
 }
