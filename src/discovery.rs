@@ -199,28 +199,31 @@ pub async fn discover<C: HttpClient, T: TenantTokens>(
     // Unordered, so a slow tenant holds one slot and not the whole window: with more tenants
     // than `concurrency`, the next tenant starts as soon as any running one finishes. The
     // position each tenant had puts the outcomes back in tenant order (az's output order).
-    let mut outcomes: Vec<(usize, TenantOutcome)> = futures::stream::iter(tenants.into_iter().enumerate())
-        .map(|(position, tenant)| async move {
-            let result = match tokens.token_for_tenant(&tenant.tenant_id).await {
-                Err(e) => TenantResult::AuthenticationFailed(e),
-                Ok(token) => {
-                    let on_page = |n: usize| {
-                        let total = found.fetch_add(n, Ordering::Relaxed) + n;
-                        report(done.load(Ordering::Relaxed), total);
-                    };
-                    match list_subscriptions_counted(client, arm_endpoint, &token, on_page).await {
-                        Ok(subs) => TenantResult::Listed(subs),
-                        Err(e) => TenantResult::ListingFailed(e),
+    let mut outcomes: Vec<(usize, TenantOutcome)> =
+        futures::stream::iter(tenants.into_iter().enumerate())
+            .map(|(position, tenant)| async move {
+                let result = match tokens.token_for_tenant(&tenant.tenant_id).await {
+                    Err(e) => TenantResult::AuthenticationFailed(e),
+                    Ok(token) => {
+                        let on_page = |n: usize| {
+                            let total = found.fetch_add(n, Ordering::Relaxed) + n;
+                            report(done.load(Ordering::Relaxed), total);
+                        };
+                        match list_subscriptions_counted(client, arm_endpoint, &token, on_page)
+                            .await
+                        {
+                            Ok(subs) => TenantResult::Listed(subs),
+                            Err(e) => TenantResult::ListingFailed(e),
+                        }
                     }
-                }
-            };
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            report(n, found.load(Ordering::Relaxed));
-            (position, TenantOutcome { tenant, result })
-        })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
+                };
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                report(n, found.load(Ordering::Relaxed));
+                (position, TenantOutcome { tenant, result })
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
     outcomes.sort_unstable_by_key(|(position, _)| *position);
     outcomes.into_iter().map(|(_, outcome)| outcome).collect()
 }
@@ -699,7 +702,8 @@ mod tests {
             .map(|t| tenant(t, None))
             .collect();
         let tokens = SlowFirstTenant::default();
-        let discovery = discover(&FakeArm::default(), &tokens, ARM, tenants.clone(), 2, |_| {});
+        let arm = FakeArm::default();
+        let discovery = discover(&arm, &tokens, ARM, tenants.clone(), 2, |_| {});
         let outcomes = tokio::time::timeout(std::time::Duration::from_secs(10), discovery)
             .await
             .expect("t4 started while t1 was still waiting");

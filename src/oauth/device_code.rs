@@ -269,10 +269,20 @@ mod tests {
             "https://h/devicecode",
         )
         .expect_err("no user code");
+        // Not an Entra error, so an invalid answer whose text is az's.
+        assert_eq!(no_user_code.code(), "invalid_response");
         let shown = no_user_code.to_string();
-        assert!(shown.starts_with("Fail to create device flow. Err: {"), "{shown}");
+        assert!(
+            shown.starts_with(
+                "Invalid response from https://h/devicecode: Fail to create device flow. Err: {"
+            ),
+            "{shown}"
+        );
         assert!(shown.contains("\"interval\": 5"), "{shown}");
-        assert!(!shown.contains("DC-secret"), "the device code is shown: {shown}");
+        assert!(
+            !shown.contains("DC-secret"),
+            "the device code is shown: {shown}"
+        );
         let html = parse_device_authorization(&resp(500, "<html>"), "https://h/devicecode")
             .expect_err("html");
         assert_eq!(html.code(), "invalid_response");
