@@ -43,7 +43,7 @@ pub struct SubscriptionSelector {
 
 #[wasm_bindgen]
 impl SubscriptionSelector {
-    /// The selector over `subscriptions` (profile entries), `defaultId` marked; `not_found`
+    /// The selector over `subscriptions` (profile entries), `defaultId` marked; `usage_error`
     /// when the list is empty.
     #[wasm_bindgen(constructor)]
     pub fn new(
