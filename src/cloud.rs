@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 pub use builtin::{
     AZURE_BLEU_CLOUD, AZURE_CHINA_CLOUD, AZURE_CLOUD, AZURE_US_GOVERNMENT, BUILTIN_CLOUD_NAMES,
-    builtin_cloud, builtin_clouds,
+    builtin_cloud, builtin_clouds, cloud_with_overrides,
 };
 pub use clouds_config::{
     cloud_subscription, clouds_from_ini, find_cloud, remove_cloud, resolve_cloud_name,

@@ -10,6 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::StreamExt;
 
+mod held;
+
+pub use held::{HeldTokens, discover_held};
+
 use crate::arm::{self, ArmSubscription, Tenant};
 use crate::error::{Error, Result, ServerError};
 use crate::http::{HttpClient, HttpRequest, HttpResponse};
@@ -36,6 +40,9 @@ pub enum TenantResult {
     /// A token, but listing failed (ARM or network error). az aborts the login here; azlogin
     /// reports the tenant and goes on.
     ListingFailed(Error),
+    /// Not read: the host holds only an ARM access token, which serves only the tenant it was
+    /// issued for ([`HeldTokens::ArmOnly`]).
+    NeedsRefreshToken,
 }
 
 /// One tenant and its result.
@@ -250,7 +257,10 @@ pub struct Assembled {
     pub failed_tenants: Vec<Tenant>,
     /// The failed tenants that need multi-factor authentication: a `--tenant` login fixes them.
     pub mfa_tenants: Vec<Tenant>,
-    /// az's warnings, in az's order (per-tenant ones first, then the two closing blocks).
+    /// Tenants not read for want of a refresh token ([`TenantResult::NeedsRefreshToken`]).
+    pub tenants_needing_refresh_token: Vec<Tenant>,
+    /// az's warnings, in az's order (per-tenant ones first, then the two closing blocks), then
+    /// azlogin's own blocks.
     pub warnings: Vec<String>,
 }
 
@@ -280,6 +290,7 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
                 ));
                 out.failed_tenants.push(tenant);
             }
+            TenantResult::NeedsRefreshToken => out.tenants_needing_refresh_token.push(tenant),
             TenantResult::Listed(subs) => {
                 out.listed_tenants.push(tenant.clone());
                 if subs.is_empty() {
@@ -326,6 +337,18 @@ pub fn assemble(outcomes: Vec<TenantOutcome>) -> Assembled {
     // azlogin: az's block above says `TENANT_ID`; a tenant that needs MFA gets the exact command.
     out.warnings
         .extend(out.mfa_tenants.iter().map(mfa_guidance));
+    // Not az's: only a host without a refresh token gets here (the wasm package).
+    if !out.tenants_needing_refresh_token.is_empty() {
+        out.warnings.push(
+            "A refresh token is needed to list the subscriptions of the following tenants: an ARM access token lists only those of the tenant it was issued for."
+                .into(),
+        );
+        out.warnings.extend(
+            out.tenants_needing_refresh_token
+                .iter()
+                .map(Tenant::id_and_name),
+        );
+    }
     out
 }
 

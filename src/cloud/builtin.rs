@@ -1,7 +1,8 @@
 //! The clouds az 2.91.0 builds in (`HARD_CODED_CLOUD_LIST` in `azure/cli/core/cloud.py`), value
 //! for value. AzureGermanCloud is defined there too but is not in the list, so it is not here.
 
-use super::Cloud;
+use super::{Cloud, CloudEndpoints, REQUIRED_ENDPOINTS};
+use crate::error::{Error, Result};
 
 /// Azure public cloud.
 pub const AZURE_CLOUD: &str = "AzureCloud";
@@ -319,10 +320,84 @@ pub fn builtin_cloud(name: &str) -> Option<Cloud> {
     builtin_clouds().into_iter().find(|c| c.name == name)
 }
 
+/// The cloud a host names without a `clouds.config` (the wasm package's `cloud` option): the
+/// built-in cloud `name` with `overrides` laid over it (a relay in front of its login, say), or,
+/// for any other name, a custom cloud made of `overrides` alone. A custom cloud must set az's
+/// required endpoints; the usage error for a missing one names it as `label` spells it, so the
+/// host's user reads the option they have to add rather than az's endpoint name.
+pub fn cloud_with_overrides(
+    name: &str,
+    overrides: &CloudEndpoints,
+    label: impl Fn(&str) -> String,
+) -> Result<Cloud> {
+    if let Some(mut cloud) = builtin_cloud(name) {
+        cloud.endpoints.overlay(overrides);
+        return Ok(cloud);
+    }
+    let mut cloud = Cloud::new(name);
+    cloud.endpoints = overrides.clone();
+    let missing: Vec<String> = REQUIRED_ENDPOINTS
+        .iter()
+        .filter(|(endpoint, _)| cloud.endpoints.get(endpoint).is_none())
+        .map(|(endpoint, _)| label(endpoint))
+        .collect();
+    if missing.is_empty() {
+        return Ok(cloud);
+    }
+    Err(Error::Usage(format!(
+        "The cloud '{name}' is not built in ({}): name one of those, or give all endpoints of a \
+         custom cloud (missing: {}).",
+        BUILTIN_CLOUD_NAMES.join(", "),
+        missing.join(", "),
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cloud::{CloudEndpoints, CloudSuffixes};
+
+    fn label(endpoint: &str) -> String {
+        format!("<{endpoint}>")
+    }
+
+    #[test]
+    fn overrides_lay_over_a_builtin_cloud() -> Result<()> {
+        let mut relay = CloudEndpoints::default();
+        relay.set("active_directory", "https://relay.example/login");
+        let china = cloud_with_overrides(AZURE_CHINA_CLOUD, &CloudEndpoints::default(), label)?;
+        assert_eq!(china.login_endpoint()?, "https://login.chinacloudapi.cn");
+        assert_eq!(
+            china.default_scope()?,
+            "https://management.core.chinacloudapi.cn//.default"
+        );
+        let relayed = cloud_with_overrides(AZURE_CLOUD, &relay, label)?;
+        assert_eq!(relayed.login_endpoint()?, "https://relay.example/login");
+        assert_eq!(relayed.arm_endpoint()?, "https://management.azure.com");
+        Ok(())
+    }
+
+    #[test]
+    fn a_custom_cloud_needs_the_required_endpoints() -> Result<()> {
+        let mut given = CloudEndpoints::default();
+        given.set("active_directory", "http://127.0.0.1:9");
+        let Err(e) = cloud_with_overrides("Emulator", &given, label) else {
+            panic!("two endpoints are missing")
+        };
+        assert_eq!(e.code(), "usage_error");
+        assert_eq!(
+            e.to_string(),
+            "The cloud 'Emulator' is not built in (AzureCloud, AzureChinaCloud, \
+             AzureUSGovernment, AzureBleuCloud): name one of those, or give all endpoints of a \
+             custom cloud (missing: <resource_manager>, <active_directory_resource_id>)."
+        );
+        given.set("resource_manager", "http://127.0.0.1:9/");
+        given.set("active_directory_resource_id", "http://127.0.0.1:9/");
+        let custom = cloud_with_overrides("Emulator", &given, label)?;
+        assert_eq!(custom.name, "Emulator");
+        assert_eq!(custom.default_scope()?, "http://127.0.0.1:9//.default");
+        Ok(())
+    }
 
     #[test]
     fn every_builtin_value_has_a_known_name() {

@@ -52,6 +52,14 @@ pub struct DeviceAuthorization {
     pub message: String,
 }
 
+impl DeviceAuthorization {
+    /// When the codes expire, in milliseconds since the epoch, for an answer received at
+    /// `received_ms`.
+    pub fn expires_on_ms(&self, received_ms: u64) -> u64 {
+        received_ms.saturating_add(self.expires_in.saturating_mul(1000))
+    }
+}
+
 /// Parses the device authorization answer. Without a `user_code` this is az's
 /// "Fail to create device flow" error, carrying the answer as indented JSON.
 pub fn parse_device_authorization(
@@ -194,6 +202,103 @@ impl DeviceCodePoller {
     }
 }
 
+/// What a host that sends the requests itself does after [`DeviceCodeSteps::handle_response`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FlowStep {
+    /// The code arrived: show it, wait `wait`, then send the first poll.
+    Started {
+        /// The server's answer: the code, where to type it, the message.
+        authorization: DeviceAuthorization,
+        /// When the code expires, in milliseconds since the epoch.
+        expires_on_ms: u64,
+        /// How long to wait before the first poll.
+        wait: Duration,
+    },
+    /// Wait this long, then poll again.
+    Wait(Duration),
+    /// The user signed in.
+    Complete(Box<TokenResponse>),
+}
+
+#[derive(Debug)]
+enum FlowState {
+    /// The device authorization request has not been answered yet.
+    Authorizing(HttpRequest),
+    /// Polling the token endpoint.
+    Polling(DeviceCodePoller),
+    /// Finished: tokens handed out, or a terminal error.
+    Done,
+}
+
+/// The whole flow, one HTTP exchange at a time, for hosts that own their I/O: send
+/// [`DeviceCodeSteps::next_request`], hand its answer to [`DeviceCodeSteps::handle_response`],
+/// wait as told. [`crate::login::device_code`] is the same flow with the I/O done for the caller.
+#[derive(Debug)]
+pub struct DeviceCodeSteps {
+    ctx: TokenContext,
+    state: FlowState,
+}
+
+impl DeviceCodeSteps {
+    /// A flow that asks for `scopes` as `ctx` (authority, client, claims) says.
+    pub fn new(ctx: TokenContext, scopes: &[String]) -> Self {
+        let first = device_code_request(
+            &ctx.authority,
+            &ctx.client_id,
+            scopes,
+            ctx.claims.as_deref(),
+        );
+        Self {
+            ctx,
+            state: FlowState::Authorizing(first),
+        }
+    }
+
+    /// The request to send next: the device authorization, then the polls. A usage error once
+    /// the flow has finished; `DeviceCodeExpired` past the code's lifetime.
+    pub fn next_request(&self, now_ms: u64) -> Result<HttpRequest> {
+        match &self.state {
+            FlowState::Authorizing(request) => Ok(request.clone()),
+            FlowState::Polling(poller) => poller.poll_request(&self.ctx, now_ms),
+            FlowState::Done => Err(finished()),
+        }
+    }
+
+    /// Reads the answer to the last request, received at `now_ms`. Any error ends the flow, as
+    /// the driver's loop ends on one.
+    pub fn handle_response(&mut self, response: &HttpResponse, now_ms: u64) -> Result<FlowStep> {
+        match std::mem::replace(&mut self.state, FlowState::Done) {
+            FlowState::Authorizing(request) => {
+                let authorization = parse_device_authorization(response, request.endpoint())?;
+                let poller = DeviceCodePoller::new(&authorization, now_ms);
+                let wait = poller.interval();
+                self.state = FlowState::Polling(poller);
+                Ok(FlowStep::Started {
+                    expires_on_ms: authorization.expires_on_ms(now_ms),
+                    authorization,
+                    wait,
+                })
+            }
+            FlowState::Polling(mut poller) => {
+                let endpoint = self.ctx.authority.token_endpoint();
+                match poller.handle_response(response, &endpoint, now_ms)? {
+                    PollStep::Wait(d) => {
+                        self.state = FlowState::Polling(poller);
+                        Ok(FlowStep::Wait(d))
+                    }
+                    PollStep::Complete(tokens) => Ok(FlowStep::Complete(tokens)),
+                }
+            }
+            FlowState::Done => Err(finished()),
+        }
+    }
+}
+
+fn finished() -> Error {
+    Error::Usage("the device-code flow has finished".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +377,8 @@ mod tests {
             "https://h/devicecode",
         )
         .expect_err("no user code");
+        // Not an Entra error, so an invalid answer whose text is az's.
+        assert_eq!(no_user_code.code(), "invalid_response");
         let shown = no_user_code.to_string();
         assert!(
             shown.starts_with(
@@ -371,6 +478,124 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    fn pending() -> HttpResponse {
+        entra_error("authorization_pending", 70016)
+    }
+
+    fn code_answer(expires_in: u64, interval: u64) -> HttpResponse {
+        resp(
+            200,
+            &format!(
+                r#"{{"user_code":"ABCD1234","device_code":"DC-secret","verification_uri":"https://microsoft.com/devicelogin","expires_in":{expires_in},"interval":{interval}}}"#
+            ),
+        )
+    }
+
+    #[test]
+    fn steps_ask_for_the_code_then_poll_until_tokens() -> Result<()> {
+        let scopes = ["https://management.core.windows.net//.default".to_string()];
+        let mut steps = DeviceCodeSteps::new(ctx(), &scopes);
+        let first = steps.next_request(1_000)?;
+        assert_eq!(
+            first.url,
+            "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode"
+        );
+        assert_eq!(
+            first.form,
+            device_code_request(
+                &ctx().authority,
+                AZURE_CLI_CLIENT_ID,
+                &scopes,
+                Some(CP1_CLAIMS)
+            )
+            .form
+        );
+        // Asking twice before an answer gives the same request.
+        assert_eq!(steps.next_request(1_500)?.form, first.form);
+        match steps.handle_response(&code_answer(900, 5), 2_000)? {
+            FlowStep::Started {
+                authorization,
+                expires_on_ms,
+                wait,
+            } => {
+                assert_eq!(authorization.user_code, "ABCD1234");
+                assert_eq!(expires_on_ms, 902_000);
+                assert_eq!(wait, Duration::from_secs(5));
+            }
+            other => panic!("{other:?}"),
+        }
+        let poll = steps.next_request(7_000)?;
+        assert_eq!(
+            poll.url,
+            "https://login.microsoftonline.com/organizations/oauth2/v2.0/token"
+        );
+        assert!(
+            poll.form
+                .as_deref()
+                .is_some_and(|f| f.contains("device_code=DC-secret"))
+        );
+        assert!(matches!(
+            steps.handle_response(&pending(), 7_100)?,
+            FlowStep::Wait(d) if d == Duration::from_secs(5)
+        ));
+        assert!(matches!(
+            steps.handle_response(&entra_error("slow_down", 70016), 12_100)?,
+            FlowStep::Wait(d) if d == Duration::from_secs(10)
+        ));
+        let ok = resp(
+            200,
+            r#"{"access_token":"a.b.c","token_type":"Bearer","expires_in":3600}"#,
+        );
+        assert!(matches!(
+            steps.handle_response(&ok, 22_100)?,
+            FlowStep::Complete(_)
+        ));
+        // Finished: neither a request nor an answer is taken any more.
+        for err in [
+            steps.next_request(23_000).map(|_| ()),
+            steps.handle_response(&ok, 23_000).map(|_| ()),
+        ] {
+            let Err(e) = err else { panic!("finished") };
+            assert_eq!(e.code(), "usage_error");
+            assert_eq!(e.to_string(), "the device-code flow has finished");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn steps_end_on_errors_and_expire_at_the_deadline() -> Result<()> {
+        let scopes = ["s".to_string()];
+        let mut refused = DeviceCodeSteps::new(ctx(), &scopes);
+        let err = refused
+            .handle_response(&entra_error("invalid_scope", 70011), 0)
+            .expect_err("no code");
+        assert!(err.to_string().starts_with("Fail to create device flow."));
+        assert_eq!(
+            refused.next_request(0).expect_err("done").code(),
+            "usage_error"
+        );
+
+        let mut declined = DeviceCodeSteps::new(ctx(), &scopes);
+        declined.handle_response(&code_answer(900, 5), 0)?;
+        let err = declined
+            .handle_response(&entra_error("authorization_declined", 70000), 5_000)
+            .expect_err("declined");
+        assert_eq!(err.code(), "authorization_declined");
+        assert_eq!(
+            declined.next_request(5_000).expect_err("done").code(),
+            "usage_error"
+        );
+
+        let mut late = DeviceCodeSteps::new(ctx(), &scopes);
+        late.handle_response(&code_answer(12, 5), 1_000)?;
+        // Past the lifetime the next poll is refused and the flow can still say so again.
+        for _ in 0..2 {
+            let err = late.next_request(13_000).expect_err("expired");
+            assert_eq!(err.code(), "device_code_expired");
+        }
+        Ok(())
     }
 
     #[test]

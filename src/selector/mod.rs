@@ -122,6 +122,18 @@ pub enum Choice {
     Unfiltered,
 }
 
+impl Choice {
+    /// The warning line for `input` when this answer asks again without a new view:
+    /// [`INVALID_SELECTION`] or [`Selector::no_match_message`]; `None` for every other answer.
+    pub fn warning(&self, input: &str) -> Option<String> {
+        match self {
+            Choice::Invalid => Some(INVALID_SELECTION.to_string()),
+            Choice::NoMatch => Some(Selector::no_match_message(input)),
+            Choice::Selected(_) | Choice::Keep | Choice::Filtered(_) | Choice::Unfiltered => None,
+        }
+    }
+}
+
 /// What the driver does with one answer: warn (stderr), print (stdout), and stop when a row is
 /// chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -287,11 +299,7 @@ impl Selector {
                 chosen: Some(row.clone()),
             };
         }
-        let warning = match choice {
-            Choice::NoMatch => Some(Self::no_match_message(input)),
-            Choice::Filtered(_) | Choice::Unfiltered => None,
-            _ => Some(INVALID_SELECTION.to_string()),
-        };
+        let warning = choice.warning(input);
         let view = if warning.is_none() {
             self.render_view(highlight)
         } else {

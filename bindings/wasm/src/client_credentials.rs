@@ -9,22 +9,18 @@
 use azlogin::Error;
 use azlogin::cancel::{CancelHandle, cancellable};
 use azlogin::login::service_principal;
+use azlogin::oauth::Authority;
 use azlogin::oauth::client_assertion::{CertificatePem, assertion_id, signed_assertion};
 use azlogin::oauth::token::ClientCredential;
-use azlogin::oauth::{Authority, CP1_CLAIMS};
 use azlogin::runtime::Runtime;
 use azlogin::secret::{ClientAssertion, ClientSecret};
 use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::error::{to_js, to_value, usage};
+use crate::error::{from_value, to_js, to_value, usage};
 use crate::transport::{AbortWatch, JsRuntime, JsTransport, random_bytes, rs256_sign};
 
-/// The public cloud's login endpoint.
-const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
-/// The scope `az login --service-principal` asks for: ARM.
-const ARM_SCOPE: &str = "https://management.core.windows.net//.default";
 /// How a PEM given as text is named in the core's certificate errors.
 const PEM_SOURCE: &str = "certificate.pem";
 
@@ -125,17 +121,19 @@ pub fn acquire_token_for_client(
         let client_id = string(&options, "clientId", "clientId")?
             .ok_or_else(|| usage("acquireTokenForClient needs `clientId` (the application id)"))?;
         let login_endpoint = string(&options, "loginEndpoint", "loginEndpoint")?;
-        let authority = Authority::new(
-            login_endpoint.as_deref().unwrap_or(PUBLIC_LOGIN_ENDPOINT),
-            Some(&tenant),
-        );
-        let scopes = strings(&options, "scopes")?.unwrap_or_else(|| vec![ARM_SCOPE.into()]);
-        // As in DeviceCodeOptions: omitted sends CP1 as the CLI does; "" sends no claims.
-        let claims = match string(&options, "claims", "claims")? {
-            None => Some(CP1_CLAIMS.to_string()),
-            Some(c) if c.is_empty() => None,
-            Some(c) => Some(c),
+        let cloud = field(&options, "cloud")?;
+        let cloud = if cloud.is_undefined() || cloud.is_null() {
+            None
+        } else {
+            Some(from_value(cloud, "cloud")?)
         };
+        let cloud = crate::cloud::resolve(cloud, login_endpoint)?;
+        let authority = Authority::new(cloud.login_endpoint().map_err(to_js)?, Some(&tenant));
+        let scopes = match strings(&options, "scopes")? {
+            Some(s) => s,
+            None => vec![cloud.default_scope().map_err(to_js)?],
+        };
+        let claims = crate::device_code::claims(string(&options, "claims", "claims")?);
         let transport = JsTransport::new(field(&options, "fetch")?)?;
         let (handle, registration) = CancelHandle::new();
         let _watch = AbortWatch::new(field(&options, "signal")?, handle)?;

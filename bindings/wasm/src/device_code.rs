@@ -1,29 +1,24 @@
 //! The device-code flow as steps, for hosts that own their I/O: ask `nextRequest()`, send it,
-//! hand the answer to `handleResponse()`, wait as told. The core's `DeviceCodePoller` decides
-//! everything (interval, `slow_down`, expiry, terminal errors).
+//! hand the answer to `handleResponse()`, wait as told. The core's `DeviceCodeSteps` decides
+//! everything (interval, `slow_down`, expiry, terminal errors); this converts.
 
 use std::collections::BTreeMap;
 
-use azlogin::http::{HttpRequest, HttpResponse, Method, endpoint_of};
-use azlogin::oauth::device_code::{
-    DeviceCodePoller, PollStep, device_code_request, parse_device_authorization,
-};
+use azlogin::http::{HttpRequest, HttpResponse, Method};
+use azlogin::oauth::device_code::{self, FlowStep};
 use azlogin::oauth::token::{TokenContext, TokenResponse};
 use azlogin::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{from_value, to_js, to_value, usage};
-
-/// The public cloud's login endpoint.
-const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
-/// The scope `az login` asks for: ARM.
-const ARM_SCOPE: &str = "https://management.core.windows.net//.default";
+use crate::cloud::{self, CloudArg};
+use crate::error::{from_value, to_js, to_value};
 
 /// Options of a device-code flow; every field has the CLI's default.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct Options {
+    cloud: Option<CloudArg>,
     login_endpoint: Option<String>,
     tenant: Option<String>,
     client_id: Option<String>,
@@ -32,29 +27,35 @@ struct Options {
     claims: Option<String>,
 }
 
-/// The token context and scopes of `{ loginEndpoint, tenant, clientId, scopes, claims }`, each
-/// defaulting to what `az login` uses.
+/// The token context and scopes of `{ cloud, loginEndpoint, tenant, clientId, scopes, claims }`,
+/// each defaulting to what `az login` uses (the cloud's login endpoint and ARM scope).
 pub fn context(options: JsValue) -> Result<(TokenContext, Vec<String>), JsValue> {
     let o: Options = if options.is_undefined() || options.is_null() {
         Options::default()
     } else {
         from_value(options, "options")?
     };
-    let authority = Authority::new(
-        o.login_endpoint.as_deref().unwrap_or(PUBLIC_LOGIN_ENDPOINT),
-        o.tenant.as_deref(),
-    );
-    let claims = match o.claims {
-        None => Some(CP1_CLAIMS.to_string()),
-        Some(c) if c.is_empty() => None,
-        Some(c) => Some(c),
+    let cloud = cloud::resolve(o.cloud, o.login_endpoint)?;
+    let authority = Authority::new(cloud.login_endpoint().map_err(to_js)?, o.tenant.as_deref());
+    let scopes = match o.scopes {
+        Some(s) => s,
+        None => vec![cloud.default_scope().map_err(to_js)?],
     };
     let ctx = TokenContext {
         authority,
         client_id: o.client_id.unwrap_or_else(|| AZURE_CLI_CLIENT_ID.into()),
-        claims,
+        claims: claims(o.claims),
     };
-    Ok((ctx, o.scopes.unwrap_or_else(|| vec![ARM_SCOPE.into()])))
+    Ok((ctx, scopes))
+}
+
+/// The `claims` option: omitted sends CP1 as the CLI does; `""` sends none.
+pub fn claims(given: Option<String>) -> Option<String> {
+    match given {
+        None => Some(CP1_CLAIMS.to_string()),
+        Some(c) if c.is_empty() => None,
+        Some(c) => Some(c),
+    }
 }
 
 /// A request for the host to send.
@@ -130,39 +131,22 @@ pub fn tokens_to_js(t: &TokenResponse, now_ms: f64) -> Result<JsValue, JsValue> 
     }))
 }
 
-enum State {
-    /// The device authorization request has not been answered yet.
-    Authorizing(HttpRequest),
-    /// Polling the token endpoint.
-    Polling(DeviceCodePoller),
-    /// Finished (tokens handed out, or a terminal error).
-    Done,
-}
-
 /// The device-code flow, one HTTP exchange at a time.
 #[wasm_bindgen]
 pub struct DeviceCodeSteps {
-    ctx: TokenContext,
-    state: State,
+    inner: device_code::DeviceCodeSteps,
 }
 
 #[wasm_bindgen]
 impl DeviceCodeSteps {
-    /// A flow with `{ loginEndpoint, tenant, clientId, scopes, claims }` (all optional).
+    /// A flow with `{ cloud, loginEndpoint, tenant, clientId, scopes, claims }` (all optional).
     #[wasm_bindgen(constructor)]
     pub fn new(
         options: Option<crate::types::DeviceCodeOptionsArg>,
     ) -> Result<DeviceCodeSteps, JsValue> {
         let (ctx, scopes) = context(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
-        let first = device_code_request(
-            &ctx.authority,
-            &ctx.client_id,
-            &scopes,
-            ctx.claims.as_deref(),
-        );
         Ok(Self {
-            ctx,
-            state: State::Authorizing(first),
+            inner: device_code::DeviceCodeSteps::new(ctx, &scopes),
         })
     }
 
@@ -170,11 +154,7 @@ impl DeviceCodeSteps {
     /// host's clock; past the code's lifetime this throws `device_code_expired`.
     #[wasm_bindgen(js_name = nextRequest, unchecked_return_type = "HttpRequestStep")]
     pub fn next_request(&self, now_ms: Option<f64>) -> Result<JsValue, JsValue> {
-        let request = match &self.state {
-            State::Authorizing(r) => r.clone(),
-            State::Polling(p) => p.poll_request(&self.ctx, millis(now_ms)).map_err(to_js)?,
-            State::Done => return Err(usage("the device-code flow has finished")),
-        };
+        let request = self.inner.next_request(millis(now_ms)).map_err(to_js)?;
         to_value(&JsRequest::from(request))
     }
 
@@ -189,42 +169,32 @@ impl DeviceCodeSteps {
     ) -> Result<JsValue, JsValue> {
         let response: HttpResponse = from_value::<JsResponse>(response, "response")?.into();
         let now = millis(now_ms);
-        match std::mem::replace(&mut self.state, State::Done) {
-            State::Authorizing(request) => {
-                let a = parse_device_authorization(&response, request.endpoint()).map_err(to_js)?;
-                let poller = DeviceCodePoller::new(&a, now);
-                let wait = poller.interval().as_millis() as u64;
-                self.state = State::Polling(poller);
-                to_value(&serde_json::json!({
-                    "start": {
-                        "userCode": a.user_code,
-                        "verificationUri": a.verification_uri,
-                        "message": a.message,
-                        "expiresOn": now.saturating_add(a.expires_in.saturating_mul(1000)),
-                    },
-                    "wait": wait,
-                }))
-            }
-            State::Polling(mut poller) => {
-                let endpoint = self.ctx.authority.token_endpoint();
-                match poller
-                    .handle_response(&response, endpoint_of(&endpoint), now)
-                    .map_err(to_js)?
-                {
-                    PollStep::Wait(d) => {
-                        self.state = State::Polling(poller);
-                        to_value(&serde_json::json!({ "wait": d.as_millis() as u64 }))
-                    }
-                    PollStep::Complete(tokens) => Ok(js_sys::Object::from_entries(
-                        &js_sys::Array::of1(&js_sys::Array::of2(
-                            &JsValue::from_str("done"),
-                            &tokens_to_js(&tokens, now as f64)?,
-                        )),
-                    )?
-                    .into()),
-                }
-            }
-            State::Done => Err(usage("the device-code flow has finished")),
+        match self.inner.handle_response(&response, now).map_err(to_js)? {
+            FlowStep::Started {
+                authorization: a,
+                expires_on_ms,
+                wait,
+            } => to_value(&serde_json::json!({
+                "start": {
+                    "userCode": a.user_code,
+                    "verificationUri": a.verification_uri,
+                    "message": a.message,
+                    "expiresOn": expires_on_ms,
+                },
+                "wait": wait.as_millis() as u64,
+            })),
+            FlowStep::Wait(d) => to_value(&serde_json::json!({ "wait": d.as_millis() as u64 })),
+            FlowStep::Complete(tokens) => Ok(js_sys::Object::from_entries(&js_sys::Array::of1(
+                &js_sys::Array::of2(
+                    &JsValue::from_str("done"),
+                    &tokens_to_js(&tokens, now as f64)?,
+                ),
+            ))?
+            .into()),
+            // The core's step kinds are non-exhaustive; a new one needs its own conversion.
+            _ => Err(crate::error::usage(
+                "this device-code step is not supported",
+            )),
         }
     }
 }

@@ -34,8 +34,8 @@ pub struct DeviceCodeFlow {
 
 #[wasm_bindgen]
 impl DeviceCodeFlow {
-    /// A flow with `{ loginEndpoint, tenant, clientId, scopes, claims, fetch }` (all optional;
-    /// `fetch` defaults to the host's).
+    /// A flow with `{ cloud, loginEndpoint, tenant, clientId, scopes, claims, fetch }` (all
+    /// optional; `fetch` defaults to the host's).
     #[wasm_bindgen(constructor)]
     pub fn new(
         options: Option<crate::types::DeviceCodeFlowOptionsArg>,
@@ -71,7 +71,7 @@ impl DeviceCodeFlow {
                 "userCode": a.user_code,
                 "verificationUri": a.verification_uri,
                 "message": a.message,
-                "expiresOn": received.saturating_add(a.expires_in.saturating_mul(1000)),
+                "expiresOn": a.expires_on_ms(received),
             }));
             *inner.authorization.borrow_mut() = Some((a, received));
             start

@@ -3,6 +3,7 @@
 //! Node addon uses.
 
 mod client_credentials;
+mod cloud;
 mod device_code;
 mod discover;
 mod error;

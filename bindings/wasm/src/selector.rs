@@ -43,7 +43,7 @@ pub struct SubscriptionSelector {
 
 #[wasm_bindgen]
 impl SubscriptionSelector {
-    /// The selector over `subscriptions` (profile entries), `defaultId` marked; `not_found`
+    /// The selector over `subscriptions` (profile entries), `defaultId` marked; `usage_error`
     /// when the list is empty.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -80,29 +80,19 @@ impl SubscriptionSelector {
     pub fn choose(&mut self, input: &str) -> Result<JsValue, JsValue> {
         let choice = self.inner.choose(input);
         let chosen = self.inner.chosen(&choice).map(JsRow::from);
-        let (kind, number, count, warning) = match choice {
-            Choice::Selected(n) => ("selected", Some(n), None, None),
-            Choice::Keep => ("keep", None, None, None),
-            Choice::Filtered(n) => ("filtered", None, Some(n), None),
-            Choice::NoMatch => (
-                "noMatch",
-                None,
-                None,
-                Some(Selector::no_match_message(input)),
-            ),
-            Choice::Unfiltered => ("unfiltered", None, None, None),
-            _ => (
-                "invalid",
-                None,
-                None,
-                Some(azlogin::selector::INVALID_SELECTION.to_string()),
-            ),
+        let (kind, number, count) = match choice {
+            Choice::Selected(n) => ("selected", Some(n), None),
+            Choice::Keep => ("keep", None, None),
+            Choice::Filtered(n) => ("filtered", None, Some(n)),
+            Choice::NoMatch => ("noMatch", None, None),
+            Choice::Unfiltered => ("unfiltered", None, None),
+            _ => ("invalid", None, None),
         };
         to_value(&serde_json::json!({
             "kind": kind,
             "number": number,
             "count": count,
-            "warning": warning,
+            "warning": choice.warning(input),
             "chosen": chosen,
             "filter": self.inner.view_filter(),
         }))

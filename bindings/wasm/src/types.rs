@@ -84,10 +84,36 @@ export interface SelectorChoice {
   filter: string | null;
 }
 
+/** The clouds built into the core (az 2.91.0's list). */
+export type BuiltinCloudName = 'AzureCloud' | 'AzureChinaCloud' | 'AzureUSGovernment' | 'AzureBleuCloud';
+
+/**
+ * A cloud: a built-in cloud's name, or endpoints. With `name` a built-in cloud (or no `name`:
+ * AzureCloud), the endpoints given replace that cloud's (a relay in front of its login, say);
+ * any other `name` is a custom cloud and needs all three endpoints. Any other string is a
+ * `usage_error`.
+ */
+export type CloudOption =
+  | BuiltinCloudName
+  | {
+      /** The cloud's name, written into profile entries as `environmentName`. */
+      name?: string;
+      /** Entra ID (the authority host), e.g. `https://login.chinacloudapi.cn`. */
+      loginEndpoint?: string;
+      /** Azure Resource Manager, e.g. `https://management.chinacloudapi.cn`. */
+      armEndpoint?: string;
+      /** ARM's token audience, e.g. `https://management.core.chinacloudapi.cn/`; the default scope is it plus `/.default`. */
+      armResourceId?: string;
+    };
+
 export interface DeviceCodeOptions {
+  /** Default: `'AzureCloud'`. */
+  cloud?: CloudOption;
+  /** Replaces the cloud's login endpoint (shorthand for `cloud: { loginEndpoint }`). */
   loginEndpoint?: string;
   tenant?: string;
   clientId?: string;
+  /** Default: the cloud's ARM scope, e.g. `https://management.core.windows.net//.default`. */
   scopes?: string[];
   /** Omitted: the CLI's CP1 claims; `""`: no claims. */
   claims?: string;
@@ -99,14 +125,19 @@ export interface DeviceCodeFlowOptions extends DeviceCodeOptions {
 }
 
 export interface DiscoverOptions {
-  /** An ARM token for the tenant list; obtained with `refreshToken` when omitted. */
+  /**
+   * An ARM token for the tenant list; obtained with `refreshToken` when omitted. Alone (no
+   * `refreshToken`), it also lists the subscriptions of the tenant it was issued for (its `tid`
+   * claim); the other tenants are in `tenantsNeedingRefreshToken` and a warning.
+   */
   armToken?: string;
   /** Redeemed once per tenant for that tenant's ARM token (the CLI's tenant loop). */
   refreshToken?: string;
   clientId?: string;
   /** The user named in each entry. */
   username?: string;
-  cloud?: { name?: string; loginEndpoint?: string; armEndpoint?: string };
+  /** Default: `'AzureCloud'`; its name is each entry's `environmentName`. */
+  cloud?: CloudOption;
   concurrency?: number;
   allowNoSubscriptions?: boolean;
   signal?: AbortSignal;
@@ -125,6 +156,9 @@ export interface Discovery {
   emptyTenants: TenantInfo[];
   failedTenants: TenantInfo[];
   mfaTenants: TenantInfo[];
+  /** Tenants not read because only an `armToken` for another tenant was given. */
+  tenantsNeedingRefreshToken: TenantInfo[];
+  /** The CLI's warnings, in its order, then azlogin's (MFA tenants, tenants needing a refresh token). */
   warnings: string[];
 }
 
@@ -153,9 +187,11 @@ export type ClientCredentialOptions = ClientCredential & {
   tenant: string;
   /** The application (client) id. */
   clientId: string;
-  /** Default: ARM's `https://management.core.windows.net//.default`. */
+  /** Default: the cloud's ARM scope, e.g. `https://management.core.windows.net//.default`. */
   scopes?: string[];
-  /** Default: the public cloud's `https://login.microsoftonline.com`. */
+  /** Default: `'AzureCloud'`. */
+  cloud?: CloudOption;
+  /** Replaces the cloud's login endpoint. */
   loginEndpoint?: string;
   /** Omitted: the CLI's CP1 claims; `""`: no claims. */
   claims?: string;

@@ -11,6 +11,7 @@ import { cloudOf, runCli, scenario, startEmulator } from './emulator.mjs';
 const require = createRequire(import.meta.url);
 const wasm = require('../pkg/node/azlogin_wasm.js');
 
+const CONTOSO = '11111111-1111-4111-8111-111111111111';
 const WOODGROVE = '33333333-3333-4333-8333-333333333333';
 const FABRIKAM = '22222222-2222-4222-8222-222222222222';
 
@@ -88,15 +89,33 @@ test('discovery pages through nextLink (250 subscriptions, 100 a page)', async (
   }
 });
 
-test('discovery with an ARM token only lists that token\'s tenants and aborts on the signal', async () => {
+test('discovery with an ARM token only lists its own tenant\'s subscriptions, names the others, and aborts on the signal', async () => {
   const emu = await startEmulator();
   try {
     const tokens = await signIn(emu.url);
-    // Without a refresh token the per-tenant tokens cannot be had: every tenant fails, as data.
-    const found = await wasm.discoverSubscriptions({ armToken: tokens.accessToken, cloud: cloudOf(emu.url) });
-    assert.equal(found.tenants.length, 3);
-    assert.equal(found.subscriptions.length, 0);
-    assert.equal(found.failedTenants.length, 3);
+    const home = wasm.decodeTokenClaims(tokens.accessToken).tid;
+    assert.equal(home, CONTOSO);
+    // Without a refresh token, only the tenant the token was issued for can be read; the others
+    // are named, as data, and no token is asked for.
+    const before = (await emu.requests()).length;
+    const found = await wasm.discoverSubscriptions({
+      armToken: tokens.accessToken, username: tokens.account.username, cloud: cloudOf(emu.url),
+    });
+    assert.deepEqual(found.tenants.map((t) => t.tenantId), [CONTOSO, FABRIKAM, WOODGROVE]);
+    const contoso = scenario('default').tenants[0].subscriptions.map((s) => s.id);
+    assert.deepEqual(found.subscriptions.map((s) => s.id), contoso);
+    assert.ok(found.subscriptions.every((s) => s.tenantId === CONTOSO && s.environmentName === 'Emulator'));
+    assert.deepEqual(found.failedTenants, []);
+    assert.deepEqual(found.emptyTenants, []);
+    assert.deepEqual(found.tenantsNeedingRefreshToken.map((t) => t.tenantId), [FABRIKAM, WOODGROVE]);
+    assert.deepEqual(found.warnings, [
+      'A refresh token is needed to list the subscriptions of the following tenants: an ARM access token lists only those of the tenant it was issued for.',
+      `${FABRIKAM} 'Fabrikam Empty'`,
+      `${WOODGROVE} 'Woodgrove MFA'`,
+    ]);
+    const sent = (await emu.requests()).slice(before);
+    assert.deepEqual(sent.map((r) => `${r.method} ${r.path}`), ['GET /tenants', 'GET /subscriptions']);
+
     const controller = new AbortController();
     const pending = wasm.discoverSubscriptions({
       refreshToken: tokens.refreshToken, cloud: cloudOf(emu.url), signal: controller.signal,

@@ -31,7 +31,7 @@ async function fakeFetch(url, init) {
 test('discoverSubscriptions runs the tenant loop with the CLI warnings', async () => {
   const result = await wasm.discoverSubscriptions({
     refreshToken: 'rt', username: 'user@contoso.example', fetch: fakeFetch,
-    cloud: { name: 'FakeCloud', loginEndpoint: 'https://login.example', armEndpoint: 'https://arm.example' },
+    cloud: { name: 'FakeCloud', loginEndpoint: 'https://login.example', armEndpoint: 'https://arm.example', armResourceId: 'https://arm.example/' },
   });
   assert.deepEqual(result.subscriptions.map((s) => s.id), ['s1', 's2']);
   assert.equal(result.subscriptions[0].tenantDisplayName, 'Contoso');

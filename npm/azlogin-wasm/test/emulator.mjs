@@ -59,7 +59,7 @@ export async function startEmulator(scenarioObject = scenario('default')) {
 }
 
 /** The cloud options of the package for an emulator at `url` (the CLI's registration). */
-export const cloudOf = (url) => ({ name: 'Emulator', loginEndpoint: url, armEndpoint: `${url}/` });
+export const cloudOf = (url) => ({ name: 'Emulator', loginEndpoint: url, armEndpoint: `${url}/`, armResourceId: `${url}/` });
 
 /**
  * Runs `azlogin <args>` with a fresh config dir where the emulator at `url` is the active cloud:
