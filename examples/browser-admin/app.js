@@ -4,8 +4,9 @@
 // this file only moves values between it and the DOM.
 //
 // `./pkg/` is the package's web build (npm/azlogin-wasm/pkg/web), as serve.mjs serves it.
-// `?login=URL&arm=URL&cloud=NAME` preset the endpoints and the cloud name entries carry (e.g. the
-// azlogin emulator's, which allows CORS).
+// `?login=URL&arm=URL&cloud=NAME&resource=URL` preset the endpoints, the cloud name entries carry
+// and ARM's resource id (the audience of its tokens; a cloud that is not one of Azure's built-in
+// ones needs it), e.g. the azlogin emulator's, which allows CORS.
 import init, {
   DeviceCodeFlow,
   SubscriptionSelector,
@@ -70,6 +71,12 @@ async function signIn() {
   const loginEndpoint = $('login-endpoint').value.trim().replace(/\/+$/, '');
   const armEndpoint = $('arm-endpoint').value.trim();
   const tenant = $('tenant').value.trim() || undefined;
+  const cloud = {
+    name: params.get('cloud') ?? 'AzureCloud',
+    loginEndpoint,
+    armEndpoint,
+    armResourceId: params.get('resource') ?? undefined,
+  };
   controller = new AbortController();
   $('signin').disabled = true;
   $('cancel').hidden = false;
@@ -77,7 +84,7 @@ async function signIn() {
   $('picker').hidden = true;
   try {
     status('Asking for a device code…');
-    const flow = new DeviceCodeFlow({ loginEndpoint, tenant });
+    const flow = new DeviceCodeFlow({ cloud, tenant });
     const start = await flow.start();
     $('device-message').textContent = start.message;
     $('user-code').textContent = start.userCode;
@@ -95,7 +102,7 @@ async function signIn() {
     const found = await discoverSubscriptions({
       refreshToken: tokens.refreshToken,
       username: tokens.account.username,
-      cloud: { name: params.get('cloud') ?? 'AzureCloud', loginEndpoint, armEndpoint },
+      cloud,
       signal: controller.signal,
     });
     $('warnings').replaceChildren(...found.warnings.map((w) => {
