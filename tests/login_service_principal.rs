@@ -41,7 +41,11 @@ fn mode(env: &TestEnv, name: &str) -> u32 {
 }
 
 async fn login(env: &TestEnv) -> Run {
-    env.run(&[
+    login_with(env, &[]).await
+}
+
+async fn login_with(env: &TestEnv, extra: &[&str]) -> Run {
+    let mut args = vec![
         "login",
         "--service-principal",
         "-u",
@@ -50,8 +54,9 @@ async fn login(env: &TestEnv) -> Run {
         SECRET,
         "--tenant",
         CONTOSO,
-    ])
-    .await
+    ];
+    args.extend_from_slice(extra);
+    env.run(&args).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -318,20 +323,7 @@ async fn use_cert_sn_issuer_with_a_secret_is_recorded_as_az_records_it() {
     // az passes `bool(use_cert_sn_issuer)` to the profile whatever the credential: the user
     // gets `useCertSNIssuerAuth`, while the stored secret entry has no such key (nothing to sign).
     let env = TestEnv::with_scenario(scenario()).await;
-    let run = env
-        .run(&[
-            "login",
-            "--service-principal",
-            "-u",
-            APP,
-            "-p",
-            SECRET,
-            "--tenant",
-            CONTOSO,
-            "--use-cert-sn-issuer",
-        ])
-        .await
-        .ok();
+    let run = login_with(&env, &["--use-cert-sn-issuer"]).await.ok();
     assert_no_secret(&run);
     let out = run.json();
     let entries = out.as_array().expect("a list");
