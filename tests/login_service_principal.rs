@@ -342,3 +342,42 @@ async fn use_cert_sn_issuer_with_a_secret_is_recorded_as_az_records_it() {
     let stored = String::from_utf8(env.read("service_principal_entries.json")).expect("utf8");
     assert!(!stored.contains("use_cert_sn_issuer"), "{stored}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_tenant_the_request_goes_to_organizations_and_nothing_is_saved() {
+    // az 2.91 makes no client-side check: the token request goes to `/organizations`, where an
+    // app has no tenant to get a token in, and Entra's refusal is the error.
+    let env = TestEnv::with_scenario(scenario()).await;
+    let run = env
+        .run(&["login", "--service-principal", "-u", APP, "-p", SECRET])
+        .await;
+    assert_no_secret(&run);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.starts_with("ERROR: AADSTS"), "{run:?}");
+    let token_requests: Vec<String> = env
+        .requests()
+        .into_iter()
+        .filter(|r| r.contains("/oauth2/v2.0/token"))
+        .collect();
+    assert!(
+        !token_requests.is_empty() && token_requests.iter().all(|r| r.contains("/organizations/")),
+        "{token_requests:?}"
+    );
+    assert!(!env.path("service_principal_entries.json").exists());
+    assert!(!env.path("azureProfile.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_wins_over_a_certificate_as_in_az() {
+    // az builds the credential from the secret when both are given; the certificate path is
+    // neither read nor stored.
+    let env = TestEnv::with_scenario(scenario()).await;
+    let missing = env.path("no-such-cert.pem");
+    let run = login_with(&env, &["--certificate", &missing.to_string_lossy()])
+        .await
+        .ok();
+    assert_no_secret(&run);
+    let stored = String::from_utf8(env.read("service_principal_entries.json")).expect("utf8");
+    assert!(stored.contains("\"client_secret\""), "{stored}");
+    assert!(!stored.contains("certificate"), "{stored}");
+}
