@@ -62,6 +62,7 @@ fn arc_scenario(key_dir: &std::path::Path, realm_prefix: Option<&str>, key_len: 
         key_dir: key_dir.display().to_string(),
         realm_prefix: realm_prefix.map(str::to_string),
         key_len,
+        ignores_user_assigned: false,
     });
     s
 }
@@ -511,24 +512,80 @@ async fn arc_login_answers_the_challenge_with_the_key_file() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn arc_refuses_user_assigned_ids_before_asking() {
+async fn arc_serves_user_assigned_identities_it_confirms() {
+    // As az 2.91's MSAL: the ids go to the agent in IMDS's spelling, and the answer must echo
+    // the identity asked for.
     let keys = tempfile::tempdir().expect("tempdir");
     let env = TestEnv::with_scenario(arc_scenario(keys.path(), None, 40)).await;
-    let run = env
-        .run_with_env(
-            &arc(&env, keys.path()),
-            &["login", "--identity", "--client-id", USER_CLIENT],
-        )
-        .await;
-    assert_eq!(
-        (run.code, run.stderr.as_str(), run.stdout.as_str()),
+    let vars = arc(&env, keys.path());
+    for (flag, id, info) in [
         (
-            1,
-            "ERROR: Azure Arc supports only the system-assigned managed identity (IDENTITY_ENDPOINT and IMDS_ENDPOINT name an Arc agent here). Run the login again without --client-id.\n",
-            ""
-        )
+            "--client-id",
+            USER_CLIENT,
+            format!("MSIClient-{USER_CLIENT}"),
+        ),
+        (
+            "--object-id",
+            USER_OBJECT,
+            format!("MSIObject-{USER_OBJECT}"),
+        ),
+        (
+            "--resource-id",
+            USER_RESOURCE,
+            format!("MSIResource-{USER_RESOURCE}"),
+        ),
+    ] {
+        let out = env
+            .run_with_env(&vars, &["login", "--identity", flag, id])
+            .await
+            .ok()
+            .json();
+        assert_eq!(
+            out[0]["user"],
+            json!({"name": "userAssignedIdentity", "type": "servicePrincipal", "assignedIdentityInfo": info}),
+            "{flag}"
+        );
+        let token = env
+            .run_with_env(&vars, &["account", "get-access-token"])
+            .await
+            .ok()
+            .json();
+        let claims =
+            azlogin::emulator::jwt_claims(token["accessToken"].as_str().unwrap_or_default())
+                .expect("a JWT");
+        assert_eq!(claims["oid"], USER_OBJECT, "{flag}");
+        let asked = identity_requests(&env, "/arc/token");
+        assert_eq!(
+            asked.last().and_then(|r| r.client_id.as_deref()),
+            Some(USER_CLIENT)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_arc_agent_that_ignores_user_assigned_ids_is_not_trusted() {
+    // An old agent answers for the machine's own identity whatever is asked: that token is not
+    // the identity the user named, so the login fails and nothing is written.
+    let keys = tempfile::tempdir().expect("tempdir");
+    let mut scenario = arc_scenario(keys.path(), None, 40);
+    if let Some(arc) = scenario.managed_identity.arc.as_mut() {
+        arc.ignores_user_assigned = true;
+    }
+    let env = TestEnv::with_scenario(scenario).await;
+    let vars = arc(&env, keys.path());
+    let run = env
+        .run_with_env(&vars, &["login", "--identity", "--client-id", USER_CLIENT])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with(&format!("ERROR: Invalid response from {}/arc/token: the Azure Arc agent did not confirm the user-assigned identity --client-id asked for", env.url())),
+        "{run:?}"
     );
-    assert!(identity_requests(&env, "/arc/token").is_empty());
+    assert_eq!(run.stdout, "");
+    assert_eq!(statuses(&env, "/arc/token"), [401, 200]);
+    assert!(!env.path("azureProfile.json").exists());
+    // The machine's own identity still works.
+    env.run_with_env(&vars, &["login", "--identity"]).await.ok();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -137,6 +137,7 @@ async fn no_flow_prints_a_secret_with_debug() {
         key_dir: arc_keys.path().display().to_string(),
         realm_prefix: None,
         key_len: 40,
+        ignores_user_assigned: false,
     });
     let env = TestEnv::with_scenario(scenario).await;
     let proxy = Proxy::start(&env.url()).await;

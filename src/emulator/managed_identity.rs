@@ -77,6 +77,14 @@ impl Responder {
             IdentityEndpoint::Imds => (by("client_id"), by("object_id"), by("msi_res_id")),
             IdentityEndpoint::AppService => (by("client_id"), by("object_id"), by("mi_res_id")),
             IdentityEndpoint::MachineLearning => (by("clientid"), None, None),
+            IdentityEndpoint::AzureArc
+                if !settings
+                    .arc
+                    .as_ref()
+                    .is_some_and(|a| a.ignores_user_assigned) =>
+            {
+                (by("client_id"), by("object_id"), by("msi_res_id"))
+            }
             // The host's configuration names the identity, whatever the query says.
             IdentityEndpoint::ServiceFabric | IdentityEndpoint::AzureArc => (None, None, None),
         };
@@ -120,6 +128,18 @@ impl Responder {
                 "resource": resource,
                 "token_type": "Bearer",
             }),
+            // An agent that honours user-assigned ids echoes the identity it answered for.
+            IdentityEndpoint::AzureArc if client_id.or(object_id).or(resource_id).is_some() => {
+                json!({
+                    "access_token": access_token,
+                    "client_id": identity.client_id,
+                    "expires_in": lifetime.to_string(),
+                    "msi_res_id": identity.resource_id,
+                    "object_id": identity.object_id,
+                    "resource": resource,
+                    "token_type": "Bearer",
+                })
+            }
             IdentityEndpoint::AzureArc => json!({
                 "access_token": access_token,
                 "expires_in": lifetime.to_string(),
@@ -283,6 +303,7 @@ mod tests {
             key_dir: "/keys".into(),
             realm_prefix: None,
             key_len: 40,
+            ignores_user_assigned: false,
         });
         Responder::with_seed(s, "http://127.0.0.1:9", 7)
     }

@@ -303,6 +303,10 @@ pub struct ArcSettings {
     /// The key's length; beyond 4096 the client must refuse the file.
     #[serde(default = "default_arc_key_len")]
     pub key_len: usize,
+    /// An agent too old for user-assigned identities: it ignores `client_id`, `object_id` and
+    /// `msi_res_id`, answers for the system-assigned identity and echoes no id.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignores_user_assigned: bool,
 }
 
 fn default_arc_key_len() -> usize {

@@ -34,8 +34,10 @@ pub async fn acquire<C: HttpClient>(
         });
         let key = read_key_file(&path)?;
         response = client
-            .send(source.answer_challenge(resource, &key)?)
+            .send(source.answer_challenge(id, resource, &key)?)
             .await?;
     }
-    parse_token_response(&response, &endpoint, now)
+    let token = parse_token_response(&response, &endpoint, now)?;
+    source.confirm_identity(id, &response, &endpoint)?;
+    Ok(token)
 }

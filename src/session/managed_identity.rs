@@ -125,7 +125,8 @@ impl Session {
         id: &ManagedIdentityId,
         resource: &str,
     ) -> Result<ManagedIdentityToken> {
-        let mut source = ManagedIdentitySource::from_env(|k| self.env(k));
+        let arc_agent_installed = arc::agent_program(|k| self.env(k)).is_some_and(|p| p.exists());
+        let mut source = ManagedIdentitySource::detect(|k| self.env(k), arc_agent_installed);
         if let Some(dir) = self.env(arc::KEY_DIR_ENV).filter(|d| !d.is_empty()) {
             source = source.with_arc_key_dir(dir.into());
         }

@@ -42,18 +42,60 @@ pub fn platform_key_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf>
     }
 }
 
-/// Arc serves the machine's own identity only; a user-assigned id is refused before any
-/// request rather than silently ignored.
-pub fn check_id(id: &ManagedIdentityId) -> Result<()> {
-    let flag = match id {
+/// Where the agent listens when it is installed but the environment does not name it.
+pub const DEFAULT_ENDPOINT: &str = "http://localhost:40342/metadata/identity/oauth2/token";
+/// The agent's program on Linux: its presence means an Arc-connected machine (as MSAL checks).
+pub const LINUX_AGENT_PROGRAM: &str = "/opt/azcmagent/bin/himds";
+
+/// The agent's program on this platform, whose presence makes this an Arc-connected machine
+/// even when `IDENTITY_ENDPOINT` and `IMDS_ENDPOINT` are unset; `None` where Arc has no agent.
+pub fn agent_program(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    if cfg!(target_os = "linux") {
+        Some(PathBuf::from(LINUX_AGENT_PROGRAM))
+    } else if cfg!(windows) {
+        let files = env("ProgramFiles").unwrap_or_else(|| r"C:\Program Files".to_string());
+        Some(
+            PathBuf::from(files)
+                .join("AzureConnectedMachineAgent")
+                .join("himds.exe"),
+        )
+    } else {
+        None
+    }
+}
+
+/// Fails unless the agent's token answer names the user-assigned identity that was asked for.
+/// An agent too old for user-assigned identities ignores the selector and answers with the
+/// machine's system-assigned identity; using that token would act as another identity, so it
+/// is refused (MSAL does the same). A system-assigned request has nothing to confirm.
+pub fn confirm_identity(
+    id: &ManagedIdentityId,
+    response: &HttpResponse,
+    endpoint: &str,
+) -> Result<()> {
+    let (field, asked, flag): (&[&str], &str, &str) = match id {
         ManagedIdentityId::SystemAssigned => return Ok(()),
-        ManagedIdentityId::ClientId(_) => "--client-id",
-        ManagedIdentityId::ObjectId(_) => "--object-id",
-        ManagedIdentityId::ResourceId(_) => "--resource-id",
+        ManagedIdentityId::ClientId(c) => (&["client_id"], c, "--client-id"),
+        ManagedIdentityId::ObjectId(o) => (&["object_id"], o, "--object-id"),
+        // The agent echoes the IMDS spelling; the App Service one is accepted too.
+        ManagedIdentityId::ResourceId(r) => (&["msi_res_id", "mi_res_id"], r, "--resource-id"),
     };
-    Err(Error::Usage(format!(
-        "Azure Arc supports only the system-assigned managed identity (IDENTITY_ENDPOINT and IMDS_ENDPOINT name an Arc agent here). Run the login again without {flag}."
-    )))
+    let body: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+    let echoed = body.as_ref().and_then(|b| {
+        field
+            .iter()
+            .find_map(|f| b.get(*f).and_then(serde_json::Value::as_str))
+    });
+    // GUIDs and ARM resource ids may come back in another case.
+    if echoed.is_some_and(|e| e.eq_ignore_ascii_case(asked)) {
+        return Ok(());
+    }
+    Err(Error::invalid_response(
+        endpoint,
+        format!(
+            "the Azure Arc agent did not confirm the user-assigned identity {flag} asked for, so its token (most likely the machine's system-assigned identity) was not used. Update the Connected Machine agent, or log in without {flag}."
+        ),
+    ))
 }
 
 /// The key file the first answer's challenge names, inside `key_dir` (`None`: a platform
@@ -236,10 +278,33 @@ mod tests {
     }
 
     #[test]
-    fn only_the_system_assigned_identity() {
-        assert!(check_id(&ManagedIdentityId::SystemAssigned).is_ok());
-        let e = check_id(&ManagedIdentityId::ClientId("c".into())).expect_err("usage");
-        assert_eq!(e.code(), "usage_error");
-        assert!(e.to_string().contains("without --client-id"), "{e}");
+    fn a_user_assigned_identity_must_be_confirmed_by_the_answer() {
+        let answer = |body: &str| HttpResponse::new(200, body);
+        let e = "http://127.0.0.1:40342/metadata/identity/oauth2/token";
+        let client = ManagedIdentityId::ClientId("C1".into());
+        assert!(confirm_identity(&ManagedIdentityId::SystemAssigned, &answer("{}"), e).is_ok());
+        assert!(confirm_identity(&client, &answer(r#"{"client_id":"c1"}"#), e).is_ok());
+        let resource = ManagedIdentityId::ResourceId("/subscriptions/s/RG/x".into());
+        assert!(
+            confirm_identity(
+                &resource,
+                &answer(r#"{"mi_res_id":"/subscriptions/s/rg/x"}"#),
+                e
+            )
+            .is_ok()
+        );
+        let object = ManagedIdentityId::ObjectId("o1".into());
+        for body in [
+            r#"{"client_id":"other"}"#,
+            "{}",
+            r#"{"client_id":"o1"}"#,
+            "not json",
+        ] {
+            let refused = confirm_identity(&object, &answer(body), e).expect_err(body);
+            assert_eq!(refused.code(), "invalid_response");
+            let text = refused.to_string();
+            assert!(text.contains(e) && text.contains("--object-id"), "{text}");
+        }
+        assert!(confirm_identity(&client, &answer(r#"{"client_id":"c2"}"#), e).is_err());
     }
 }

@@ -161,8 +161,17 @@ impl std::fmt::Debug for ManagedIdentitySource {
 }
 
 impl ManagedIdentitySource {
-    /// The source the environment names, in MSAL's order.
+    /// The source the environment names, in MSAL's order, on a machine without the Azure Arc
+    /// agent's program (see [`ManagedIdentitySource::detect`]).
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
+        Self::detect(env, false)
+    }
+
+    /// The source the environment names, in MSAL's order. `arc_agent_installed` says whether
+    /// the Arc agent's program ([`arc::agent_program`]) exists: an Arc-connected machine is
+    /// recognised by it when `IDENTITY_ENDPOINT` and `IMDS_ENDPOINT` are unset, and its agent
+    /// is then asked at [`arc::DEFAULT_ENDPOINT`].
+    pub fn detect(env: impl Fn(&str) -> Option<String>, arc_agent_installed: bool) -> Self {
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
         if let (Some(endpoint), Some(header)) = (var("IDENTITY_ENDPOINT"), var("IDENTITY_HEADER")) {
             if var("IDENTITY_SERVER_THUMBPRINT").is_some() {
@@ -180,7 +189,11 @@ impl ManagedIdentitySource {
                 default_client_id: var("DEFAULT_IDENTITY_CLIENT_ID"),
             };
         }
-        if let (Some(endpoint), Some(_)) = (var("IDENTITY_ENDPOINT"), var("IMDS_ENDPOINT")) {
+        let arc_endpoint = match (var("IDENTITY_ENDPOINT"), var("IMDS_ENDPOINT")) {
+            (Some(endpoint), Some(_)) => Some(endpoint),
+            _ => arc_agent_installed.then(|| arc::DEFAULT_ENDPOINT.to_string()),
+        };
+        if let Some(endpoint) = arc_endpoint {
             return ManagedIdentitySource::AzureArc {
                 endpoint,
                 key_dir: arc::platform_key_dir(var),
@@ -265,10 +278,8 @@ impl ManagedIdentitySource {
                 (MACHINE_LEARNING_API_VERSION, param)
             }
             ManagedIdentitySource::ServiceFabric { .. } => (SERVICE_FABRIC_API_VERSION, None),
-            ManagedIdentitySource::AzureArc { .. } => {
-                arc::check_id(id)?;
-                (arc::API_VERSION, None)
-            }
+            // Arc takes IMDS's spelling of the ids (`msi_res_id`, not App Service's `mi_res_id`).
+            ManagedIdentitySource::AzureArc { .. } => (arc::API_VERSION, imds_id_param(id)),
         };
         query.append_pair("api-version", version);
         query.append_pair("resource", resource);
@@ -310,10 +321,30 @@ impl ManagedIdentitySource {
 
     /// The request again, proving with `key` (the key file's contents) that the caller may
     /// read the agent's key directory.
-    pub fn answer_challenge(&self, resource: &str, key: &ArcKey) -> Result<HttpRequest> {
+    pub fn answer_challenge(
+        &self,
+        id: &ManagedIdentityId,
+        resource: &str,
+        key: &ArcKey,
+    ) -> Result<HttpRequest> {
         Ok(self
-            .token_request(&ManagedIdentityId::SystemAssigned, resource)?
+            .token_request(id, resource)?
             .header("Authorization", format!("Basic {}", key.secret())))
+    }
+
+    /// Checks a successful token answer against the identity asked for, where the source may
+    /// answer for another one: an old Azure Arc agent ignores user-assigned ids
+    /// ([`arc::confirm_identity`]).
+    pub fn confirm_identity(
+        &self,
+        id: &ManagedIdentityId,
+        response: &HttpResponse,
+        endpoint: &str,
+    ) -> Result<()> {
+        match self {
+            ManagedIdentitySource::AzureArc { .. } => arc::confirm_identity(id, response, endpoint),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -550,7 +581,7 @@ mod tests {
     }
 
     #[test]
-    fn azure_arc_after_machine_learning_and_system_assigned_only() {
+    fn azure_arc_after_machine_learning_by_environment_or_by_its_agent() {
         let arc_env = env(&[
             (
                 "IDENTITY_ENDPOINT",
@@ -569,10 +600,39 @@ mod tests {
             r.url
         );
         assert_eq!(r.headers, [("Metadata".to_string(), "true".to_string())]);
-        let e = source
-            .token_request(&ManagedIdentityId::ObjectId("o".into()), ARM)
-            .expect_err("user-assigned");
-        assert_eq!(e.code(), "usage_error");
+        let object = ManagedIdentityId::ObjectId("o1".into());
+        let by_object = source.token_request(&object, ARM).expect("user-assigned");
+        assert!(
+            by_object.url.ends_with("&object_id=o1"),
+            "{}",
+            by_object.url
+        );
+        let by_resource = source
+            .token_request(&ManagedIdentityId::ResourceId("/r".into()), ARM)
+            .expect("user-assigned");
+        assert!(
+            by_resource.url.ends_with("&msi_res_id=%2Fr"),
+            "{}",
+            by_resource.url
+        );
+        // Without the variables, the agent's program makes it Arc, at the agent's own address.
+        let by_agent = ManagedIdentitySource::detect(env(&[]), true);
+        assert_eq!(
+            (by_agent.kind(), by_agent.endpoint()),
+            ("azure_arc", arc::DEFAULT_ENDPOINT.to_string())
+        );
+        assert_eq!(
+            ManagedIdentitySource::detect(env(&[]), false).kind(),
+            "imds"
+        );
+        let app_service_first = ManagedIdentitySource::detect(
+            env(&[
+                ("IDENTITY_ENDPOINT", "http://127.0.0.1:41/t"),
+                ("IDENTITY_HEADER", "h"),
+            ]),
+            true,
+        );
+        assert_eq!(app_service_first.kind(), "app_service");
         let source = source.with_arc_key_dir(PathBuf::from("/tmp/keys"));
         let mut challenge = HttpResponse::new(401, "");
         challenge
@@ -583,9 +643,13 @@ mod tests {
             .expect("challenge");
         assert_eq!(file, Some(PathBuf::from("/tmp/keys/abc.key")));
         let again = source
-            .answer_challenge(ARM, &ArcKey::new("k"))
+            .answer_challenge(&ManagedIdentityId::SystemAssigned, ARM, &ArcKey::new("k"))
             .expect("request");
         assert_eq!(again.url, r.url);
+        let again_by_object = source
+            .answer_challenge(&object, ARM, &ArcKey::new("k"))
+            .expect("request");
+        assert_eq!(again_by_object.url, by_object.url);
         assert!(
             again
                 .headers
