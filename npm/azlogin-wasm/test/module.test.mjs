@@ -45,4 +45,11 @@ test('the build refuses native-only modules before cargo runs', async () => {
     'the azlogin core is built with its native-only feature "native"',
     'the native-only crate tokio is in the dependency tree',
   ]);
+  // The real tree of the core with its default (native) features, as a binding that forgot
+  // `default-features = false` would pull in: refused, naming the feature and the crates.
+  const nativeTree = execFileSync('cargo', ['tree', '-p', 'azlogin', '--target', 'wasm32-unknown-unknown',
+    '-e', 'normal', '-f', '{p} [{f}]', '--prefix', 'none'], { encoding: 'utf8' });
+  const problems = nativeOnlyProblems(nativeTree);
+  assert.ok(problems.includes('the azlogin core is built with its native-only feature "native"'), problems.join('\n'));
+  assert.ok(problems.includes('the native-only crate tokio is in the dependency tree'), problems.join('\n'));
 });
