@@ -31,6 +31,19 @@ pub enum Method {
     Post,
 }
 
+impl Method {
+    /// `GET` or `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// The content type of [`HttpRequest::form`] bodies.
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
 /// A request to send. `Debug` never shows the body: it carries passwords, codes and tokens.
 #[derive(Clone)]
 pub struct HttpRequest {
@@ -81,6 +94,20 @@ impl HttpRequest {
     /// The URL without its query, safe to show in messages.
     pub fn endpoint(&self) -> &str {
         endpoint_of(&self.url)
+    }
+
+    /// The headers as sent: the request's own, then `Content-Type` when it has a form body.
+    /// Every transport (reqwest, a host's `fetch`, a host sending the step API's requests)
+    /// sends these.
+    pub fn wire_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        let form = self
+            .form
+            .as_ref()
+            .map(|_| ("Content-Type", FORM_CONTENT_TYPE));
+        self.headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(form)
     }
 }
 
@@ -320,13 +347,11 @@ impl ReqwestClient {
             Method::Get => client.get(url),
             Method::Post => client.post(url),
         };
-        for (k, v) in &request.headers {
-            builder = builder.header(k.as_str(), v.as_str());
+        for (k, v) in request.wire_headers() {
+            builder = builder.header(k, v);
         }
         if let Some(form) = &request.form {
-            builder = builder
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form.clone());
+            builder = builder.body(form.clone());
         }
         let limits = self.limits;
         let transport = |e: reqwest::Error| Error::Transport {
@@ -403,10 +428,7 @@ impl HttpClient for ReqwestClient {
     /// Sends `request`, again after a pause while the server answers 429 or a transient 5xx
     /// (see [`retry_decision`]); the last answer is returned whatever its status.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse> {
-        let method = match request.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
+        let method = request.method.as_str();
         let url = diagnostics::loggable_url(&request.url);
         let mut attempt = 1;
         loop {

@@ -8,7 +8,7 @@ use super::message::EmuRequest;
 use super::responder::Responder;
 use super::server::unix_millis;
 use crate::error::{Error, Result};
-use crate::http::{HttpClient, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpClient, HttpRequest, HttpResponse};
 
 /// Sends [`HttpRequest`]s to a [`Responder`] in memory. Only the path and query of a URL are
 /// used, so it answers for any host.
@@ -60,17 +60,12 @@ impl HttpClient for MemoryClient {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
         };
-        let method = match request.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
-        let mut emu = EmuRequest::new(method, &target);
-        emu.headers = request.headers;
+        let mut emu = EmuRequest::new(request.method.as_str(), &target);
+        emu.headers = request
+            .wire_headers()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         if let Some(form) = request.form {
-            emu.headers.push((
-                "content-type".into(),
-                "application/x-www-form-urlencoded".into(),
-            ));
             emu.body = form.into_bytes();
         }
         let mut resp = self.responder.handle(emu, self.now_ms());

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use azlogin::http::{HttpRequest, HttpResponse, Method};
+use azlogin::http::{HttpRequest, HttpResponse};
 use azlogin::oauth::device_code::{self, FlowStep};
 use azlogin::oauth::token::{TokenContext, TokenResponse};
 use azlogin::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
@@ -69,18 +69,12 @@ struct JsRequest {
 
 impl From<HttpRequest> for JsRequest {
     fn from(r: HttpRequest) -> Self {
-        let mut headers: BTreeMap<String, String> = r.headers.into_iter().collect();
-        if r.form.is_some() {
-            headers.insert(
-                "Content-Type".into(),
-                "application/x-www-form-urlencoded".into(),
-            );
-        }
+        let headers: BTreeMap<String, String> = r
+            .wire_headers()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         JsRequest {
-            method: match r.method {
-                Method::Get => "GET",
-                Method::Post => "POST",
-            },
+            method: r.method.as_str(),
             url: r.url,
             headers,
             body: r.form,

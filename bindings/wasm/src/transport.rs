@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use azlogin::cancel::CancelHandle;
-use azlogin::http::{HttpClient, HttpRequest, HttpResponse, Method};
+use azlogin::http::{HttpClient, HttpRequest, HttpResponse};
 use azlogin::runtime::Runtime;
 use azlogin::{Error, Result};
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -63,21 +63,12 @@ impl JsTransport {
 
     async fn exchange(&self, request: &HttpRequest) -> std::result::Result<HttpResponse, JsValue> {
         let init: JsValue = Object::new().into();
-        let method = match request.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
-        set(&init, "method", &JsValue::from_str(method));
+        set(&init, "method", &JsValue::from_str(request.method.as_str()));
         let headers: JsValue = Object::new().into();
-        for (name, value) in &request.headers {
+        for (name, value) in request.wire_headers() {
             set(&headers, name, &JsValue::from_str(value));
         }
         if let Some(form) = &request.form {
-            set(
-                &headers,
-                "Content-Type",
-                &JsValue::from_str("application/x-www-form-urlencoded"),
-            );
             set(&init, "body", &JsValue::from_str(form));
         }
         set(&init, "headers", &headers);
