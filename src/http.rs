@@ -13,6 +13,9 @@ mod clock;
 #[cfg(not(feature = "native"))]
 #[path = "http/clock_none.rs"]
 mod clock;
+#[cfg(feature = "native")]
+#[path = "http/pinned.rs"]
+mod pinned;
 
 use std::fmt;
 use std::time::Duration;
@@ -269,6 +272,23 @@ pub struct ClientOptions {
     pub allowed_authorities: Vec<String>,
     /// Timeouts, the body cap and retries.
     pub limits: HttpLimits,
+    /// Trust only the server certificate with this SHA-1 thumbprint (Service Fabric's managed
+    /// identity endpoint), instead of the roots.
+    pub pinned_certificate_sha1: Option<[u8; 20]>,
+}
+
+/// The SHA-1 of a DER certificate: its thumbprint, as Windows and Service Fabric name it.
+pub fn certificate_sha1(der: &[u8]) -> [u8; 20] {
+    use sha1::{Digest, Sha1};
+    Sha1::digest(der).into()
+}
+
+/// [`certificate_sha1`] as lower-case hex.
+pub fn sha1_hex(der: &[u8]) -> String {
+    certificate_sha1(der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The real HTTP client: reqwest over rustls natively (system roots plus the extra ones, env
@@ -285,6 +305,8 @@ pub struct ReqwestClient {
     extra_root_pem: Vec<Vec<u8>>,
     allowed_authorities: Vec<String>,
     limits: HttpLimits,
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pinned_certificate_sha1: Option<[u8; 20]>,
 }
 
 impl ReqwestClient {
@@ -301,6 +323,7 @@ impl ReqwestClient {
                 .map(|a| a.to_ascii_lowercase())
                 .collect(),
             limits: options.limits,
+            pinned_certificate_sha1: options.pinned_certificate_sha1,
         })
     }
 
@@ -310,8 +333,12 @@ impl ReqwestClient {
         }
         let builder = reqwest::Client::builder();
         #[cfg(not(target_arch = "wasm32"))]
+        let builder = match self.pinned_certificate_sha1 {
+            None => builder.tls_certs_merge(extra_roots(&self.extra_root_pem)?),
+            Some(thumbprint) => pinned_builder(builder, thumbprint)?,
+        };
+        #[cfg(not(target_arch = "wasm32"))]
         let builder = builder
-            .tls_certs_merge(extra_roots(&self.extra_root_pem)?)
             // Token endpoints must never hand a code or password on to another host.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.limits.connect_timeout)
@@ -401,6 +428,23 @@ impl ReqwestClient {
             body,
         })
     }
+}
+
+/// A client that trusts only the certificate with this thumbprint.
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+fn pinned_builder(
+    builder: reqwest::ClientBuilder,
+    thumbprint: [u8; 20],
+) -> Result<reqwest::ClientBuilder> {
+    Ok(builder.tls_backend_preconfigured(pinned::pinned_tls(thumbprint)?))
+}
+
+/// Without the native TLS stack a pin cannot be kept, so the request is refused.
+#[cfg(all(not(target_arch = "wasm32"), not(feature = "native")))]
+fn pinned_builder(_: reqwest::ClientBuilder, _: [u8; 20]) -> Result<reqwest::ClientBuilder> {
+    Err(Error::Config(
+        "Trusting a server by its certificate thumbprint needs the native build.".into(),
+    ))
 }
 
 /// The certificates of PEM bundles.
@@ -557,6 +601,7 @@ mod tests {
             extra_root_pem: vec![],
             allowed_authorities: vec!["login.microsoftonline.com:443".into()],
             limits: HttpLimits::default(),
+            pinned_certificate_sha1: None,
         })
         .expect("client");
         assert!(

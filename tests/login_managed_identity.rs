@@ -342,6 +342,8 @@ async fn an_identity_without_subscriptions_gets_az_s_message() {
     );
 }
 
+/// Service Fabric's variables for the (TLS) emulator: its certificate's thumbprint, and its CA
+/// for the ARM calls of a login (the endpoint itself is trusted by the thumbprint alone).
 fn service_fabric(env: &TestEnv, secret: &str) -> Vec<(&'static str, String)> {
     vec![
         (
@@ -349,11 +351,107 @@ fn service_fabric(env: &TestEnv, secret: &str) -> Vec<(&'static str, String)> {
             format!("{}/servicefabric/token", env.url()),
         ),
         ("IDENTITY_HEADER", secret.to_string()),
-        (
-            "IDENTITY_SERVER_THUMBPRINT",
-            "0123456789ABCDEF0123456789ABCDEF01234567".to_string(),
-        ),
+        ("IDENTITY_SERVER_THUMBPRINT", thumbprint(env)),
+        ("REQUESTS_CA_BUNDLE", env.ca_path().display().to_string()),
     ]
+}
+
+/// The emulator's certificate thumbprint, upper-case with colons, as hosts often write it.
+fn thumbprint(env: &TestEnv) -> String {
+    let hex = env
+        .emulator
+        .server_thumbprint()
+        .expect("a TLS emulator")
+        .to_ascii_uppercase();
+    hex.as_bytes()
+        .chunks(2)
+        .map(|pair| String::from_utf8_lossy(pair).into_owned())
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// `vars` with `name` replaced by `value`, or removed.
+fn with_var(
+    vars: &[(&'static str, String)],
+    name: &'static str,
+    value: Option<String>,
+) -> Vec<(&'static str, String)> {
+    let mut out: Vec<_> = vars.iter().filter(|(k, _)| *k != name).cloned().collect();
+    out.extend(value.map(|v| (name, v)));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn service_fabric_trusts_its_endpoint_by_the_thumbprint_alone() {
+    let env = TestEnv::with_options(scenario(), true).await;
+    let vars = service_fabric(&env, FABRIC_SECRET);
+    env.run_with_env(&vars, &["login", "--identity"]).await.ok();
+    let asked = identity_requests(&env, "/servicefabric/token").len();
+
+    // Without the CA bundle the endpoint is still trusted: by its certificate's thumbprint.
+    let no_ca = with_var(&vars, "REQUESTS_CA_BUNDLE", None);
+    env.run_with_env(&no_ca, &["account", "get-access-token"])
+        .await
+        .ok();
+    assert_eq!(
+        identity_requests(&env, "/servicefabric/token").len(),
+        asked + 1
+    );
+
+    // Another thumbprint: refused during the handshake, even with the CA trusted, so the
+    // request (and its Secret header) never reaches the endpoint.
+    let other = with_var(&vars, "IDENTITY_SERVER_THUMBPRINT", Some("00".repeat(20)));
+    let refused = env
+        .run_with_env(&other, &["account", "get-access-token"])
+        .await;
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("IDENTITY_SERVER_THUMBPRINT"),
+        "{refused:?}"
+    );
+    assert!(!refused.stderr.contains(FABRIC_SECRET));
+    assert_eq!(
+        identity_requests(&env, "/servicefabric/token").len(),
+        asked + 1
+    );
+
+    // A thumbprint that is not 40 hex digits, and an endpoint that is not https.
+    let malformed = with_var(
+        &vars,
+        "IDENTITY_SERVER_THUMBPRINT",
+        Some("0123456789ABCDEF".into()),
+    );
+    let bad = env
+        .run_with_env(&malformed, &["account", "get-access-token"])
+        .await;
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (
+            1,
+            "ERROR: IDENTITY_SERVER_THUMBPRINT must be a SHA-1 certificate thumbprint: 40 hexadecimal digits.\n"
+        )
+    );
+    let plain = with_var(
+        &vars,
+        "IDENTITY_ENDPOINT",
+        Some(format!(
+            "http://127.0.0.1:{}/servicefabric/token",
+            env.emulator.port()
+        )),
+    );
+    let bad = env
+        .run_with_env(&plain, &["account", "get-access-token"])
+        .await;
+    assert_eq!(bad.code, 1, "{bad:?}");
+    assert!(
+        bad.stderr
+            .starts_with("ERROR: The Service Fabric managed identity endpoint must be https"),
+        "{bad:?}"
+    );
+    assert_eq!(
+        identity_requests(&env, "/servicefabric/token").len(),
+        asked + 1
+    );
 }
 
 fn system_assigned_user() -> serde_json::Value {
@@ -362,7 +460,7 @@ fn system_assigned_user() -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn service_fabric_wins_over_app_service_and_ignores_user_assigned_ids() {
-    let env = TestEnv::with_scenario(scenario()).await;
+    let env = TestEnv::with_options(scenario(), true).await;
     let vars = service_fabric(&env, FABRIC_SECRET);
     let run = env.run_with_env(&vars, &["login", "--identity"]).await.ok();
     assert_eq!(run.stderr, "");

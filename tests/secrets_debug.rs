@@ -139,6 +139,9 @@ async fn no_flow_prints_a_secret_with_debug() {
         key_len: 40,
         ignores_user_assigned: false,
     });
+    // Service Fabric's endpoint is https only (trusted by its certificate's thumbprint), so
+    // its flows run against an emulator of their own that serves TLS.
+    let fabric = TestEnv::with_options(scenario.clone(), true).await;
     let env = TestEnv::with_scenario(scenario).await;
     let proxy = Proxy::start(&env.url()).await;
     let via_proxy = [("HTTP_PROXY", proxy.url.as_str())];
@@ -315,26 +318,36 @@ async fn no_flow_prints_a_secret_with_debug() {
     let fabric_env = [
         (
             "IDENTITY_ENDPOINT",
-            format!("{}/servicefabric/token", env.url()),
+            format!("{}/servicefabric/token", fabric.url()),
         ),
         ("IDENTITY_HEADER", FABRIC_SECRET.to_string()),
-        ("IDENTITY_SERVER_THUMBPRINT", "0123456789ABCDEF".to_string()),
+        (
+            "IDENTITY_SERVER_THUMBPRINT",
+            fabric
+                .emulator
+                .server_thumbprint()
+                .expect("TLS")
+                .to_string(),
+        ),
+        ("REQUESTS_CA_BUNDLE", fabric.ca_path().display().to_string()),
     ];
     let arc_env = [
         ("IDENTITY_ENDPOINT", format!("{}/arc/token", env.url())),
         ("IMDS_ENDPOINT", env.url()),
         ("AZLOGIN_ARC_KEY_DIR", arc_keys.path().display().to_string()),
     ];
-    for (login, get_token, vars) in [
+    for (login, get_token, vars, env) in [
         (
             "login (Service Fabric)",
             "get-access-token (Service Fabric)",
-            &fabric_env,
+            &fabric_env[..],
+            &fabric,
         ),
         (
             "login (Azure Arc)",
             "get-access-token (Azure Arc)",
-            &arc_env,
+            &arc_env[..],
+            &env,
         ),
     ] {
         outputs.push(Output::of(

@@ -119,6 +119,7 @@ async fn register(
                 extra_root_pem: extra_ca_bundles(&options.env)?,
                 allowed_authorities: Vec::new(),
                 limits: HttpLimits::from_env(|k| (options.env)(k)),
+                pinned_certificate_sha1: None,
             })?;
             let request = cloud::metadata_request(arm);
             let endpoint = request.endpoint().to_string();

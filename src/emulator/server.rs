@@ -79,6 +79,8 @@ pub struct RunningEmulator {
     pub url: String,
     /// The CA certificate to trust, with TLS.
     pub ca_cert_path: Option<PathBuf>,
+    /// With TLS: the SHA-1 thumbprint of the server's certificate (lower-case hex).
+    pub server_thumbprint: Option<String>,
     addr: SocketAddr,
     responder: Arc<Responder>,
     shared: Arc<Shared>,
@@ -95,6 +97,12 @@ impl RunningEmulator {
     /// The CA certificate to trust, with TLS.
     pub fn ca_cert_path(&self) -> Option<&Path> {
         self.ca_cert_path.as_deref()
+    }
+
+    /// With TLS: the SHA-1 thumbprint of the server's certificate, as Service Fabric hosts give
+    /// it in `IDENTITY_SERVER_THUMBPRINT`.
+    pub fn server_thumbprint(&self) -> Option<&str> {
+        self.server_thumbprint.as_deref()
     }
 
     /// The port listened on.
@@ -136,7 +144,7 @@ pub async fn start(options: EmulatorOptions) -> Result<RunningEmulator> {
         .local_addr()
         .map_err(|e| Error::Config(format!("Cannot read the emulator's address: {e}")))?;
     let port = addr.port();
-    let (url, acceptor, ca_cert_path) = match &options.tls_cert_dir {
+    let (url, acceptor, ca_cert_path, server_thumbprint) = match &options.tls_cert_dir {
         Some(dir) => {
             let material = tls::prepare(dir)?;
             // MSAL and az want a host name, not an IP address, in https URLs. MSAL sends its
@@ -146,10 +154,15 @@ pub async fn start(options: EmulatorOptions) -> Result<RunningEmulator> {
             } else {
                 format!("https://localhost:{port}")
             };
-            (url, Some(material.acceptor), Some(material.ca_path))
+            (
+                url,
+                Some(material.acceptor),
+                Some(material.ca_path),
+                Some(material.server_thumbprint),
+            )
         }
-        None if port == 80 => ("http://127.0.0.1".to_string(), None, None),
-        None => (format!("http://127.0.0.1:{port}"), None, None),
+        None if port == 80 => ("http://127.0.0.1".to_string(), None, None, None),
+        None => (format!("http://127.0.0.1:{port}"), None, None, None),
     };
     let latency = if options.latency.is_zero() {
         Duration::from_millis(options.scenario.latency_ms)
@@ -177,6 +190,7 @@ pub async fn start(options: EmulatorOptions) -> Result<RunningEmulator> {
     Ok(RunningEmulator {
         url,
         ca_cert_path,
+        server_thumbprint,
         addr,
         responder,
         shared,
@@ -197,6 +211,7 @@ pub async fn run_until_signal(options: EmulatorOptions, mut out: impl Write) -> 
         "event": "ready",
         "url": emulator.url,
         "caCertPath": emulator.ca_cert_path.as_ref().map(|p| p.display().to_string()),
+        "serverThumbprint": emulator.server_thumbprint,
     });
     let written = writeln!(out, "{ready}").and_then(|()| out.flush());
     if let Err(e) = written {

@@ -19,6 +19,9 @@ pub(crate) struct TlsMaterial {
     pub(crate) acceptor: TlsAcceptor,
     /// The CA certificate clients should trust.
     pub(crate) ca_path: PathBuf,
+    /// The SHA-1 thumbprint of the server's own certificate (lower-case hex): what a Service
+    /// Fabric host names in `IDENTITY_SERVER_THUMBPRINT` for clients to pin.
+    pub(crate) server_thumbprint: String,
 }
 
 /// Generates the CA and leaf, writes `<dir>/ca.pem`, and builds the acceptor.
@@ -75,5 +78,6 @@ pub(crate) fn prepare(dir: &Path) -> Result<TlsMaterial> {
     Ok(TlsMaterial {
         acceptor: TlsAcceptor::from(Arc::new(config)),
         ca_path,
+        server_thumbprint: crate::http::sha1_hex(leaf_cert.der()),
     })
 }

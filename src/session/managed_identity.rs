@@ -137,10 +137,12 @@ impl Session {
                 crate::oauth::managed_identity::IMDS_HOST_ENV
             ))
         })?;
+        let pinned_certificate_sha1 = source.pinned_certificate()?;
         let http = ReqwestClient::new(ClientOptions {
             extra_root_pem: super::files::extra_ca_bundles(&self.env)?,
             allowed_authorities: vec![crate::http::authority_of(&url)],
             limits: crate::http::HttpLimits::from_env(|k| self.env(k)),
+            pinned_certificate_sha1,
         })?;
         managed_identity::acquire(
             &http,

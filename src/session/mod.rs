@@ -119,6 +119,7 @@ impl Session {
             extra_root_pem: files::extra_ca_bundles(&env)?,
             allowed_authorities: cloud.authorities()?,
             limits: HttpLimits::from_env(|k| env(k)),
+            pinned_certificate_sha1: None,
         })?;
         Ok(Session {
             dir,

@@ -272,36 +272,86 @@ fn both_log_in_alike_and_serve_each_other(az: &std::path::Path, emu: &Emu, login
     azlogin_run
 }
 
-/// `login --identity` over IMDS (its address from AZURE_POD_IDENTITY_AUTHORITY_HOST): az and
-/// azlogin print and store the same entries, `user.assignedIdentityInfo` included.
+/// `login --identity` from each source the environment can name (IMDS at the address
+/// AZURE_POD_IDENTITY_AUTHORITY_HOST gives, App Service, Machine Learning, Service Fabric): az
+/// and azlogin pick the same source, print and store the same entries
+/// (`user.assignedIdentityInfo` included) and serve each other's login.
 #[test]
 fn managed_identity_logins_match_az() {
     let Some(az) = interop() else { return };
     let emu = apps_emulator();
-    let vars = [("AZURE_POD_IDENTITY_AUTHORITY_HOST", emu.url.as_str())];
-    for login in [
-        &["login", "--identity"][..],
-        &["login", "--identity", "--client-id", MI_CLIENT][..],
-    ] {
-        let sides: Vec<(Side, Run)> = [Tool::Az, Tool::Azlogin]
-            .into_iter()
-            .map(|tool| {
-                let side = Side::new(az, &emu);
-                side.register_cloud(tool, &emu);
-                let run = run_with(&side, tool, &vars, login);
-                (side, run.ok())
-            })
-            .collect();
-        let [(by_az, az_run), (by_azlogin, azlogin_run)] = &sides[..] else {
-            unreachable!("two sides")
+    let url = emu.url.trim_end_matches('/').to_string();
+    let (app_service, machine_learning, service_fabric) = (
+        format!("{url}/msi/token"),
+        format!("{url}/msi/auth"),
+        format!("{url}/servicefabric/token"),
+    );
+    let thumbprint = emu
+        .emulator
+        .server_thumbprint()
+        .expect("the emulator serves TLS");
+    let sources: [(&str, Vec<(&str, &str)>); 4] = [
+        (
+            "imds",
+            vec![("AZURE_POD_IDENTITY_AUTHORITY_HOST", emu.url.as_str())],
+        ),
+        (
+            "app_service",
+            vec![
+                ("IDENTITY_ENDPOINT", app_service.as_str()),
+                ("IDENTITY_HEADER", "app-service-header-value"),
+            ],
+        ),
+        (
+            "machine_learning",
+            vec![
+                ("MSI_ENDPOINT", machine_learning.as_str()),
+                ("MSI_SECRET", "machine-learning-secret"),
+            ],
+        ),
+        (
+            "service_fabric",
+            vec![
+                ("IDENTITY_ENDPOINT", service_fabric.as_str()),
+                ("IDENTITY_HEADER", "service-fabric-secret"),
+                // The emulator's own certificate: both tools trust it by this alone.
+                ("IDENTITY_SERVER_THUMBPRINT", thumbprint),
+            ],
+        ),
+    ];
+    for (source, vars) in &sources {
+        let logins: &[&[&str]] = if *source == "service_fabric" {
+            // The cluster names the identity; a user-assigned id is not the caller's to pick.
+            &[&["login", "--identity"]]
+        } else {
+            &[
+                &["login", "--identity"],
+                &["login", "--identity", "--client-id", MI_CLIENT],
+            ]
         };
-        assert_eq!(az_run.stdout, azlogin_run.stdout, "{login:?}");
-        assert_eq!(az_run.stderr, azlogin_run.stderr, "{login:?}");
-        same_files(by_az, by_azlogin);
-        // Each tool gets a token for the other's managed identity login.
-        let from_az = run_with(by_az, Tool::Azlogin, &vars, TOKEN).ok().json();
-        let from_azlogin = run_with(by_azlogin, Tool::Az, &vars, TOKEN).ok().json();
-        assert_eq!(from_az["tenant"], from_azlogin["tenant"]);
-        assert_eq!(from_az["subscription"], from_azlogin["subscription"]);
+        for login in logins {
+            let login: &[&str] = login;
+            let vars = vars.as_slice();
+            let sides: Vec<(Side, Run)> = [Tool::Az, Tool::Azlogin]
+                .into_iter()
+                .map(|tool| {
+                    let side = Side::new(az, &emu);
+                    side.register_cloud(tool, &emu);
+                    let run = run_with(&side, tool, vars, login);
+                    (side, run.ok())
+                })
+                .collect();
+            let [(by_az, az_run), (by_azlogin, azlogin_run)] = &sides[..] else {
+                unreachable!("two sides")
+            };
+            assert_eq!(az_run.stdout, azlogin_run.stdout, "{source} {login:?}");
+            assert_eq!(az_run.stderr, azlogin_run.stderr, "{source} {login:?}");
+            same_files(by_az, by_azlogin);
+            // Each tool gets a token for the other's managed identity login.
+            let from_az = run_with(by_az, Tool::Azlogin, vars, TOKEN).ok().json();
+            let from_azlogin = run_with(by_azlogin, Tool::Az, vars, TOKEN).ok().json();
+            assert_eq!(from_az["tenant"], from_azlogin["tenant"]);
+            assert_eq!(from_az["subscription"], from_azlogin["subscription"]);
+        }
     }
 }

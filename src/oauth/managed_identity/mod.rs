@@ -133,13 +133,15 @@ pub enum ManagedIdentitySource {
         default_client_id: Option<String>,
     },
     /// Service Fabric: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER` + `IDENTITY_SERVER_THUMBPRINT`.
-    /// The thumbprint is not kept: MSAL Python does not pin it either, so the endpoint's
-    /// certificate must be trusted like any other.
+    /// The endpoint is https and trusted by its certificate's thumbprint alone, as az's MSAL
+    /// does ([`ManagedIdentitySource::pinned_certificate`]).
     ServiceFabric {
         /// The endpoint URL.
         endpoint: String,
         /// `IDENTITY_HEADER`, sent as the `Secret` header.
         secret: String,
+        /// `IDENTITY_SERVER_THUMBPRINT` as the environment gives it.
+        thumbprint: String,
     },
     /// Azure Arc: `IDENTITY_ENDPOINT` + `IMDS_ENDPOINT`.
     AzureArc {
@@ -174,10 +176,11 @@ impl ManagedIdentitySource {
     pub fn detect(env: impl Fn(&str) -> Option<String>, arc_agent_installed: bool) -> Self {
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
         if let (Some(endpoint), Some(header)) = (var("IDENTITY_ENDPOINT"), var("IDENTITY_HEADER")) {
-            if var("IDENTITY_SERVER_THUMBPRINT").is_some() {
+            if let Some(thumbprint) = var("IDENTITY_SERVER_THUMBPRINT") {
                 return ManagedIdentitySource::ServiceFabric {
                     endpoint,
                     secret: header,
+                    thumbprint,
                 };
             }
             return ManagedIdentitySource::AppService { endpoint, header };
@@ -216,6 +219,32 @@ impl ManagedIdentitySource {
             },
             other => other,
         }
+    }
+
+    /// The SHA-1 thumbprint of the only certificate the endpoint may present, for a source
+    /// trusted that way (Service Fabric); `None` for the others, which the usual roots serve.
+    /// Checked before any request, so the `Secret` header never travels over plain http or
+    /// to another certificate.
+    pub fn pinned_certificate(&self) -> Result<Option<[u8; 20]>> {
+        let ManagedIdentitySource::ServiceFabric {
+            endpoint,
+            thumbprint,
+            ..
+        } = self
+        else {
+            return Ok(None);
+        };
+        let https = endpoint
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+            && endpoint.len() > 8;
+        if !https {
+            return Err(Error::Config(format!(
+                "The Service Fabric managed identity endpoint must be https (IDENTITY_ENDPOINT is '{}'): its certificate is what IDENTITY_SERVER_THUMBPRINT identifies.",
+                crate::http::endpoint_of(endpoint)
+            )));
+        }
+        parse_thumbprint(thumbprint).map(Some)
     }
 
     /// `imds`, `app_service`, `machine_learning`, `service_fabric` or `azure_arc`.
@@ -346,6 +375,33 @@ impl ManagedIdentitySource {
             _ => Ok(()),
         }
     }
+}
+
+/// A SHA-1 thumbprint as hosts write it: 40 hex digits, in either case, with spaces, tabs,
+/// line breaks or colons between them ignored (as MSAL reads `IDENTITY_SERVER_THUMBPRINT`).
+pub fn parse_thumbprint(text: &str) -> Result<[u8; 20]> {
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b':'))
+        .collect();
+    let nibble = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = [0u8; 20];
+    let well_formed = digits.len() == 40
+        && digits.chunks(2).zip(out.iter_mut()).all(|(pair, byte)| {
+            match (nibble(pair[0]), nibble(pair[1])) {
+                (Some(hi), Some(lo)) => {
+                    *byte = hi << 4 | lo;
+                    true
+                }
+                _ => false,
+            }
+        });
+    if !well_formed {
+        return Err(Error::Config(
+            "IDENTITY_SERVER_THUMBPRINT must be a SHA-1 certificate thumbprint: 40 hexadecimal digits.".into(),
+        ));
+    }
+    Ok(out)
 }
 
 fn imds_id_param(id: &ManagedIdentityId) -> Option<(&'static str, String)> {
@@ -552,6 +608,49 @@ mod tests {
         ]));
         assert_eq!(app_service.kind(), "app_service");
         assert!(app_service.ignored_id_note(&client).is_none());
+    }
+
+    #[test]
+    fn service_fabric_is_pinned_to_its_thumbprint_over_https() {
+        let hex = "5F3E9A1B0C2D4E6F708192A3B4C5D6E7F8091A2B";
+        let want: [u8; 20] = [
+            0x5f, 0x3e, 0x9a, 0x1b, 0x0c, 0x2d, 0x4e, 0x6f, 0x70, 0x81, 0x92, 0xa3, 0xb4, 0xc5,
+            0xd6, 0xe7, 0xf8, 0x09, 0x1a, 0x2b,
+        ];
+        for written in [
+            hex.to_string(),
+            hex.to_lowercase(),
+            "5F:3E:9A:1B:0C:2D:4E:6F:70:81:92:A3:B4:C5:D6:E7:F8:09:1A:2B".to_string(),
+            format!(" {}\n", &hex[..20]) + " " + &hex[20..],
+        ] {
+            assert_eq!(parse_thumbprint(&written).expect(&written), want);
+        }
+        for bad in [
+            "",
+            "ABCDEF",
+            &hex[..38],
+            &format!("{hex}00"),
+            &hex.replace('F', "G"),
+        ] {
+            assert_eq!(parse_thumbprint(bad).expect_err(bad).code(), "config_error");
+        }
+        let fabric = |endpoint: &str, thumbprint: &str| ManagedIdentitySource::ServiceFabric {
+            endpoint: endpoint.into(),
+            secret: "s".into(),
+            thumbprint: thumbprint.into(),
+        };
+        assert_eq!(
+            fabric("https://10.0.0.4:2377/metadata/identity/oauth2/token", hex)
+                .pinned_certificate()
+                .expect("pinned"),
+            Some(want)
+        );
+        let plain = fabric("http://10.0.0.4:2377/token", hex)
+            .pinned_certificate()
+            .expect_err("http");
+        assert!(plain.to_string().contains("must be https"), "{plain}");
+        let imds = ManagedIdentitySource::from_env(env(&[]));
+        assert_eq!(imds.pinned_certificate().expect("not pinned"), None);
     }
 
     #[test]
