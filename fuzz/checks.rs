@@ -2,6 +2,10 @@
 //! panic". Shared by the libFuzzer targets in `fuzz_targets/` and by
 //! `tests/fuzz_regressions.rs`, which replays every kept crash input in the normal test suite.
 
+use azlogin::Error;
+use azlogin::arm::{
+    Page, parse_subscription_response, parse_subscriptions_page, parse_tenants_page,
+};
 use azlogin::http::HttpResponse;
 use azlogin::ini::{DEFAULT_SECTION, Ini};
 use azlogin::oauth::authority::Authority;
@@ -17,13 +21,14 @@ use azlogin::token_cache::TokenCache;
 pub type Check = fn(&[u8]);
 
 /// Every target, by the name of its folder under `fuzz/regressions/`.
-pub const TARGETS: [(&str, Check); 6] = [
+pub const TARGETS: [(&str, Check); 7] = [
     ("token_response", token_response),
     ("jwt_client_info", jwt_client_info),
     ("loopback_redirect", loopback_redirect),
     ("profile", profile),
     ("token_cache", token_cache),
     ("ini", ini),
+    ("arm_page", arm_page),
 ];
 
 /// A token endpoint answer: the first two bytes are the status, the rest the body.
@@ -144,4 +149,95 @@ pub fn ini(data: &[u8]) {
             "[{name}] written as {written:?}"
         );
     }
+}
+
+/// The statuses besides 200 an ARM page is read with, chosen by the input's first byte: ARM's
+/// errors, the retried ones, other successes and what a proxy or a broken server may send.
+const ARM_STATUSES: [u16; 16] = [
+    400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 201, 204, 299, 302, 199, 0,
+];
+
+/// An ARM answer to the tenant and subscription lists and to `GET /subscriptions/{id}`: the
+/// first byte chooses a status besides 200 (`ARM_STATUSES`), the rest is the body, read with
+/// both. An error is the ARM error of a non-2xx status, in az's `(code) message` form or as
+/// `<endpoint> answered HTTP <n>`, or for a 2xx status an invalid response naming the endpoint;
+/// no error text carries a terminal control character; a page has no empty `nextLink` and no
+/// item without an id.
+pub fn arm_page(data: &[u8]) {
+    let [choice, body @ ..] = data else {
+        return;
+    };
+    let other = ARM_STATUSES[usize::from(*choice) % ARM_STATUSES.len()];
+    for status in [200, other] {
+        let response = HttpResponse::new(status, body.to_vec());
+        let url = "https://management.example/tenants?api-version=2022-12-01";
+        match parse_tenants_page(&response, url) {
+            Ok(page) => {
+                arm_page_holds(status, &page, |t| &t.tenant_id);
+                for tenant in &page.items {
+                    assert_terminal_safe(&tenant.id_and_name());
+                }
+            }
+            Err(e) => arm_error_holds(status, &e, url),
+        }
+        let url = "https://management.example/subscriptions?api-version=2022-12-01&$skiptoken=x";
+        match parse_subscriptions_page(&response, url) {
+            Ok(page) => arm_page_holds(status, &page, |s| &s.subscription_id),
+            Err(e) => arm_error_holds(status, &e, url),
+        }
+        let url = "https://management.example/subscriptions/s1?api-version=2022-12-01";
+        match parse_subscription_response(&response, url) {
+            Ok(subscription) => {
+                assert!((200..300).contains(&status), "HTTP {status} parsed");
+                assert!(!subscription.subscription_id.is_empty());
+            }
+            Err(e) => arm_error_holds(status, &e, url),
+        }
+    }
+}
+
+fn arm_page_holds<T>(status: u16, page: &Page<T>, id: impl Fn(&T) -> &String) {
+    assert!(
+        (200..300).contains(&status),
+        "HTTP {status} parsed as a page"
+    );
+    assert_ne!(page.next_link.as_deref(), Some(""), "an empty nextLink");
+    assert!(
+        page.items.iter().all(|item| !id(item).is_empty()),
+        "an item without an id"
+    );
+}
+
+fn arm_error_holds(status: u16, error: &Error, url: &str) {
+    let endpoint = url.split(['?', '#']).next().unwrap_or(url);
+    let text = error.to_string();
+    assert_terminal_safe(&text);
+    match error {
+        Error::InvalidResponse { .. } => {
+            assert!((200..300).contains(&status), "HTTP {status}: {text}");
+            assert!(text.contains(endpoint), "{text:?} does not name {endpoint}");
+        }
+        Error::Arm { status: said, .. } => {
+            assert!(!(200..300).contains(&status), "HTTP {status}: {text}");
+            assert_eq!(*said, status);
+            let plain = format!("{endpoint} answered HTTP {status}");
+            assert!(
+                text == plain || (text.starts_with('(') && text.contains(") ")),
+                "{text:?} is neither az's (code) message nor {plain:?}"
+            );
+        }
+        other => panic!("an ARM answer gave a {} error: {text}", other.code()),
+    }
+    assert!(!error.code().is_empty());
+}
+
+/// No terminal control character (C0 but `\n`, `\r`, `\t`; DEL; C1) in text bound for a
+/// terminal, ESC above all.
+fn assert_terminal_safe(text: &str) {
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')),
+        "a control character reaches the terminal: {text:?}"
+    );
 }

@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/fuzz"
 seconds=${FUZZ_SECONDS:-60}
-all=(token_response jwt_client_info loopback_redirect profile token_cache ini)
+all=(token_response jwt_client_info loopback_redirect profile token_cache ini arm_page)
 targets=("${@:-${all[@]}}")
 
 # Seed folders of each target, beyond its own corpus.

@@ -56,4 +56,7 @@ fn valid_inputs_reach_each_checked_property() {
     checks::ini(b"[a]\nk = v\n  continued\n\n[b]\n");
     checks::token_response(b"\x00\xc8{\"access_token\": \"x\"}");
     checks::jwt_client_info(b"eyJ1aWQiOiJ1IiwidXRpZCI6InQifQ");
+    // An ARM page read with 200 and 401 (first byte 1), and an ARM error read with 200 and 403.
+    checks::arm_page(b"\x01{\"value\": [{\"id\": \"/tenants/t1\", \"subscriptionId\": \"s1\"}]}");
+    checks::arm_page(b"\x02{\"error\": {\"code\": \"Denied\", \"message\": \"No.\"}}");
 }
