@@ -189,10 +189,10 @@ async fn imds_system_assigned_login_writes_az_s_user() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn user_assigned_identities_by_each_id() {
-    let env = TestEnv::with_scenario(scenario()).await;
-    let cases = [
+/// Each way of naming the user-assigned identity: the flag, its value, and the
+/// `assignedIdentityInfo` az records for it.
+fn user_assigned_ids() -> [(&'static str, &'static str, String); 3] {
+    [
         (
             "--client-id",
             USER_CLIENT,
@@ -208,8 +208,13 @@ async fn user_assigned_identities_by_each_id() {
             USER_RESOURCE,
             format!("MSIResource-{USER_RESOURCE}"),
         ),
-    ];
-    for (flag, id, info) in cases {
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_assigned_identities_by_each_id() {
+    let env = TestEnv::with_scenario(scenario()).await;
+    for (flag, id, info) in user_assigned_ids() {
         let out = env
             .run_with_env(&imds(&env), &["login", "--identity", flag, id])
             .await
@@ -616,23 +621,7 @@ async fn arc_serves_user_assigned_identities_it_confirms() {
     let keys = tempfile::tempdir().expect("tempdir");
     let env = TestEnv::with_scenario(arc_scenario(keys.path(), None, 40)).await;
     let vars = arc(&env, keys.path());
-    for (flag, id, info) in [
-        (
-            "--client-id",
-            USER_CLIENT,
-            format!("MSIClient-{USER_CLIENT}"),
-        ),
-        (
-            "--object-id",
-            USER_OBJECT,
-            format!("MSIObject-{USER_OBJECT}"),
-        ),
-        (
-            "--resource-id",
-            USER_RESOURCE,
-            format!("MSIResource-{USER_RESOURCE}"),
-        ),
-    ] {
+    for (flag, id, info) in user_assigned_ids() {
         let out = env
             .run_with_env(&vars, &["login", "--identity", flag, id])
             .await

@@ -28,14 +28,30 @@ pub const KEY_DIR_ENV: &str = "AZLOGIN_ARC_KEY_DIR";
 /// `%ProgramData%\AzureConnectedMachineAgent\Tokens` on Windows; `None` elsewhere, where Arc
 /// has no agent.
 pub fn platform_key_dir(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    agent_path(
+        LINUX_KEY_DIR,
+        env,
+        ("ProgramData", r"C:\ProgramData"),
+        "Tokens",
+    )
+}
+
+/// `linux` on Linux; on Windows, `name` in the agent's folder under the directory the
+/// environment variable names (or its usual place); `None` on other platforms.
+fn agent_path(
+    linux: &str,
+    env: impl Fn(&str) -> Option<String>,
+    (windows_var, windows_default): (&str, &str),
+    name: &str,
+) -> Option<PathBuf> {
     if cfg!(target_os = "linux") {
-        Some(PathBuf::from(LINUX_KEY_DIR))
+        Some(PathBuf::from(linux))
     } else if cfg!(windows) {
-        let data = env("ProgramData").unwrap_or_else(|| r"C:\ProgramData".to_string());
+        let base = env(windows_var).unwrap_or_else(|| windows_default.to_string());
         Some(
-            PathBuf::from(data)
+            PathBuf::from(base)
                 .join("AzureConnectedMachineAgent")
-                .join("Tokens"),
+                .join(name),
         )
     } else {
         None
@@ -50,18 +66,12 @@ pub const LINUX_AGENT_PROGRAM: &str = "/opt/azcmagent/bin/himds";
 /// The agent's program on this platform, whose presence makes this an Arc-connected machine
 /// even when `IDENTITY_ENDPOINT` and `IMDS_ENDPOINT` are unset; `None` where Arc has no agent.
 pub fn agent_program(env: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    if cfg!(target_os = "linux") {
-        Some(PathBuf::from(LINUX_AGENT_PROGRAM))
-    } else if cfg!(windows) {
-        let files = env("ProgramFiles").unwrap_or_else(|| r"C:\Program Files".to_string());
-        Some(
-            PathBuf::from(files)
-                .join("AzureConnectedMachineAgent")
-                .join("himds.exe"),
-        )
-    } else {
-        None
-    }
+    agent_path(
+        LINUX_AGENT_PROGRAM,
+        env,
+        ("ProgramFiles", r"C:\Program Files"),
+        "himds.exe",
+    )
 }
 
 /// Fails unless the agent's token answer names the user-assigned identity that was asked for.
