@@ -599,11 +599,7 @@ async fn arc_login_answers_the_challenge_with_the_key_file() {
     }
 
     // Without the test knob the agent's own directory is read.
-    let default_dir: Vec<_> = vars
-        .iter()
-        .filter(|(k, _)| *k != "AZLOGIN_ARC_KEY_DIR")
-        .cloned()
-        .collect();
+    let default_dir = with_var(&vars, "AZLOGIN_ARC_KEY_DIR", None);
     let run = env
         .run_with_env(&default_dir, &["login", "--identity"])
         .await;
