@@ -245,8 +245,8 @@ async fn user_assigned_identities_by_each_id() {
             &imds(&env),
             &["login", "--identity", "--client-id", "nobody"],
         )
-        .await;
-    assert_eq!(unknown.code, 1);
+        .await
+        .failed();
     assert!(
         unknown.stderr.starts_with("ERROR: Identity not found\n"),
         "{unknown:?}"
@@ -278,8 +278,8 @@ async fn app_service_endpoint_with_its_header() {
     .ok();
     let wrong = env
         .run_with_env(&app_service("wrong"), &["login", "--identity"])
-        .await;
-    assert_eq!(wrong.code, 1, "{wrong:?}");
+        .await
+        .failed();
     assert!(
         wrong
             .stderr
@@ -408,8 +408,8 @@ async fn service_fabric_trusts_its_endpoint_by_the_thumbprint_alone() {
     let other = with_var(&vars, "IDENTITY_SERVER_THUMBPRINT", Some("00".repeat(20)));
     let refused = env
         .run_with_env(&other, &["account", "get-access-token"])
-        .await;
-    assert_eq!(refused.code, 1, "{refused:?}");
+        .await
+        .failed();
     assert!(
         refused.stderr.contains("IDENTITY_SERVER_THUMBPRINT"),
         "{refused:?}"
@@ -446,8 +446,8 @@ async fn service_fabric_trusts_its_endpoint_by_the_thumbprint_alone() {
     );
     let bad = env
         .run_with_env(&plain, &["account", "get-access-token"])
-        .await;
-    assert_eq!(bad.code, 1, "{bad:?}");
+        .await
+        .failed();
     assert!(
         bad.stderr
             .starts_with("ERROR: The Service Fabric managed identity endpoint must be https"),
@@ -527,8 +527,8 @@ async fn service_fabric_wins_over_app_service_and_ignores_user_assigned_ids() {
 
     let wrong = env
         .run_with_env(&service_fabric(&env, "wrong"), &["login", "--identity"])
-        .await;
-    assert_eq!(wrong.code, 1, "{wrong:?}");
+        .await
+        .failed();
     assert!(
         wrong.stderr.starts_with(&format!(
             "ERROR: The managed identity endpoint {}/servicefabric/token refused the token request with SecretHeaderNotFound: Secret is not found in the request headers.\n",
@@ -602,8 +602,8 @@ async fn arc_login_answers_the_challenge_with_the_key_file() {
     let default_dir = with_var(&vars, "AZLOGIN_ARC_KEY_DIR", None);
     let run = env
         .run_with_env(&default_dir, &["login", "--identity"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
+        .await
+        .failed();
     assert!(
         run.stderr.starts_with("ERROR: /var/opt/azcmagent/tokens/"),
         "{run:?}"
@@ -658,8 +658,8 @@ async fn an_arc_agent_that_ignores_user_assigned_ids_is_not_trusted() {
     let vars = arc(&env, keys.path());
     let run = env
         .run_with_env(&vars, &["login", "--identity", "--client-id", USER_CLIENT])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
+        .await
+        .failed();
     assert!(
         run.stderr.starts_with(&format!("ERROR: Invalid response from {}/arc/token: the Azure Arc agent did not confirm the user-assigned identity --client-id asked for", env.url())),
         "{run:?}"
@@ -677,8 +677,8 @@ async fn arc_refuses_an_oversize_key_file() {
     let env = TestEnv::with_scenario(arc_scenario(keys.path(), None, 5000)).await;
     let run = env
         .run_with_env(&arc(&env, keys.path()), &["login", "--identity"])
-        .await;
-    assert_eq!(run.code, 1, "{run:?}");
+        .await
+        .failed();
     assert!(
         run.stderr.starts_with(&format!("ERROR: {}/", keys.path().display()))
             && run.stderr.contains(

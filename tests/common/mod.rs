@@ -41,6 +41,12 @@ impl Run {
         assert_eq!(self.code, 0, "command failed: {self:?}");
         self
     }
+
+    /// Asserts exit code 1, azlogin's code for an error (az's too).
+    pub fn failed(self) -> Self {
+        assert_eq!(self.code, 1, "expected exit code 1: {self:?}");
+        self
+    }
 }
 
 pub struct TestEnv {
