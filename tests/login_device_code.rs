@@ -185,18 +185,6 @@ fn manual_scenario() -> azlogin::emulator::Scenario {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn approved_on_the_verification_side_completes() {
-    let env = TestEnv::with_scenario(manual_scenario()).await;
-    let (code, stdout, stderr) = run_with_action(&env, "approve").await;
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Contoso Production"), "{stdout}");
-    assert!(
-        env.grants("urn:ietf:params:oauth:grant-type:device_code") >= 2,
-        "polled while pending"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn declined_device_code_stops_with_the_server_error() {
     let env = TestEnv::with_scenario(manual_scenario()).await;
     let (code, stdout, stderr) = run_with_action(&env, "decline").await;

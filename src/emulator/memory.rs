@@ -87,6 +87,18 @@ impl HttpClient for MemoryClient {
     }
 }
 
+impl crate::session::SessionClient for MemoryClient {
+    /// The same responder: it serves the managed identity endpoints on their own paths.
+    fn for_managed_identity(
+        &self,
+        _url: &url::Url,
+        _pinned_certificate_sha1: Option<[u8; 20]>,
+        _env: &crate::session::EnvLookup,
+    ) -> Result<Self> {
+        Ok(self.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::scenario::Scenario;

@@ -59,6 +59,45 @@ pub struct BrowserOptions {
     pub opener: Arc<dyn BrowserOpener>,
     /// Cancels the wait when it completes. Taken by the first login that uses these options.
     cancel: Mutex<Option<CancelSignal>>,
+    /// Where the redirect arrives when not on a loopback listener. Taken by the first login.
+    inbox: Mutex<Option<RedirectInbox>>,
+}
+
+/// One request handed to an in-memory redirect: its bytes, and where its answer goes.
+type Delivery = (Vec<u8>, tokio::sync::oneshot::Sender<Vec<u8>>);
+
+/// The login's end of an in-memory redirect: instead of a loopback listener, the requests a
+/// browser would send arrive through [`RedirectSender::deliver`] (the login flows run whole in
+/// memory this way, with no socket).
+#[derive(Debug)]
+pub struct RedirectInbox {
+    port: u16,
+    requests: tokio::sync::mpsc::UnboundedReceiver<Delivery>,
+}
+
+/// The browser's end of an in-memory redirect.
+#[derive(Clone, Debug)]
+pub struct RedirectSender {
+    requests: tokio::sync::mpsc::UnboundedSender<Delivery>,
+}
+
+impl RedirectSender {
+    /// Hands `request` (an HTTP request as the browser sends it to the loopback listener) to the
+    /// login, and returns the answer's bytes; `None` once the login no longer listens.
+    pub async fn deliver(&self, request: &[u8]) -> Option<Vec<u8>> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.requests.send((request.to_vec(), answer)).ok()?;
+        answered.await.ok()
+    }
+}
+
+/// An in-memory redirect whose `redirect_uri` names `http://localhost:{port}`.
+pub fn in_memory_redirect(port: u16) -> (RedirectSender, RedirectInbox) {
+    let (sender, requests) = tokio::sync::mpsc::unbounded_channel();
+    (
+        RedirectSender { requests: sender },
+        RedirectInbox { port, requests },
+    )
 }
 
 impl BrowserOptions {
@@ -68,7 +107,16 @@ impl BrowserOptions {
             timeout: DEFAULT_TIMEOUT,
             opener,
             cancel: Mutex::new(None),
+            inbox: Mutex::new(None),
         }
+    }
+
+    /// Takes the redirect from `inbox` instead of a loopback listener.
+    pub fn with_in_memory_redirect(self, inbox: RedirectInbox) -> Self {
+        if let Ok(mut slot) = self.inbox.lock() {
+            *slot = Some(inbox);
+        }
+        self
     }
 
     /// Sets the timeout.
@@ -109,13 +157,20 @@ pub async fn login<C: HttpClient>(
     scopes: &[String],
     options: &BrowserOptions,
 ) -> Result<TokenResponse> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .map_err(listener_error)?;
-    let port = listener.local_addr().map_err(listener_error)?.port();
+    let inbox = options.inbox.lock().ok().and_then(|mut slot| slot.take());
+    let (redirects, port) = match inbox {
+        Some(inbox) => (Redirects::Memory(inbox.requests), inbox.port),
+        None => {
+            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .await
+                .map_err(listener_error)?;
+            let port = listener.local_addr().map_err(listener_error)?.port();
+            (Redirects::Loopback(listener), port)
+        }
+    };
     let (flow, verifier) = BrowserFlow::new(ctx.clone(), scopes, port, &draw_entropy());
     // The listener is moved in and dropped when the wait ends, whatever the outcome.
-    let answer = wait_for_code(listener, &flow, options).await?;
+    let answer = wait_for_code(redirects, &flow, options).await?;
     let tokens = super::redeem(client, flow.redeem_request(&answer, verifier)).await?;
     flow.check_nonce(&tokens)?;
     Ok(tokens)
@@ -153,11 +208,51 @@ enum Received {
     Nothing,
 }
 
+/// Where the browser's requests come from.
+enum Redirects {
+    /// A loopback listener on 127.0.0.1.
+    Loopback(TcpListener),
+    /// [`RedirectSender::deliver`].
+    Memory(tokio::sync::mpsc::UnboundedReceiver<Delivery>),
+}
+
+/// The next connection to the listener; never without one.
+async fn accept(
+    listener: Option<&TcpListener>,
+) -> std::io::Result<(TcpStream, std::net::SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The next request delivered in memory; never without an inbox, or once every sender is gone.
+async fn delivered(inbox: Option<&mut tokio::sync::mpsc::UnboundedReceiver<Delivery>>) -> Delivery {
+    let next = match inbox {
+        Some(requests) => requests.recv().await,
+        None => None,
+    };
+    match next {
+        Some(delivery) => delivery,
+        None => std::future::pending().await,
+    }
+}
+
+/// Where an answer goes.
+enum ReplyTo {
+    Stream(TcpStream),
+    Memory(tokio::sync::oneshot::Sender<Vec<u8>>),
+}
+
 async fn wait_for_code(
-    listener: TcpListener,
+    redirects: Redirects,
     flow: &BrowserFlow,
     options: &BrowserOptions,
 ) -> Result<CodeAnswer> {
+    let (listener, mut inbox) = match redirects {
+        Redirects::Loopback(listener) => (Some(listener), None),
+        Redirects::Memory(requests) => (None, Some(requests)),
+    };
     let mut cancel = options.take_cancel();
     let deadline = tokio::time::sleep(options.timeout);
     tokio::pin!(deadline);
@@ -179,7 +274,7 @@ async fn wait_for_code(
                     Err(_) => return Err(Error::Config("the browser opener failed unexpectedly".into())),
                 }
             }
-            accepted = listener.accept() => {
+            accepted = accept(listener.as_ref()) => {
                 // A failed accept (the peer already gone) is no reason to stop listening.
                 if let Ok((stream, peer)) = accepted
                     && accepts_peer(peer.ip())
@@ -193,28 +288,48 @@ async fn wait_for_code(
                     reading.push_back(readers.spawn(read_request(stream)));
                 }
             }
+            (bytes, answer) = delivered(inbox.as_mut()) => {
+                let received = match parse_request(&bytes) {
+                    Parsed::Complete(request) => Received::Request(request),
+                    Parsed::Invalid | Parsed::Incomplete => Received::Unreadable,
+                };
+                if let Some(answer) = reply(flow, received, ReplyTo::Memory(answer)).await {
+                    return answer;
+                }
+            }
             Some(joined) = readers.join_next() => {
                 // A reader closed to make room ends here; matching `Ok` in the branch's pattern
                 // instead would leave this wait deaf to every later reader.
-                let Ok((mut stream, received)) = joined else {
+                let Ok((stream, received)) = joined else {
                     continue;
                 };
-                let reply = match received {
-                    Received::Nothing => continue,
-                    Received::Request(request) => flow.handle_request(&request),
-                    Received::Unreadable => crate::oauth::authorize::Reply {
-                        response: LoopbackResponse::bad_request(NOT_THE_REDIRECT),
-                        outcome: RedirectOutcome::KeepWaiting,
-                    },
-                };
-                send(&mut stream, &reply.response).await;
-                match reply.outcome {
-                    RedirectOutcome::KeepWaiting => {}
-                    RedirectOutcome::Code(answer) => return Ok(answer),
-                    RedirectOutcome::Failed(e) => return Err(e),
+                if let Some(answer) = reply(flow, received, ReplyTo::Stream(stream)).await {
+                    return answer;
                 }
             }
         }
+    }
+}
+
+/// Answers one request; `Some` when the wait is over.
+async fn reply(flow: &BrowserFlow, received: Received, to: ReplyTo) -> Option<Result<CodeAnswer>> {
+    let reply = match received {
+        Received::Nothing => return None,
+        Received::Request(request) => flow.handle_request(&request),
+        Received::Unreadable => crate::oauth::authorize::Reply {
+            response: LoopbackResponse::bad_request(NOT_THE_REDIRECT),
+            outcome: RedirectOutcome::KeepWaiting,
+        },
+    };
+    match to {
+        ReplyTo::Stream(mut stream) => send(&mut stream, &reply.response).await,
+        // A browser that went away is not an error.
+        ReplyTo::Memory(answer) => drop(answer.send(reply.response.to_bytes())),
+    }
+    match reply.outcome {
+        RedirectOutcome::KeepWaiting => None,
+        RedirectOutcome::Code(answer) => Some(Ok(answer)),
+        RedirectOutcome::Failed(e) => Some(Err(e)),
     }
 }
 

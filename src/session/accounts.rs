@@ -2,13 +2,14 @@
 
 use serde_json::Value;
 
-use super::Session;
 use super::files::{
     ADAL_CACHE_FILE, SERVICE_PRINCIPAL_FILE, TOKEN_CACHE_FILE, load_profile, modify_profile,
     modify_token_cache, remove_file,
 };
+use super::{Session, SessionClient};
 use crate::error::{Error, Result};
 use crate::profile::Subscription;
+use crate::runtime::Runtime;
 
 /// `az account list` options.
 #[derive(Clone, Copy, Debug, Default)]
@@ -30,7 +31,7 @@ pub struct LogoutOutcome {
 
 const PLEASE_LOGIN: &str = "Please run 'az login' to setup account.";
 
-impl Session {
+impl<C: SessionClient, R: Runtime> Session<C, R> {
     /// `az account list`: the entries as printed (`cloudName`), and az's warnings.
     pub fn list_accounts(&self, options: AccountListOptions) -> Result<(Vec<Value>, Vec<String>)> {
         let profile = load_profile(self.dir.path())?;

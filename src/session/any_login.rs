@@ -1,11 +1,12 @@
 //! One entry point for every kind of `az login`, so a face that takes one options object (the
 //! Node addon) hands it over without choosing the flow itself.
 
-use super::Session;
 use super::login::{LoginEvents, LoginOutcome, LoginRequest};
 use super::managed_identity::ManagedIdentityLogin;
 use super::service_principal::ServicePrincipalLogin;
+use super::{Session, SessionClient};
 use crate::error::Result;
+use crate::runtime::Runtime;
 
 /// A login of any kind.
 #[derive(Debug)]
@@ -18,7 +19,7 @@ pub enum AnyLogin {
     ManagedIdentity(ManagedIdentityLogin),
 }
 
-impl Session {
+impl<C: SessionClient, R: Runtime> Session<C, R> {
     /// Runs the login `login` names.
     pub async fn login_any(
         &self,

@@ -2,9 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::Session;
 use super::files::{modify_profile_then, modify_token_cache};
 use super::recorded::RecordedAnswer;
+use super::{Session, SessionClient};
 use crate::arm::Tenant;
 use crate::discovery::{self, DiscoveryProgress, TenantTokens};
 use crate::error::{Error, Result};
@@ -18,6 +18,7 @@ use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
 use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
 use crate::profile::{EntryOwner, Subscription, SubscriptionSource, UserType};
+use crate::runtime::Runtime;
 use crate::secret::{AccessToken, Password};
 
 /// The public cloud's login host, which gets the MFA-enforcement wording.
@@ -179,8 +180,8 @@ fn names_entry(entry: &Subscription, wanted: &str) -> bool {
 }
 
 /// Per-tenant ARM tokens by refresh-token grants, recorded for the cache file.
-struct DiscoveryTokens<'a> {
-    session: &'a Session,
+struct DiscoveryTokens<'a, C, R> {
+    session: &'a Session<C, R>,
     base: &'a TokenContext,
     home_account_id: &'a str,
     scopes: &'a [String],
@@ -190,7 +191,7 @@ struct DiscoveryTokens<'a> {
     tenant_order: Mutex<Vec<String>>,
 }
 
-impl DiscoveryTokens<'_> {
+impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
     /// The recorded answers, in tenant order (answers not tied to a listed tenant first).
     fn take_in_tenant_order(&self) -> Result<Vec<RecordedAnswer>> {
         let mut answers = std::mem::take(&mut *self.recorded.lock().map_err(|_| poisoned())?);
@@ -206,7 +207,7 @@ impl DiscoveryTokens<'_> {
     }
 }
 
-impl DiscoveryTokens<'_> {
+impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
     async fn token(&self, authority: Authority) -> Result<AccessToken> {
         let ctx = TokenContext {
             authority,
@@ -237,14 +238,14 @@ impl DiscoveryTokens<'_> {
 
 /// The ARM token discovery starts with: the login's own when it was asked for ARM, else one
 /// more refresh-token grant.
-struct ArmToken<'a> {
+struct ArmToken<'a, C, R> {
     login_token: Option<AccessToken>,
     asked_for_arm: bool,
-    tokens: &'a DiscoveryTokens<'a>,
+    tokens: &'a DiscoveryTokens<'a, C, R>,
     authority: &'a Authority,
 }
 
-impl ArmToken<'_> {
+impl<C: SessionClient, R: Runtime> ArmToken<'_, C, R> {
     async fn get(&self) -> Result<AccessToken> {
         match self.login_token.as_ref().filter(|_| self.asked_for_arm) {
             Some(t) => Ok(t.clone()),
@@ -257,15 +258,14 @@ fn poisoned() -> Error {
     Error::Config("internal state was poisoned by an earlier failure".into())
 }
 
-impl TenantTokens for DiscoveryTokens<'_> {
+impl<C: SessionClient, R: Runtime> TenantTokens for DiscoveryTokens<'_, C, R> {
     async fn token_for_tenant(&self, tenant_id: &str) -> Result<AccessToken> {
         self.token(self.base.authority.with_tenant(tenant_id)).await
     }
 }
 
-impl Session {
+impl<C: SessionClient, R: Runtime> Session<C, R> {
     pub(super) fn runtime_now(&self) -> u64 {
-        use crate::runtime::Runtime;
         self.runtime.now_secs()
     }
 
@@ -280,7 +280,6 @@ impl Session {
         if is_guid(tenant) || lower == "organizations" || lower == "common" {
             return Ok(tenant.to_string());
         }
-        use crate::http::HttpClient;
         let response = self
             .http
             .send(tenant_resolution_request(
@@ -521,7 +520,7 @@ impl Session {
     async fn run_plan(
         &self,
         plan: DiscoveryPlan<'_>,
-        arm_token: ArmToken<'_>,
+        arm_token: ArmToken<'_, C, R>,
         owner: &EntryOwner,
         username: &str,
         request: &LoginRequest,
@@ -625,7 +624,7 @@ impl Session {
 
     async fn tenant_loop_entries(
         &self,
-        tokens: &DiscoveryTokens<'_>,
+        tokens: &DiscoveryTokens<'_, C, R>,
         arm_token: &AccessToken,
         owner: &EntryOwner,
         request: &LoginRequest,

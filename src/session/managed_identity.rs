@@ -4,12 +4,11 @@
 
 use serde_json::Value;
 
-use super::Session;
 use super::login::{LoginEvents, LoginOutcome};
 use super::service_principal::AppEntryOptions;
 use super::token::{AccessTokenRequest, AccessTokenResult};
+use super::{Session, SessionClient};
 use crate::error::{Error, Result};
-use crate::http::{ClientOptions, ReqwestClient};
 use crate::login::managed_identity;
 use crate::oauth::claims::{claim_str, decode_jwt_claims};
 use crate::oauth::managed_identity::{
@@ -17,6 +16,7 @@ use crate::oauth::managed_identity::{
 };
 use crate::oauth::scope_to_resource;
 use crate::profile::Subscription;
+use crate::runtime::Runtime;
 use crate::store::read_arc_key;
 
 /// az's error when a managed identity sees no subscription.
@@ -31,7 +31,7 @@ pub struct ManagedIdentityLogin {
     pub allow_no_subscriptions: bool,
 }
 
-impl Session {
+impl<C: SessionClient, R: Runtime> Session<C, R> {
     /// Logs a managed identity in: one token for ARM, its tenant's subscriptions, the profile.
     pub async fn login_managed_identity(
         &self,
@@ -131,19 +131,16 @@ impl Session {
             source = source.with_arc_key_dir(dir.into());
         }
         let endpoint = source.endpoint();
-        let url = reqwest::Url::parse(&endpoint).map_err(|e| {
+        let url = url::Url::parse(&endpoint).map_err(|e| {
             Error::Config(format!(
                 "The managed identity endpoint '{endpoint}' is not a URL ({e}); check {} or IDENTITY_ENDPOINT/MSI_ENDPOINT.",
                 crate::oauth::managed_identity::IMDS_HOST_ENV
             ))
         })?;
         let pinned_certificate_sha1 = source.pinned_certificate()?;
-        let http = ReqwestClient::new(ClientOptions {
-            extra_root_pem: super::files::extra_ca_bundles(&self.env)?,
-            allowed_authorities: vec![crate::http::authority_of(&url)],
-            limits: crate::http::HttpLimits::from_env(|k| self.env(k)),
-            pinned_certificate_sha1,
-        })?;
+        let http = self
+            .http
+            .for_managed_identity(&url, pinned_certificate_sha1, &self.env)?;
         managed_identity::acquire(
             &http,
             &source,

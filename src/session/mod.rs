@@ -14,9 +14,9 @@ use std::path::PathBuf;
 
 use crate::cloud::Cloud;
 use crate::error::Result;
-use crate::http::{ClientOptions, HttpLimits, ReqwestClient};
+use crate::http::{ClientOptions, HttpClient, HttpLimits, ReqwestClient};
 use crate::oauth::AZURE_CLI_CLIENT_ID;
-use crate::runtime::TokioRuntime;
+use crate::runtime::{Runtime, TokioRuntime};
 use crate::store::{AzConfig, ConfigDir};
 
 pub use accounts::{AccountListOptions, LogoutOutcome};
@@ -56,17 +56,97 @@ impl std::fmt::Debug for SessionOptions {
     }
 }
 
+/// The HTTP client a session sends through: any [`HttpClient`] that can also give a client for
+/// one managed identity endpoint.
+pub trait SessionClient: HttpClient + Sized {
+    /// The client for the managed identity endpoint `url` alone, trusting only the server
+    /// certificate with the SHA-1 thumbprint `pinned_certificate_sha1` when one is given.
+    fn for_managed_identity(
+        &self,
+        url: &url::Url,
+        pinned_certificate_sha1: Option<[u8; 20]>,
+        env: &EnvLookup,
+    ) -> Result<Self>;
+}
+
+impl SessionClient for ReqwestClient {
+    /// A new client allowed to reach only that endpoint, with the session's CA bundles and limits.
+    fn for_managed_identity(
+        &self,
+        url: &url::Url,
+        pinned_certificate_sha1: Option<[u8; 20]>,
+        env: &EnvLookup,
+    ) -> Result<Self> {
+        ReqwestClient::new(ClientOptions {
+            extra_root_pem: files::extra_ca_bundles(env)?,
+            allowed_authorities: vec![crate::http::authority_of(url)],
+            limits: HttpLimits::from_env(|k| env(k)),
+            pinned_certificate_sha1,
+        })
+    }
+}
+
 /// One config dir, its configuration and active cloud, and an HTTP client allowed to reach only
 /// that cloud's hosts.
-pub struct Session {
+///
+/// The client and the clock are type parameters: reqwest and tokio for real use
+/// ([`Session::open`]), the emulator's in-memory client and a [`crate::runtime::ManualClock`]
+/// for whole logins run in memory ([`Session::open_with`]).
+pub struct Session<C = ReqwestClient, R = TokioRuntime> {
     dir: ConfigDir,
     config: AzConfig,
     cloud: Cloud,
-    http: ReqwestClient,
+    http: C,
     endpoints: ResolvedEndpoints,
-    runtime: TokioRuntime,
+    runtime: R,
     env: EnvLookup,
     client_id: String,
+}
+
+/// What opening a session reads before it has a client: the config dir, its configuration and
+/// the active cloud.
+struct Opened {
+    dir: ConfigDir,
+    config: AzConfig,
+    cloud: Cloud,
+    endpoints: ResolvedEndpoints,
+    env: EnvLookup,
+}
+
+impl Opened {
+    fn read(options: SessionOptions) -> Result<Self> {
+        let env = options.env.clone();
+        let dir = match options.config_dir {
+            Some(p) => ConfigDir::new(p),
+            None => ConfigDir::from_env_with(|k| env(k).map(Into::into))?,
+        };
+        // knack creates the config dir on every start; 0700 keeps the tokens in it private.
+        dir.ensure()?;
+        let config_env = env.clone();
+        let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
+        let cloud = crate::store::active_cloud(&dir, &config)?;
+        let endpoints = ResolvedEndpoints::of(&cloud)?;
+        Ok(Self {
+            dir,
+            config,
+            cloud,
+            endpoints,
+            env,
+        })
+    }
+
+    fn with_io<C, R>(self, http: C, runtime: R) -> Session<C, R> {
+        Session {
+            dir: self.dir,
+            config: self.config,
+            cloud: self.cloud,
+            http,
+            endpoints: self.endpoints,
+            runtime,
+            env: self.env,
+            client_id: AZURE_CLI_CLIENT_ID.to_string(),
+        }
+    }
 }
 
 /// The active cloud's endpoints the flows use, checked once when the session opens.
@@ -91,7 +171,7 @@ impl ResolvedEndpoints {
     }
 }
 
-impl std::fmt::Debug for Session {
+impl<C, R> std::fmt::Debug for Session<C, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("dir", &self.dir.path())
@@ -104,33 +184,23 @@ impl Session {
     /// Opens the config dir: reads `config` and `clouds.config`, picks the active cloud, and
     /// builds an HTTP client trusting the system roots plus `REQUESTS_CA_BUNDLE`/`SSL_CERT_FILE`.
     pub fn open(options: SessionOptions) -> Result<Session> {
-        let env = options.env.clone();
-        let dir = match options.config_dir {
-            Some(p) => ConfigDir::new(p),
-            None => ConfigDir::from_env_with(|k| env(k).map(Into::into))?,
-        };
-        // knack creates the config dir on every start; 0700 keeps the tokens in it private.
-        dir.ensure()?;
-        let config_env = env.clone();
-        let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
-        let cloud = crate::store::active_cloud(&dir, &config)?;
-        let endpoints = ResolvedEndpoints::of(&cloud)?;
+        let opened = Opened::read(options)?;
         let http = ReqwestClient::new(ClientOptions {
-            extra_root_pem: files::extra_ca_bundles(&env)?,
-            allowed_authorities: cloud.authorities()?,
-            limits: HttpLimits::from_env(|k| env(k)),
+            extra_root_pem: files::extra_ca_bundles(&opened.env)?,
+            allowed_authorities: opened.cloud.authorities()?,
+            limits: HttpLimits::from_env(|k| (opened.env)(k)),
             pinned_certificate_sha1: None,
         })?;
-        Ok(Session {
-            dir,
-            config,
-            cloud,
-            http,
-            endpoints,
-            runtime: TokioRuntime,
-            env,
-            client_id: AZURE_CLI_CLIENT_ID.to_string(),
-        })
+        Ok(opened.with_io(http, TokioRuntime))
+    }
+}
+
+impl<C: SessionClient, R: Runtime> Session<C, R> {
+    /// Opens the config dir as [`Session::open`] does, with `http` and `runtime` as the
+    /// session's client and clock. The client is used as given: restricting it to the active
+    /// cloud's hosts is its own business.
+    pub fn open_with(options: SessionOptions, http: C, runtime: R) -> Result<Self> {
+        Ok(Opened::read(options)?.with_io(http, runtime))
     }
 
     /// The config dir.

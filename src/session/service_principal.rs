@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::Session;
 use super::files::{load_service_principals, modify_service_principals, modify_token_cache};
 use super::login::{LoginEvents, LoginOutcome};
 use super::recorded::RecordedAnswer;
 use super::token::{AccessTokenRequest, AccessTokenResult, az_cached_expires_on};
+use super::{Session, SessionClient};
 use crate::arm::{ArmSubscription, Tenant};
 use crate::discovery;
 use crate::error::{Error, Result};
@@ -18,6 +18,7 @@ use crate::oauth::Authority;
 use crate::oauth::client_assertion::CertificateCredential;
 use crate::oauth::token::{ClientCredential, TokenResponse, merge_claims};
 use crate::profile::{EntryOwner, Subscription, SubscriptionSource, UserType};
+use crate::runtime::Runtime;
 use crate::secret::AccessToken;
 use crate::token_cache::AccessTokenQuery;
 use crate::token_cache::service_principals::{
@@ -81,7 +82,7 @@ pub(super) fn with_user_fields(entry: Subscription, fields: &[(&str, Value)]) ->
     Subscription::from_json(json.clone()).unwrap_or(entry)
 }
 
-impl Session {
+impl<C: SessionClient, R: Runtime> Session<C, R> {
     /// Logs a service principal in: one client-credentials token (then its credential is
     /// saved), the tenant's subscriptions, the profile.
     pub async fn login_service_principal(
@@ -308,10 +309,7 @@ impl Session {
         };
         let authority = Authority::new(self.endpoints.login.as_str(), Some(tenant));
         let subscription = request.tenant.is_none().then(|| account.id().to_string());
-        let now_ms = {
-            use crate::runtime::Runtime;
-            self.runtime.now_ms()
-        };
+        let now_ms = { self.runtime.now_ms() };
         let now = now_ms / 1000;
         // A claims challenge skips the cache, as in MSAL.
         if !request.force_refresh && request.claims_challenge.is_none() {

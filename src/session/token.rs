@@ -1,12 +1,13 @@
 //! `az account get-access-token`: silent only — the cache, then a refresh token; never a prompt.
 
-use super::Session;
 use super::files::{load_token_cache, modify_token_cache};
 use super::recorded::RecordedAnswer;
+use super::{Session, SessionClient};
 use crate::error::{Error, Result, login_recommendation};
 use crate::login::silent::{self, SilentRequest, SilentToken};
 use crate::oauth::token::{TokenContext, merge_claims};
 use crate::oauth::{Authority, resource_to_scope};
+use crate::runtime::Runtime;
 use crate::secret::AccessToken;
 
 /// What token is wanted, for which account.
@@ -42,7 +43,7 @@ pub struct AccessTokenResult {
     pub token_type: String,
 }
 
-impl Session {
+impl<C: SessionClient, R: Runtime> Session<C, R> {
     /// Gets a token silently for the default (or named) account.
     pub async fn get_access_token(
         &self,
@@ -127,10 +128,7 @@ impl Session {
             scopes: &scopes,
             force_refresh: request.force_refresh || request.claims_challenge.is_some(),
         };
-        let now_ms = {
-            use crate::runtime::Runtime;
-            self.runtime.now_ms()
-        };
+        let now_ms = { self.runtime.now_ms() };
         let now = now_ms / 1000;
         let token = match silent::acquire(&self.http, &cache, &silent_request, now).await {
             Ok(t) => t,
