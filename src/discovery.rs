@@ -152,7 +152,8 @@ pub async fn list_subscriptions<C: HttpClient>(
     list_subscriptions_counted(client, arm_endpoint, token, |_| {}).await
 }
 
-async fn list_subscriptions_counted<C: HttpClient>(
+/// [`list_subscriptions`], calling `on_page` with each page's item count.
+pub async fn list_subscriptions_counted<C: HttpClient>(
     client: &C,
     arm_endpoint: &str,
     token: &AccessToken,

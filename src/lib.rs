@@ -23,6 +23,7 @@ pub mod http;
 pub mod ini;
 pub mod json_file;
 pub mod login;
+pub mod login_plan;
 pub mod oauth;
 pub mod profile;
 pub mod pyjson;

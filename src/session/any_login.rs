@@ -1,7 +1,8 @@
 //! One entry point for every kind of `az login`, so a face that takes one options object (the
 //! Node addon) hands it over without choosing the flow itself.
 
-use super::login::{LoginEvents, LoginOutcome, LoginRequest};
+use super::LoginOutcome;
+use super::login::{LoginEvents, LoginRequest};
 use super::managed_identity::ManagedIdentityLogin;
 use super::service_principal::ServicePrincipalLogin;
 use super::{Session, SessionClient};

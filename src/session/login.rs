@@ -1,8 +1,8 @@
 //! `az login` for people: authenticate, discover tenants and subscriptions, merge the profile.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use super::files::{modify_profile_then, modify_token_cache};
+use super::files::modify_token_cache;
 use super::recorded::RecordedAnswer;
 use super::{Session, SessionClient};
 use crate::arm::Tenant;
@@ -11,13 +11,13 @@ use crate::error::{Error, Result};
 use crate::login::browser::{self, BrowserOptions};
 use crate::login::silent::{self, SilentRequest, SilentToken};
 use crate::login::{device_code, password};
+use crate::login_plan::{DiscoveryPlan, LoginOutcome, LoginPlan, PlanOptions, Principal};
 use crate::oauth::Authority;
 use crate::oauth::authorize::AUTHORIZATION_CODE_GRANT;
 use crate::oauth::claims::{ClientInfo, decode_jwt_claims};
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
 use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
-use crate::profile::{EntryOwner, Subscription, SubscriptionSource, UserType};
 use crate::runtime::Runtime;
 use crate::secret::{AccessToken, Password};
 
@@ -130,59 +130,10 @@ pub trait LoginEvents: Sync {
 pub struct NoEvents;
 impl LoginEvents for NoEvents {}
 
-/// The result of a login.
-#[derive(Debug)]
-pub struct LoginOutcome {
-    /// This login's entries (after `--subscription` filtering), `isDefault` set.
-    pub subscriptions: Vec<Subscription>,
-    /// The default subscription's id.
-    pub default_id: Option<String>,
-    /// The signed-in user.
-    pub username: String,
-}
-
-/// How a login finds its entries after the sign-in, decided once from the request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DiscoveryPlan<'r> {
-    /// `--tenant T --skip-subscription-discovery`: a tenant-level account, no ARM call.
-    TenantLevelOnly { tenant: &'r str },
-    /// `--tenant T --skip-subscription-discovery --subscription ID`: one ARM GET.
-    OneSubscription {
-        tenant: &'r str,
-        subscription_id: &'r str,
-    },
-    /// `--tenant T`: that tenant's subscriptions.
-    SpecificTenant { tenant: &'r str },
-    /// No tenant: every tenant the account can see, then their subscriptions.
-    TenantLoop,
-}
-
-impl<'r> DiscoveryPlan<'r> {
-    fn new(tenant: Option<&'r str>, request: &'r LoginRequest) -> Self {
-        match (tenant, request.subscription.as_deref()) {
-            (None, _) => DiscoveryPlan::TenantLoop,
-            (Some(tenant), _) if !request.skip_subscription_discovery => {
-                DiscoveryPlan::SpecificTenant { tenant }
-            }
-            (Some(tenant), None) => DiscoveryPlan::TenantLevelOnly { tenant },
-            (Some(tenant), Some(subscription_id)) => DiscoveryPlan::OneSubscription {
-                tenant,
-                subscription_id,
-            },
-        }
-    }
-}
-
-/// Whether `wanted` (a `--subscription` value) names `entry`: its id or name, any case.
-fn names_entry(entry: &Subscription, wanted: &str) -> bool {
-    entry.id().eq_ignore_ascii_case(wanted)
-        || entry.name().is_some_and(|n| n.eq_ignore_ascii_case(wanted))
-}
-
 /// Per-tenant ARM tokens by refresh-token grants, recorded for the cache file.
-struct DiscoveryTokens<'a, C, R> {
+pub(super) struct DiscoveryTokens<'a, C, R> {
     session: &'a Session<C, R>,
-    base: &'a TokenContext,
+    pub(super) base: &'a TokenContext,
     home_account_id: &'a str,
     scopes: &'a [String],
     memory: Mutex<crate::token_cache::TokenCache>,
@@ -192,8 +143,15 @@ struct DiscoveryTokens<'a, C, R> {
 }
 
 impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
+    /// Remembers ARM's tenant order, for [`Self::take_in_tenant_order`].
+    pub(super) fn set_tenant_order(&self, tenants: &[Tenant]) -> Result<()> {
+        *self.tenant_order.lock().map_err(|_| poisoned())? =
+            tenants.iter().map(|t| t.tenant_id.clone()).collect();
+        Ok(())
+    }
+
     /// The recorded answers, in tenant order (answers not tied to a listed tenant first).
-    fn take_in_tenant_order(&self) -> Result<Vec<RecordedAnswer>> {
+    pub(super) fn take_in_tenant_order(&self) -> Result<Vec<RecordedAnswer>> {
         let mut answers = std::mem::take(&mut *self.recorded.lock().map_err(|_| poisoned())?);
         let order = self.tenant_order.lock().map_err(|_| poisoned())?;
         let rank = |a: &RecordedAnswer| {
@@ -208,7 +166,7 @@ impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
 }
 
 impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
-    async fn token(&self, authority: Authority) -> Result<AccessToken> {
+    pub(super) async fn token(&self, authority: Authority) -> Result<AccessToken> {
         let ctx = TokenContext {
             authority,
             ..self.base.clone()
@@ -232,24 +190,6 @@ impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
                 self.recorded.lock().map_err(|_| poisoned())?.push(answer);
                 Ok(token)
             }
-        }
-    }
-}
-
-/// The ARM token discovery starts with: the login's own when it was asked for ARM, else one
-/// more refresh-token grant.
-struct ArmToken<'a, C, R> {
-    login_token: Option<AccessToken>,
-    asked_for_arm: bool,
-    tokens: &'a DiscoveryTokens<'a, C, R>,
-    authority: &'a Authority,
-}
-
-impl<C: SessionClient, R: Runtime> ArmToken<'_, C, R> {
-    async fn get(&self) -> Result<AccessToken> {
-        match self.login_token.as_ref().filter(|_| self.asked_for_arm) {
-            Some(t) => Ok(t.clone()),
-            None => self.tokens.token(self.authority.clone()).await,
         }
     }
 }
@@ -422,280 +362,47 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
             recorded: Mutex::new(Vec::new()),
             tenant_order: Mutex::new(Vec::new()),
         };
-        let cloud = self.cloud.name.clone();
-        let owner = EntryOwner::new(&username, UserType::User, &cloud);
-        let plan = DiscoveryPlan::new(tenant.as_deref(), request);
-        let arm_token = ArmToken {
-            login_token,
-            asked_for_arm: login_scopes == arm_scopes,
-            tokens: &tokens,
-            authority: &ctx.authority,
-        };
-        let discovered = self
-            .run_plan(plan, arm_token, &owner, &username, request, events)
-            .await;
-        // Tokens got so far are kept even when discovery fails, as az keeps them.
-        let recorded = tokens.take_in_tenant_order()?;
-        if !recorded.is_empty() {
-            modify_token_cache(self.dir.path(), |c| {
-                recorded.iter().for_each(|r| r.apply(c))
-            })?;
-        }
-        let (entries, warnings) = discovered?;
-        for w in &warnings {
-            events.warning(w);
-        }
-        if entries.is_empty() {
-            return Err(Error::NoSubscriptions(username));
-        }
-        self.save_login_entries(
-            entries,
-            username,
+        let discovery = DiscoveryPlan::new(
+            tenant.as_deref(),
             request.subscription.as_deref(),
             request.skip_subscription_discovery,
-            telemetry,
-            events,
-        )
-    }
-
-    /// Merges a login's entries into the profile (the `--subscription` match becomes the
-    /// default), points clouds.config at the default, and filters what is returned to the
-    /// `--subscription` match, as az does for every kind of login.
-    pub(super) fn save_login_entries(
-        &self,
-        entries: Vec<Subscription>,
-        username: String,
-        subscription: Option<&str>,
-        skip_subscription_discovery: bool,
-        telemetry: bool,
-        events: &dyn LoginEvents,
-    ) -> Result<LoginOutcome> {
-        let cloud = self.cloud.name.clone();
-        let preferred = subscription.and_then(|s| {
-            entries
-                .iter()
-                .find(|e| names_entry(e, s))
-                .map(|e| e.id().to_string())
-        });
-        // The entries move into the profile and back out after the write: one copy at the peak.
-        let (default_id, mut entries) = modify_profile_then(
-            self.dir.path(),
-            |p| {
-                let merged = p.merge_owned(entries, preferred.as_deref());
-                if telemetry {
-                    p.ensure_installation_id(|| uuid::Uuid::new_v4().to_string());
-                }
-                Ok(merged)
-            },
-            |p, (default_id, positions)| (default_id, p.into_entries_at(&positions)),
-        )?;
-        if let Some(id) = &default_id {
-            crate::store::set_cloud_subscription(&self.dir, &cloud, Some(id))?;
-        }
-        if let Some(s) = subscription {
-            let (matching, others): (Vec<_>, Vec<_>) =
-                entries.into_iter().partition(|e| names_entry(e, s));
-            entries = if !matching.is_empty() {
-                matching
-            } else if skip_subscription_discovery {
-                // Reached only with --allow-no-subscriptions: the tenant-level account stands.
-                events.warning(&format!(
-                    "Subscription '{s}' not found. Profile has tenant-level account only."
-                ));
-                others
-            } else {
-                return Err(Error::NotFound(format!(
-                    "Subscription '{s}' not found. Check the ID or name and try again."
-                )));
-            };
-        }
-        Ok(LoginOutcome {
-            subscriptions: entries,
-            default_id,
-            username,
-        })
-    }
-
-    /// Finds the login's entries as `plan` says; az's warnings come back with them.
-    async fn run_plan(
-        &self,
-        plan: DiscoveryPlan<'_>,
-        arm_token: ArmToken<'_, C, R>,
-        owner: &EntryOwner,
-        username: &str,
-        request: &LoginRequest,
-        events: &dyn LoginEvents,
-    ) -> Result<(Vec<Subscription>, Vec<String>)> {
-        let no_warnings = |entries| (entries, Vec::new());
-        match plan {
-            // No ARM call, so no ARM token either.
-            DiscoveryPlan::TenantLevelOnly { tenant } => {
-                Ok(no_warnings(vec![Subscription::tenant_level(tenant, owner)]))
-            }
-            DiscoveryPlan::OneSubscription {
-                tenant,
-                subscription_id,
-            } => {
-                let token = arm_token.get().await?;
-                self.one_subscription_entries(
-                    &token,
-                    tenant,
-                    subscription_id,
-                    username,
-                    owner,
-                    request,
-                    events,
-                )
-                .await
-                .map(no_warnings)
-            }
-            DiscoveryPlan::SpecificTenant { tenant } => {
-                let token = arm_token.get().await?;
-                self.specific_tenant_entries(&token, tenant, owner, request.allow_no_subscriptions)
-                    .await
-                    .map(no_warnings)
-            }
-            DiscoveryPlan::TenantLoop => {
-                let token = arm_token.get().await?;
-                self.tenant_loop_entries(arm_token.tokens, &token, owner, request, events)
-                    .await
-            }
-        }
-    }
-
-    /// `--skip-subscription-discovery --subscription <id>`: one ARM GET. A failure is a warning,
-    /// then an error, or a tenant-level account with `--allow-no-subscriptions`.
-    #[allow(clippy::too_many_arguments)]
-    async fn one_subscription_entries(
-        &self,
-        arm_token: &AccessToken,
-        tenant: &str,
-        subscription_id: &str,
-        username: &str,
-        owner: &EntryOwner,
-        request: &LoginRequest,
-        events: &dyn LoginEvents,
-    ) -> Result<Vec<Subscription>> {
-        let arm = self.endpoints.arm.as_str();
-        match discovery::get_subscription(&self.http, arm, subscription_id, arm_token).await {
-            Ok(s) => Ok(vec![Subscription::discovered(
-                s,
-                &Arc::new(Tenant::with_id(tenant)),
-                SubscriptionSource::SpecificTenant,
-                owner,
-            )]),
-            Err(e) => {
-                events.warning(&format!(
-                    "Failed to retrieve subscription {subscription_id}: {e}"
-                ));
-                if request.allow_no_subscriptions {
-                    Ok(vec![Subscription::tenant_level(tenant, owner)])
-                } else {
-                    Err(Error::NotFound(format!(
-                        "The subscription '{subscription_id}' could not be retrieved for '{username}'. Ensure the subscription exists and that you have access to it."
-                    )))
-                }
-            }
-        }
-    }
-
-    async fn specific_tenant_entries(
-        &self,
-        arm_token: &AccessToken,
-        tenant: &str,
-        owner: &EntryOwner,
-        allow_no_subscriptions: bool,
-    ) -> Result<Vec<Subscription>> {
-        let subs =
-            discovery::list_subscriptions(&self.http, self.endpoints.arm.as_str(), arm_token)
-                .await?;
-        let shared = Arc::new(Tenant::with_id(tenant));
-        let mut entries: Vec<Subscription> = subs
-            .into_iter()
-            .map(|s| {
-                Subscription::discovered(s, &shared, SubscriptionSource::SpecificTenant, owner)
-            })
-            .collect();
-        if entries.is_empty() && allow_no_subscriptions {
-            entries.push(Subscription::tenant_level(tenant, owner));
-        }
-        Ok(entries)
-    }
-
-    async fn tenant_loop_entries(
-        &self,
-        tokens: &DiscoveryTokens<'_, C, R>,
-        arm_token: &AccessToken,
-        owner: &EntryOwner,
-        request: &LoginRequest,
-        events: &dyn LoginEvents,
-    ) -> Result<(Vec<Subscription>, Vec<String>)> {
-        let arm = self.endpoints.arm.as_str();
-        let tenants: Vec<Tenant> = discovery::list_tenants(&self.http, arm, arm_token).await?;
-        *tokens.tenant_order.lock().map_err(|_| poisoned())? =
-            tenants.iter().map(|t| t.tenant_id.clone()).collect();
-        let outcomes =
-            discovery::discover(&self.http, tokens, arm, tenants, request.concurrency, |p| {
-                events.progress(p)
-            })
-            .await;
-        let mut assembled = discovery::assemble(outcomes);
-        let entries = crate::profile::tenant_loop_entries(
-            std::mem::take(&mut assembled.found),
-            &assembled.empty_tenants,
-            owner,
-            request.allow_no_subscriptions,
         );
-        Ok((entries, assembled.warnings))
+        let plan = LoginPlan::new(
+            Principal::User(username),
+            discovery,
+            self.plan_options(
+                request.allow_no_subscriptions,
+                request.subscription.clone(),
+                request.skip_subscription_discovery,
+                request.concurrency,
+            ),
+            login_token.filter(|_| login_scopes == arm_scopes),
+        );
+        self.drive_plan(plan, Some(&tokens), telemetry, events)
+            .await
+    }
+
+    /// What shapes every login's entries.
+    pub(super) fn plan_options(
+        &self,
+        allow_no_subscriptions: bool,
+        subscription: Option<String>,
+        skip_subscription_discovery: bool,
+        concurrency: usize,
+    ) -> PlanOptions {
+        PlanOptions {
+            cloud: self.cloud.name.clone(),
+            allow_no_subscriptions,
+            subscription,
+            skip_subscription_discovery,
+            concurrency,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_discovery_plan_follows_tenant_skip_and_subscription() {
-        let request = |skip: bool, subscription: Option<&str>| {
-            let mut r = LoginRequest::new(LoginMethod::DeviceCode);
-            r.skip_subscription_discovery = skip;
-            r.subscription = subscription.map(str::to_string);
-            r
-        };
-        let cases = [
-            (None, false, None, DiscoveryPlan::TenantLoop),
-            (None, false, Some("s"), DiscoveryPlan::TenantLoop),
-            (
-                Some("t"),
-                false,
-                Some("s"),
-                DiscoveryPlan::SpecificTenant { tenant: "t" },
-            ),
-            (
-                Some("t"),
-                true,
-                None,
-                DiscoveryPlan::TenantLevelOnly { tenant: "t" },
-            ),
-            (
-                Some("t"),
-                true,
-                Some("s"),
-                DiscoveryPlan::OneSubscription {
-                    tenant: "t",
-                    subscription_id: "s",
-                },
-            ),
-        ];
-        for (tenant, skip, subscription, expected) in cases {
-            let r = request(skip, subscription);
-            assert_eq!(
-                DiscoveryPlan::new(tenant, &r),
-                expected,
-                "{tenant:?} {skip} {subscription:?}"
-            );
-        }
-    }
 
     #[test]
     fn password_warning_depends_on_the_cloud() {

@@ -2,14 +2,12 @@
 //! the endpoint the environment names, are kept in memory only (never in the token cache, as
 //! az keeps them), and the tenant is the token's `tid`.
 
-use serde_json::Value;
-
-use super::login::{LoginEvents, LoginOutcome};
-use super::service_principal::AppEntryOptions;
+use super::login::LoginEvents;
 use super::token::{AccessTokenRequest, AccessTokenResult};
 use super::{Session, SessionClient};
 use crate::error::{Error, Result};
 use crate::login::managed_identity;
+use crate::login_plan::{DiscoveryPlan, LoginOutcome, LoginPlan, Principal};
 use crate::oauth::claims::{claim_str, decode_jwt_claims};
 use crate::oauth::managed_identity::{
     ManagedIdentityId, ManagedIdentitySource, ManagedIdentityToken, arc,
@@ -18,9 +16,6 @@ use crate::oauth::scope_to_resource;
 use crate::profile::Subscription;
 use crate::runtime::Runtime;
 use crate::store::read_arc_key;
-
-/// az's error when a managed identity sees no subscription.
-pub const NO_MANAGED_IDENTITY_SUBSCRIPTIONS: &str = "No access was configured for the managed identity, hence no subscriptions were found. If this is expected, use '--allow-no-subscriptions' to have tenant level access.";
 
 /// Everything `az login --identity` takes.
 #[derive(Clone, Debug)]
@@ -53,29 +48,21 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
                 Error::invalid_response("managed identity endpoint", "the token has no tid claim")
             })?
             .to_string();
-        let user = request.id.user_name();
-        let user_fields = [(
-            "assignedIdentityInfo",
-            Value::String(request.id.assigned_identity_info()),
-        )];
-        let entries: Vec<Subscription> = self
-            .app_entries(
-                &token.access_token,
-                &tenant,
-                user,
-                AppEntryOptions {
-                    allow_no_subscriptions: request.allow_no_subscriptions,
-                    subscription: None,
-                    skip_subscription_discovery: false,
-                    user_fields: &user_fields,
-                },
-                events,
-            )
-            .await?;
-        if entries.is_empty() {
-            return Err(Error::NotFound(NO_MANAGED_IDENTITY_SUBSCRIPTIONS.into()));
-        }
-        self.save_login_entries(entries, user.to_string(), None, false, telemetry, events)
+        let plan = LoginPlan::new(
+            Principal::ManagedIdentity {
+                name: request.id.user_name().to_string(),
+                assigned_identity_info: request.id.assigned_identity_info(),
+            },
+            DiscoveryPlan::new(Some(&tenant), None, false),
+            self.plan_options(
+                request.allow_no_subscriptions,
+                None,
+                false,
+                crate::discovery::DEFAULT_CONCURRENCY,
+            ),
+            Some(token.access_token),
+        );
+        self.drive_plan(plan, None, telemetry, events).await
     }
 
     /// `get-access-token` for a managed identity entry: only its own tenant.

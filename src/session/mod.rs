@@ -6,6 +6,7 @@ mod any_login;
 mod files;
 mod login;
 mod managed_identity;
+mod plan_driver;
 mod recorded;
 mod service_principal;
 mod token;
@@ -19,11 +20,12 @@ use crate::oauth::AZURE_CLI_CLIENT_ID;
 use crate::runtime::{Runtime, TokioRuntime};
 use crate::store::{AzConfig, ConfigDir};
 
+pub use crate::login_plan::{LoginOutcome, NO_MANAGED_IDENTITY_SUBSCRIPTIONS};
 pub use accounts::{AccountListOptions, LogoutOutcome};
 pub use any_login::AnyLogin;
 pub use files::extra_ca_bundles;
-pub use login::{LoginEvents, LoginMethod, LoginOutcome, LoginRequest, NoEvents, password_warning};
-pub use managed_identity::{ManagedIdentityLogin, NO_MANAGED_IDENTITY_SUBSCRIPTIONS};
+pub use login::{LoginEvents, LoginMethod, LoginRequest, NoEvents, password_warning};
+pub use managed_identity::ManagedIdentityLogin;
 pub use service_principal::{ServicePrincipalCredential, ServicePrincipalLogin};
 pub use token::{AccessTokenRequest, AccessTokenResult};
 

@@ -1,25 +1,19 @@
 //! `az login --service-principal`, and the app-only tokens `get-access-token` gives a service
 //! principal: client credentials from the stored secret, certificate or federated token.
 
-use std::sync::Arc;
-
-use serde_json::Value;
-
 use super::files::{load_service_principals, modify_service_principals, modify_token_cache};
-use super::login::{LoginEvents, LoginOutcome};
+use super::login::LoginEvents;
 use super::recorded::RecordedAnswer;
 use super::token::{AccessTokenRequest, AccessTokenResult, az_cached_expires_on};
 use super::{Session, SessionClient};
-use crate::arm::{ArmSubscription, Tenant};
-use crate::discovery;
 use crate::error::{Error, Result};
 use crate::login::service_principal;
+use crate::login_plan::{DiscoveryPlan, LoginOutcome, LoginPlan, Principal};
 use crate::oauth::Authority;
 use crate::oauth::client_assertion::CertificateCredential;
 use crate::oauth::token::{ClientCredential, TokenResponse, merge_claims};
-use crate::profile::{EntryOwner, Subscription, SubscriptionSource, UserType};
+use crate::profile::Subscription;
 use crate::runtime::Runtime;
-use crate::secret::AccessToken;
 use crate::token_cache::AccessTokenQuery;
 use crate::token_cache::service_principals::{
     CredentialLookup, ServicePrincipalEntry, StoredCredential,
@@ -68,20 +62,6 @@ impl ServicePrincipalLogin {
     }
 }
 
-/// The profile entry fields az adds under `user` beyond `name` and `type`.
-pub(super) fn with_user_fields(entry: Subscription, fields: &[(&str, Value)]) -> Subscription {
-    if fields.is_empty() {
-        return entry;
-    }
-    let mut json = entry.to_json();
-    if let Some(user) = json.get_mut("user").and_then(Value::as_object_mut) {
-        for (k, v) in fields {
-            user.insert((*k).to_string(), v.clone());
-        }
-    }
-    Subscription::from_json(json.clone()).unwrap_or(entry)
-}
-
 impl<C: SessionClient, R: Runtime> Session<C, R> {
     /// Logs a service principal in: one client-credentials token (then its credential is
     /// saved), the tenant's subscriptions, the profile.
@@ -117,39 +97,29 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
                     Error::invalid_response(authority.token_endpoint(), "no access_token")
                 })?,
         };
-        let mut user_fields = Vec::new();
         let sends_x5c = matches!(
             credential,
             StoredCredential::Certificate { send_x5c: true, .. }
         );
-        if sends_x5c || request.cert_sn_issuer_auth {
-            user_fields.push(("useCertSNIssuerAuth", Value::Bool(true)));
-        }
-        let entries = self
-            .app_entries(
-                &arm_token,
-                authority.realm(),
-                client_id,
-                AppEntryOptions {
-                    allow_no_subscriptions: request.allow_no_subscriptions,
-                    subscription: request.subscription.as_deref(),
-                    skip_subscription_discovery: request.skip_subscription_discovery,
-                    user_fields: &user_fields,
-                },
-                events,
-            )
-            .await?;
-        if entries.is_empty() {
-            return Err(Error::NoSubscriptions(client_id.to_string()));
-        }
-        self.save_login_entries(
-            entries,
-            client_id.to_string(),
-            request.subscription.as_deref(),
-            request.skip_subscription_discovery,
-            telemetry,
-            events,
-        )
+        let plan = LoginPlan::new(
+            Principal::ServicePrincipal {
+                client_id: client_id.to_string(),
+                cert_sn_issuer: sends_x5c || request.cert_sn_issuer_auth,
+            },
+            DiscoveryPlan::new(
+                Some(authority.realm()),
+                request.subscription.as_deref(),
+                request.skip_subscription_discovery,
+            ),
+            self.plan_options(
+                request.allow_no_subscriptions,
+                request.subscription.clone(),
+                request.skip_subscription_discovery,
+                crate::discovery::DEFAULT_CONCURRENCY,
+            ),
+            Some(arm_token),
+        );
+        self.drive_plan(plan, None, telemetry, events).await
     }
 
     /// az expands `~` in a certificate path (and stores the expanded path).
@@ -220,65 +190,6 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         };
         modify_token_cache(self.dir.path(), |c| recorded.apply(c))?;
         Ok(recorded.response)
-    }
-
-    /// The entries an app (service principal or managed identity) gets in its one tenant:
-    /// the tenant's subscriptions, one subscription, or a tenant-level account.
-    pub(super) async fn app_entries(
-        &self,
-        arm_token: &AccessToken,
-        tenant: &str,
-        user: &str,
-        options: AppEntryOptions<'_>,
-        events: &dyn LoginEvents,
-    ) -> Result<Vec<Subscription>> {
-        let cloud = self.cloud.name.as_str();
-        let arm = self.endpoints.arm.as_str();
-        let owner = EntryOwner::new(user, UserType::ServicePrincipal, cloud);
-        let shared_tenant = Arc::new(Tenant::with_id(tenant));
-        let entry = |s: ArmSubscription| {
-            Subscription::discovered(
-                s,
-                &shared_tenant,
-                SubscriptionSource::SpecificTenant,
-                &owner,
-            )
-        };
-        let tenant_level = || vec![Subscription::tenant_level(tenant, &owner)];
-        let entries = match (options.skip_subscription_discovery, options.subscription) {
-            (true, None) => tenant_level(),
-            (true, Some(id)) => {
-                match discovery::get_subscription(&self.http, arm, id, arm_token).await {
-                    Ok(s) => vec![entry(s)],
-                    Err(e) => {
-                        events.warning(&format!("Failed to retrieve subscription {id}: {e}"));
-                        if !options.allow_no_subscriptions {
-                            return Err(Error::NotFound(format!(
-                                "The subscription '{id}' could not be retrieved for '{user}'. Ensure the subscription exists and that you have access to it."
-                            )));
-                        }
-                        tenant_level()
-                    }
-                }
-            }
-            (false, _) => {
-                let found: Vec<Subscription> =
-                    discovery::list_subscriptions(&self.http, arm, arm_token)
-                        .await?
-                        .into_iter()
-                        .map(entry)
-                        .collect();
-                if found.is_empty() && options.allow_no_subscriptions {
-                    tenant_level()
-                } else {
-                    found
-                }
-            }
-        };
-        Ok(entries
-            .into_iter()
-            .map(|e| with_user_fields(e, options.user_fields))
-            .collect())
     }
 
     /// `get-access-token` for a service principal: the cached app-only token, else a new one
@@ -352,14 +263,4 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
             token_type: "Bearer".into(),
         })
     }
-}
-
-/// What shapes an app's entries.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct AppEntryOptions<'a> {
-    pub allow_no_subscriptions: bool,
-    pub subscription: Option<&'a str>,
-    pub skip_subscription_discovery: bool,
-    /// Extra `user` fields (`useCertSNIssuerAuth`, `assignedIdentityInfo`).
-    pub user_fields: &'a [(&'a str, Value)],
 }
