@@ -497,7 +497,7 @@ async fn no_flow_prints_a_secret_with_debug() {
 fn debug_of_everything_holding_a_secret_is_redacted() {
     use azlogin::http::HttpRequest;
     use azlogin::oauth::authorize::CodeAnswer;
-    use azlogin::oauth::device_code::{DeviceAuthorization, DeviceCodePoller};
+    use azlogin::oauth::device_code::{DeviceAuthorization, DeviceCodeSteps};
     use azlogin::oauth::loopback::{Parsed, parse_request};
     use azlogin::oauth::managed_identity::ManagedIdentitySource;
     use azlogin::oauth::token::TokenResponse;
@@ -522,7 +522,15 @@ fn debug_of_everything_holding_a_secret_is_redacted() {
         interval: 5,
         message: "m".into(),
     };
-    let poller = DeviceCodePoller::new(&authorization, 0);
+    let poller = DeviceCodeSteps::polling(
+        azlogin::oauth::token::TokenContext {
+            authority: azlogin::oauth::Authority::new("https://login.microsoftonline.com", None),
+            client_id: "c".into(),
+            claims: None,
+        },
+        &authorization,
+        0,
+    );
     let loopback = match parse_request(format!("GET /?code={S} HTTP/1.1\r\n\r\n").as_bytes()) {
         Parsed::Complete(r) => r,
         other => panic!("{other:?}"),

@@ -1,11 +1,8 @@
-//! The device-code login driver.
+//! The device-code login driver over [`DeviceCodeSteps`], the one device-code state machine.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::HttpClient;
-use crate::oauth::device_code::{
-    DeviceAuthorization, DeviceCodePoller, PollStep, device_code_request,
-    parse_device_authorization,
-};
+use crate::oauth::device_code::{DeviceAuthorization, DeviceCodeSteps, FlowStep};
 use crate::oauth::token::{TokenContext, TokenResponse};
 use crate::runtime::Runtime;
 
@@ -30,20 +27,18 @@ pub async fn authorize<C: HttpClient>(
     ctx: &TokenContext,
     scopes: &[String],
 ) -> Result<DeviceAuthorization> {
-    let request = device_code_request(
-        &ctx.authority,
-        &ctx.client_id,
-        scopes,
-        ctx.claims.as_deref(),
-    );
-    let endpoint = request.endpoint().to_string();
-    let response = client.send(request).await?;
-    parse_device_authorization(&response, &endpoint)
+    let mut steps = DeviceCodeSteps::new(ctx.clone(), scopes);
+    // The device authorization request does not depend on the time.
+    let response = client.send(steps.next_request(0)?).await?;
+    match steps.handle_response(&response, 0)? {
+        FlowStep::Started { authorization, .. } => Ok(authorization),
+        _ => Err(out_of_step()),
+    }
 }
 
 /// The second half of [`login`]: polls for `authorization` until the user finishes, declines,
-/// or the code expires; `received_ms` is when the code arrived, which starts its lifetime.
-/// Dropping the future cancels it.
+/// or the code expires; `received_ms` is when the code arrived, which starts its lifetime. The
+/// first poll goes out at once, as MSAL's does. Dropping the future cancels it.
 pub async fn poll<C: HttpClient, R: Runtime>(
     client: &C,
     runtime: &R,
@@ -51,14 +46,18 @@ pub async fn poll<C: HttpClient, R: Runtime>(
     authorization: &DeviceAuthorization,
     received_ms: u64,
 ) -> Result<TokenResponse> {
-    let mut poller = DeviceCodePoller::new(authorization, received_ms);
-    let token_endpoint = ctx.authority.token_endpoint();
+    let mut steps = DeviceCodeSteps::polling(ctx.clone(), authorization, received_ms);
     loop {
-        let request = poller.poll_request(ctx, runtime.now_ms())?;
+        let request = steps.next_request(runtime.now_ms())?;
         let response = client.send(request).await?;
-        match poller.handle_response(&response, &token_endpoint, runtime.now_ms())? {
-            PollStep::Complete(tokens) => return Ok(*tokens),
-            PollStep::Wait(d) => runtime.sleep(d).await,
+        match steps.handle_response(&response, runtime.now_ms())? {
+            FlowStep::Complete(tokens) => return Ok(*tokens),
+            FlowStep::Wait(d) => runtime.sleep(d).await,
+            _ => return Err(out_of_step()),
         }
     }
+}
+
+fn out_of_step() -> Error {
+    Error::Config("the device-code flow answered out of step".into())
 }

@@ -1,5 +1,7 @@
-//! The device authorization grant (RFC 8628) as a state machine: build the device-code request,
-//! read its answer, then for each poll answer say whether to wait (and how long) or stop.
+//! The device authorization grant (RFC 8628) as one state machine, [`DeviceCodeSteps`]: it
+//! builds the device-code request, reads its answer, then for each poll answer says whether to
+//! wait (and how long) or stop. The driver in [`crate::login::device_code`] and hosts that do
+//! their own I/O (the wasm package) both run it.
 
 use std::time::Duration;
 
@@ -124,9 +126,9 @@ pub fn parse_device_authorization(
     })
 }
 
-/// What the driver must do after a poll answer.
+/// What to do after a poll answer.
 #[derive(Debug)]
-pub enum PollStep {
+enum PollStep {
     /// Sleep this long, then poll again.
     Wait(Duration),
     /// The user signed in.
@@ -135,7 +137,7 @@ pub enum PollStep {
 
 /// The polling state: the interval (grown by `slow_down`) and the local deadline.
 #[derive(Debug)]
-pub struct DeviceCodePoller {
+struct DeviceCodePoller {
     device_code: DeviceCode,
     interval: Duration,
     deadline_ms: u64,
@@ -143,7 +145,7 @@ pub struct DeviceCodePoller {
 
 impl DeviceCodePoller {
     /// Starts polling `authorization`, received at `now_ms` (milliseconds since the epoch).
-    pub fn new(authorization: &DeviceAuthorization, now_ms: u64) -> Self {
+    fn new(authorization: &DeviceAuthorization, now_ms: u64) -> Self {
         Self {
             device_code: authorization.device_code.clone(),
             // A zero interval would poll in a tight loop; one second is the floor.
@@ -153,12 +155,12 @@ impl DeviceCodePoller {
     }
 
     /// The current interval between polls.
-    pub fn interval(&self) -> Duration {
+    fn interval(&self) -> Duration {
         self.interval
     }
 
     /// The next poll, or `DeviceCodeExpired` once the local clock passed the deadline.
-    pub fn poll_request(&self, ctx: &TokenContext, now_ms: u64) -> Result<HttpRequest> {
+    fn poll_request(&self, ctx: &TokenContext, now_ms: u64) -> Result<HttpRequest> {
         if now_ms >= self.deadline_ms {
             return Err(Error::DeviceCodeExpired(None));
         }
@@ -166,7 +168,7 @@ impl DeviceCodePoller {
     }
 
     /// Reads one poll answer: wait (pending, slow_down) or finish (tokens, or a terminal error).
-    pub fn handle_response(
+    fn handle_response(
         &mut self,
         response: &HttpResponse,
         endpoint: &str,
@@ -252,6 +254,19 @@ impl DeviceCodeSteps {
         Self {
             ctx,
             state: FlowState::Authorizing(first),
+        }
+    }
+
+    /// A flow whose code `authorization` arrived at `received_ms` (a host that asked for the
+    /// code and showed it, and now polls): the next request is the first poll.
+    pub fn polling(
+        ctx: TokenContext,
+        authorization: &DeviceAuthorization,
+        received_ms: u64,
+    ) -> Self {
+        Self {
+            ctx,
+            state: FlowState::Polling(DeviceCodePoller::new(authorization, received_ms)),
         }
     }
 
