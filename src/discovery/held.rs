@@ -6,9 +6,9 @@ use super::{
     Assembled, TenantOutcome, TenantResult, TenantTokens, assemble, discover, list_tenants,
 };
 use crate::arm::Tenant;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::HttpClient;
-use crate::login::redeem;
+use crate::login::redeem_access_token;
 use crate::oauth::Authority;
 use crate::oauth::claims::{claim_str, decode_jwt_claims};
 use crate::oauth::token::TokenContext;
@@ -117,14 +117,12 @@ impl<C: HttpClient> PerTenant<'_, C> {
             authority,
             ..self.ctx.clone()
         };
-        let endpoint = ctx.authority.token_endpoint();
-        redeem(
+        Ok(redeem_access_token(
             self.client,
             ctx.refresh_request(self.scopes, refresh_token, None),
         )
         .await?
-        .access_token
-        .ok_or_else(|| Error::invalid_response(endpoint, "no access_token"))
+        .access_token)
     }
 }
 
@@ -145,6 +143,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+    use crate::error::Error;
     use crate::http::{HttpRequest, HttpResponse};
     use crate::oauth::claims::base64url_encode;
     use crate::oauth::{AZURE_CLI_CLIENT_ID, CP1_CLAIMS};

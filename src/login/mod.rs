@@ -13,13 +13,25 @@ pub mod silent;
 
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpRequest};
-use crate::oauth::token::{TokenResponse, parse_token_response};
+use crate::oauth::token::{
+    AccessTokenResponse, TokenResponse, parse_access_token_response, parse_token_response,
+};
 
 /// Sends a token request and parses the answer.
 pub async fn redeem<C: HttpClient>(client: &C, request: HttpRequest) -> Result<TokenResponse> {
     let endpoint = request.endpoint().to_string();
     let response = client.send(request).await?;
     parse_token_response(&response, &endpoint)
+}
+
+/// Sends a request of a grant that must return an access token, and parses the answer.
+pub async fn redeem_access_token<C: HttpClient>(
+    client: &C,
+    request: HttpRequest,
+) -> Result<AccessTokenResponse> {
+    let endpoint = request.endpoint().to_string();
+    let response = client.send(request).await?;
+    parse_access_token_response(&response, &endpoint)
 }
 
 /// Maps a failed redemption that needs a person into az's per-login wording.

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::http::HttpClient;
 use crate::oauth::Authority;
-use crate::oauth::token::{ClientCredential, TokenResponse, client_credentials_request};
+use crate::oauth::token::{AccessTokenResponse, ClientCredential, client_credentials_request};
 
 /// Gets an app-only token for `scopes` at `authority`.
 pub async fn acquire<C: HttpClient>(
@@ -13,7 +13,7 @@ pub async fn acquire<C: HttpClient>(
     credential: &ClientCredential,
     scopes: &[String],
     claims: Option<&str>,
-) -> Result<TokenResponse> {
+) -> Result<AccessTokenResponse> {
     let request = client_credentials_request(authority, client_id, credential, scopes, claims);
-    super::redeem(client, request).await
+    super::redeem_access_token(client, request).await
 }

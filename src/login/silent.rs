@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::oauth::claims::ClientInfo;
-use crate::oauth::token::{TokenContext, TokenResponse};
+use crate::oauth::token::{AccessTokenResponse, TokenContext};
 use crate::token_cache::{AccessTokenQuery, CachedAccessToken, TokenCache};
 
 /// How a silent request was served.
@@ -13,8 +13,8 @@ pub enum SilentToken {
     Cached(CachedAccessToken),
     /// By a refresh-token grant; the caller adds `response` to the cache, updating `rt_key`.
     Refreshed {
-        /// The answer.
-        response: Box<TokenResponse>,
+        /// The answer, its access token required.
+        response: Box<AccessTokenResponse>,
         /// The RT used (updated in place when it rotated).
         rt_key: String,
     },
@@ -96,7 +96,7 @@ async fn refresh<C: HttpClient>(
         let http = request
             .ctx
             .refresh_request(request.scopes, &candidate.secret, anchor.as_ref());
-        match super::redeem(client, http).await {
+        match super::redeem_access_token(client, http).await {
             Ok(response) => {
                 return Ok(SilentToken::Refreshed {
                     response: Box::new(response),

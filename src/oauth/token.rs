@@ -199,7 +199,8 @@ pub struct TokenResponse {
     pub foci: Option<String>,
 }
 
-/// The signed-in account a token answer names (from `client_info` and the ID token).
+/// The signed-in account a token answer names (from `client_info` and the ID token). Every
+/// reader of the account (the login, the token cache, the bindings) takes it from here.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenAccount {
     /// The sign-in name (`preferred_username`, else `upn`), empty when the ID token has none.
@@ -208,30 +209,68 @@ pub struct TokenAccount {
     pub home_account_id: Option<String>,
     /// The tenant that issued the tokens (`tid`), else the home tenant (`utid`).
     pub tenant_id: Option<String>,
+    /// The account's id in the issuing tenant: the ID token's `oid`, else its `sub`.
+    pub local_account_id: Option<String>,
+    /// Whether the answer carried a readable `client_info` (MSAL records an account only then).
+    pub has_client_info: bool,
+}
+
+/// A token answer that carries an access token, as the refresh-token and client-credentials
+/// grants must: the token is there by type.
+#[derive(Debug)]
+pub struct AccessTokenResponse {
+    /// The access token.
+    pub access_token: AccessToken,
+    /// The whole answer (for the token cache).
+    pub response: TokenResponse,
 }
 
 impl TokenResponse {
     /// The account behind these tokens, as MSAL records it; unreadable parts are left out.
     pub fn account(&self) -> TokenAccount {
-        use crate::oauth::claims::{claim_str, decode_jwt_claims, username};
         let claims = self
             .id_token
             .as_ref()
-            .and_then(|t| decode_jwt_claims(t.secret()).ok())
+            .and_then(|t| crate::oauth::claims::decode_jwt_claims(t.secret()).ok())
             .unwrap_or_default();
         let client_info = self
             .client_info
             .as_deref()
             .and_then(|c| ClientInfo::parse(c).ok());
-        TokenAccount {
-            username: username(&claims).unwrap_or_default().to_string(),
-            home_account_id: client_info
-                .as_ref()
-                .map(ClientInfo::home_account_id)
-                .or_else(|| claim_str(&claims, "sub").map(str::to_string)),
-            tenant_id: claim_str(&claims, "tid")
-                .map(str::to_string)
-                .or_else(|| client_info.map(|c| c.utid)),
+        account_of(&claims, client_info)
+    }
+
+    /// The account of a sign-in, which must name it: `client_info` present and readable, and
+    /// the ID token (when there is one) readable.
+    pub fn signed_in_account(&self, endpoint: &str) -> Result<TokenAccount> {
+        let client_info = self
+            .client_info
+            .as_deref()
+            .ok_or_else(|| Error::invalid_response(endpoint, "the answer has no client_info"))
+            .and_then(|c| ClientInfo::parse(c).map_err(|e| Error::invalid_response(endpoint, e)))?;
+        let claims = self
+            .id_token
+            .as_ref()
+            .map(|t| crate::oauth::claims::decode_jwt_claims(t.secret()))
+            .transpose()
+            .map_err(|e| {
+                Error::invalid_response(endpoint, format!("the ID token is unreadable: {e}"))
+            })?
+            .unwrap_or_default();
+        Ok(account_of(&claims, Some(client_info)))
+    }
+
+    /// The answer with its access token required, for grants that must return one.
+    pub fn with_access_token(self, endpoint: &str) -> Result<AccessTokenResponse> {
+        match self.access_token.clone() {
+            Some(access_token) => Ok(AccessTokenResponse {
+                access_token,
+                response: self,
+            }),
+            None => Err(Error::invalid_response(
+                endpoint,
+                "the answer has no access_token",
+            )),
         }
     }
 
@@ -241,6 +280,29 @@ impl TokenResponse {
         self.expires_in
             .or_else(|| self.expires_on.map(|on| on.saturating_sub(now)))
             .unwrap_or(600)
+    }
+}
+
+/// The account from an ID token's claims and `client_info`.
+fn account_of(
+    claims: &serde_json::Map<String, Value>,
+    client_info: Option<ClientInfo>,
+) -> TokenAccount {
+    use crate::oauth::claims::{claim_str, username};
+    let has_client_info = client_info.is_some();
+    TokenAccount {
+        username: username(claims).unwrap_or_default().to_string(),
+        home_account_id: client_info
+            .as_ref()
+            .map(ClientInfo::home_account_id)
+            .or_else(|| claim_str(claims, "sub").map(str::to_string)),
+        tenant_id: claim_str(claims, "tid")
+            .map(str::to_string)
+            .or_else(|| client_info.map(|c| c.utid)),
+        local_account_id: claim_str(claims, "oid")
+            .or_else(|| claim_str(claims, "sub"))
+            .map(str::to_string),
+        has_client_info,
     }
 }
 
@@ -286,6 +348,15 @@ pub fn parse_server_error(response: &HttpResponse) -> Option<ServerError> {
         claims: string(v.get("claims")),
         status: response.status,
     })
+}
+
+/// Parses the answer of a grant that must return an access token (refresh token, client
+/// credentials).
+pub fn parse_access_token_response(
+    response: &HttpResponse,
+    endpoint: &str,
+) -> Result<AccessTokenResponse> {
+    parse_token_response(response, endpoint)?.with_access_token(endpoint)
 }
 
 /// Parses a token endpoint answer: tokens on success, the Entra error as data otherwise.
@@ -386,6 +457,47 @@ mod tests {
         let bare = parse_token_response(&HttpResponse::new(200, r#"{"access_token":"a"}"#), "e")
             .expect("tokens");
         assert_eq!(bare.account().home_account_id, None);
+        assert_eq!(a.local_account_id.as_deref(), Some("s"), "no oid: the sub");
+        assert!(a.has_client_info && !bare.account().has_client_info);
+        // A sign-in must name its account; the same reading, strictly.
+        assert_eq!(r.signed_in_account("e").expect("account"), a);
+        let missing = bare
+            .signed_in_account("https://h/token")
+            .expect_err("no client_info");
+        assert_eq!(
+            missing.to_string(),
+            "Invalid response from https://h/token: the answer has no client_info"
+        );
+        let unreadable = TokenResponse {
+            id_token: Some(IdToken::new("not-a-jwt")),
+            client_info: r.client_info.clone(),
+            ..TokenResponse::default()
+        };
+        let err = unreadable.signed_in_account("e").expect_err("bad id token");
+        assert!(
+            err.to_string().contains("the ID token is unreadable"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn grants_that_must_return_an_access_token_have_one_by_type() {
+        let with = parse_access_token_response(
+            &HttpResponse::new(200, r#"{"access_token":"a","expires_in":60}"#),
+            "e",
+        )
+        .expect("tokens");
+        assert_eq!(with.access_token.secret(), "a");
+        assert_eq!(with.response.expires_in, Some(60));
+        // An ID token alone is a valid sign-in answer, but not a refresh or an app's token.
+        let id_only = HttpResponse::new(200, r#"{"id_token":"e30.e30.s"}"#);
+        assert!(parse_token_response(&id_only, "e").is_ok());
+        let err = parse_access_token_response(&id_only, "https://h/token").expect_err("no AT");
+        assert_eq!(err.code(), "invalid_response");
+        assert_eq!(
+            err.to_string(),
+            "Invalid response from https://h/token: the answer has no access_token"
+        );
     }
 
     #[test]

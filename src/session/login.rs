@@ -14,7 +14,6 @@ use crate::login::{device_code, password};
 use crate::login_plan::{DiscoveryPlan, LoginOutcome, LoginPlan, PlanOptions, Principal};
 use crate::oauth::Authority;
 use crate::oauth::authorize::AUTHORIZATION_CODE_GRANT;
-use crate::oauth::claims::{ClientInfo, decode_jwt_claims};
 use crate::oauth::device_code::DeviceAuthorization;
 use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
 use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
@@ -182,10 +181,9 @@ impl<C: SessionClient, R: Runtime> DiscoveryTokens<'_, C, R> {
         match silent::acquire(&self.session.http, &snapshot, &request, now).await? {
             SilentToken::Cached(t) => Ok(t.secret),
             SilentToken::Refreshed { response, rt_key } => {
-                let token = response.access_token.clone().ok_or_else(|| {
-                    Error::invalid_response(ctx.authority.token_endpoint(), "no access_token")
-                })?;
-                let answer = RecordedAnswer::refresh(*response, &ctx, self.scopes, rt_key, now);
+                let token = response.access_token;
+                let answer =
+                    RecordedAnswer::refresh(response.response, &ctx, self.scopes, rt_key, now);
                 answer.apply(&mut *self.memory.lock().map_err(|_| poisoned())?);
                 self.recorded.lock().map_err(|_| poisoned())?.push(answer);
                 Ok(token)
@@ -318,24 +316,9 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         events: &dyn LoginEvents,
     ) -> Result<LoginOutcome> {
         let endpoint = ctx.authority.token_endpoint();
-        let client_info = response
-            .client_info
-            .as_deref()
-            .ok_or_else(|| Error::invalid_response(&endpoint, "the answer has no client_info"))
-            .and_then(|c| {
-                ClientInfo::parse(c).map_err(|e| Error::invalid_response(&endpoint, e))
-            })?;
-        let id_claims = response
-            .id_token
-            .as_ref()
-            .map(|t| decode_jwt_claims(t.secret()))
-            .transpose()
-            .map_err(|e| {
-                Error::invalid_response(&endpoint, format!("the ID token is unreadable: {e}"))
-            })?
-            .unwrap_or_default();
-        let username = crate::oauth::claims::username(&id_claims)
-            .map(str::to_string)
+        let account = response.signed_in_account(&endpoint)?;
+        let username = Some(account.username)
+            .filter(|u| !u.is_empty())
             .or_else(|| username_hint.clone())
             .unwrap_or_default();
         let login_token = response.access_token.clone();
@@ -352,7 +335,7 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         modify_token_cache(self.dir.path(), |c| first.apply(c))?;
         let mut memory = crate::token_cache::TokenCache::new();
         first.apply(&mut memory);
-        let home_account_id = client_info.home_account_id();
+        let home_account_id = account.home_account_id.unwrap_or_default();
         let tokens = DiscoveryTokens {
             session: self,
             base: &ctx,

@@ -11,7 +11,7 @@ use crate::login::service_principal;
 use crate::login_plan::{DiscoveryPlan, LoginOutcome, LoginPlan, Principal};
 use crate::oauth::Authority;
 use crate::oauth::client_assertion::CertificateCredential;
-use crate::oauth::token::{ClientCredential, TokenResponse, merge_claims};
+use crate::oauth::token::{AccessTokenResponse, ClientCredential, merge_claims};
 use crate::profile::Subscription;
 use crate::runtime::Runtime;
 use crate::token_cache::AccessTokenQuery;
@@ -87,15 +87,12 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         };
         modify_service_principals(self.dir.path(), |list| list.save(&entry))?;
         events.authenticated();
-        let arm_token = match response.access_token.clone() {
-            Some(t) if login_scopes == arm_scopes => t,
-            _ => self
-                .client_credentials(&authority, client_id, &credential, &arm_scopes, None)
+        let arm_token = if login_scopes == arm_scopes {
+            response.access_token
+        } else {
+            self.client_credentials(&authority, client_id, &credential, &arm_scopes, None)
                 .await?
                 .access_token
-                .ok_or_else(|| {
-                    Error::invalid_response(authority.token_endpoint(), "no access_token")
-                })?,
         };
         let sends_x5c = matches!(
             credential,
@@ -146,7 +143,7 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         credential: &StoredCredential,
         scopes: &[String],
         claims_challenge: Option<&str>,
-    ) -> Result<TokenResponse> {
+    ) -> Result<AccessTokenResponse> {
         let now = self.runtime_now();
         let wire = match credential {
             StoredCredential::Secret(s) => ClientCredential::Secret(s.clone()),
@@ -178,6 +175,10 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
             claims.as_deref(),
         )
         .await?;
+        let AccessTokenResponse {
+            access_token,
+            response,
+        } = response;
         let recorded = RecordedAnswer {
             response,
             client_id: client_id.to_string(),
@@ -189,7 +190,10 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
             now,
         };
         modify_token_cache(self.dir.path(), |c| recorded.apply(c))?;
-        Ok(recorded.response)
+        Ok(AccessTokenResponse {
+            access_token,
+            response: recorded.response,
+        })
     }
 
     /// `get-access-token` for a service principal: the cached app-only token, else a new one
@@ -252,12 +256,9 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
                 request.claims_challenge.as_deref(),
             )
             .await?;
-        let access_token = response.access_token.clone().ok_or_else(|| {
-            Error::invalid_response(authority.token_endpoint(), "the answer has no access_token")
-        })?;
         Ok(AccessTokenResult {
-            access_token,
-            expires_on: now.saturating_add(response.lifetime_secs(now)),
+            access_token: response.access_token,
+            expires_on: now.saturating_add(response.response.lifetime_secs(now)),
             subscription,
             tenant: tenant.to_string(),
             token_type: "Bearer".into(),

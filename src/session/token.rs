@@ -151,12 +151,9 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
                 token_type: "Bearer".into(),
             }),
             SilentToken::Refreshed { response, rt_key } => {
-                let endpoint = ctx.authority.token_endpoint();
-                let access_token = response.access_token.clone().ok_or_else(|| {
-                    Error::invalid_response(&endpoint, "the answer has no access_token")
-                })?;
-                let expires_on = now.saturating_add(response.lifetime_secs(now));
-                let answer = RecordedAnswer::refresh(*response, &ctx, &scopes, rt_key, now);
+                let access_token = response.access_token;
+                let expires_on = now.saturating_add(response.response.lifetime_secs(now));
+                let answer = RecordedAnswer::refresh(response.response, &ctx, &scopes, rt_key, now);
                 modify_token_cache(self.dir.path(), |c| answer.apply(c))?;
                 Ok(AccessTokenResult {
                     access_token,

@@ -3,7 +3,6 @@
 use serde_json::{Map, Value};
 
 use super::{TokenCache, cache_key, section};
-use crate::oauth::claims::{ClientInfo, claim_str, decode_jwt_claims};
 use crate::oauth::token::TokenResponse;
 
 /// One answer and where it came from.
@@ -39,19 +38,8 @@ impl TokenCache {
     /// Adds an answer's tokens at `now` (epoch seconds). Returns the access token's cache key.
     pub fn add(&mut self, event: &TokenEvent<'_>, now: u64) -> Option<String> {
         let r = event.response;
-        let id_claims = r
-            .id_token
-            .as_ref()
-            .and_then(|t| decode_jwt_claims(t.secret()).ok())
-            .unwrap_or_default();
-        let client_info = r
-            .client_info
-            .as_deref()
-            .and_then(|c| ClientInfo::parse(c).ok());
-        let home_account_id: Option<String> = client_info
-            .as_ref()
-            .map(ClientInfo::home_account_id)
-            .or_else(|| claim_str(&id_claims, "sub").map(str::to_string));
+        let account = r.account();
+        let home_account_id = account.home_account_id.clone();
         let hid = home_account_id.clone().unwrap_or_default();
         let hid_value = home_account_id
             .clone()
@@ -108,14 +96,13 @@ impl TokenCache {
             at_key = Some(key);
         }
 
-        if client_info.is_some() && !event.skip_account_creation {
+        if account.has_client_info && !event.skip_account_creation {
             let key = cache_key(&[&hid, env, event.realm]);
-            let username = crate::oauth::claims::username(&id_claims)
+            let username = Some(account.username.as_str())
+                .filter(|u| !u.is_empty())
                 .or(event.username_hint)
                 .unwrap_or_default();
-            let local_account_id = claim_str(&id_claims, "oid")
-                .or_else(|| claim_str(&id_claims, "sub"))
-                .map(str::to_string);
+            let local_account_id = account.local_account_id.clone();
             let mut e = Map::new();
             e.insert("home_account_id".into(), hid_value.clone());
             e.insert("environment".into(), s(env));

@@ -152,16 +152,10 @@ pub fn acquire_token_for_client(
         .await
         .map_err(to_js)?;
         let now = JsRuntime.now_ms() / 1000;
-        let access_token = response.access_token.as_ref().ok_or_else(|| {
-            to_js(Error::invalid_response(
-                authority.token_endpoint(),
-                "the answer has no access_token",
-            ))
-        })?;
         to_value(&serde_json::json!({
-            "accessToken": access_token.secret(),
-            "expiresOn": now.saturating_add(response.lifetime_secs(now)),
-            "tokenType": response.token_type.as_deref().unwrap_or("Bearer"),
+            "accessToken": response.access_token.secret(),
+            "expiresOn": now.saturating_add(response.response.lifetime_secs(now)),
+            "tokenType": response.response.token_type.as_deref().unwrap_or("Bearer"),
             "tenantId": authority.realm(),
         }))
     })
