@@ -20,6 +20,86 @@ use crate::error::{Error, Result};
 use crate::profile::{EntryOwner, Subscription, SubscriptionSource, UserType};
 use crate::secret::AccessToken;
 
+/// The public cloud's login host, which gets the MFA-enforcement wording.
+const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
+
+/// The password warning for the public cloud.
+const MFA_ENFORCED_WARNING: &str = "Starting September 1, 2025, MFA will be gradually enforced for Azure public cloud. The authentication with username and password in the command line is not supported with MFA. Consider using one of the compatible authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
+/// The password warning for every other cloud.
+const PASSWORD_DISCOURAGED_WARNING: &str = "Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
+
+/// az's warning before a username/password login: the public cloud names MFA enforcement.
+pub fn password_warning(login_endpoint: &str) -> &'static str {
+    if login_endpoint
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
+    {
+        MFA_ENFORCED_WARNING
+    } else {
+        PASSWORD_DISCOURAGED_WARNING
+    }
+}
+
+/// Whether `--tenant` names a tenant by domain, which the login resolves to its GUID (through
+/// OIDC metadata) before anything else; GUIDs, `organizations` and `common` are used as given.
+pub fn needs_resolution(tenant: &str) -> bool {
+    let lower = tenant.to_ascii_lowercase();
+    !(crate::oauth::metadata::is_guid(tenant) || lower == "organizations" || lower == "common")
+}
+
+/// What a login does before its plan: resolve `--tenant`, then sign in.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartStep {
+    /// Resolve this domain to its tenant GUID, then [`LoginStart::handle_resolved`].
+    ResolveTenant {
+        /// The `--tenant` value.
+        domain: String,
+    },
+    /// Sign in at `tenant` (`None`: `organizations`); the sign-in's answer starts the
+    /// [`LoginPlan`].
+    Authenticate {
+        /// The tenant, resolved.
+        tenant: Option<String>,
+    },
+}
+
+/// The start of every login, as a state machine: `--tenant` resolved when it is a domain, then
+/// the sign-in. A [`LoginPlan`] takes over once the driver has signed in.
+#[derive(Debug)]
+pub struct LoginStart {
+    tenant: Option<String>,
+    resolved: bool,
+}
+
+impl LoginStart {
+    /// A login at `tenant` (the `--tenant` value, if any).
+    pub fn new(tenant: Option<&str>) -> Self {
+        Self {
+            tenant: tenant.map(str::to_string),
+            resolved: !tenant.is_some_and(needs_resolution),
+        }
+    }
+
+    /// What to do next.
+    pub fn poll(&self) -> StartStep {
+        match (&self.tenant, self.resolved) {
+            (Some(domain), false) => StartStep::ResolveTenant {
+                domain: domain.clone(),
+            },
+            (tenant, _) => StartStep::Authenticate {
+                tenant: tenant.clone(),
+            },
+        }
+    }
+
+    /// Takes the GUID the domain resolved to.
+    pub fn handle_resolved(&mut self, tenant_id: String) {
+        self.tenant = Some(tenant_id);
+        self.resolved = true;
+    }
+}
+
 /// How a login finds its entries, decided once from the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -694,6 +774,47 @@ mod tests {
     fn saved(entries: Vec<Subscription>) -> Answer {
         let default = entries.first().map(|e| e.id().to_string());
         Answer::Saved(Ok((entries, default)))
+    }
+
+    #[test]
+    fn password_warning_depends_on_the_cloud() {
+        assert!(
+            password_warning("https://login.microsoftonline.com/")
+                .starts_with("Starting September 1, 2025, MFA")
+        );
+        assert!(
+            password_warning("https://login.chinacloudapi.cn")
+                .starts_with("Using authentication with username")
+        );
+        assert!(
+            password_warning("http://127.0.0.1:5000")
+                .starts_with("Using authentication with username")
+        );
+    }
+
+    #[test]
+    fn a_domain_is_resolved_before_the_sign_in_and_a_guid_is_not() {
+        let mut start = LoginStart::new(Some("contoso.example"));
+        assert!(matches!(
+            start.poll(),
+            StartStep::ResolveTenant { domain } if domain == "contoso.example"
+        ));
+        start.handle_resolved("11111111-1111-4111-8111-111111111111".into());
+        assert!(matches!(
+            start.poll(),
+            StartStep::Authenticate { tenant: Some(t) } if t == "11111111-1111-4111-8111-111111111111"
+        ));
+        for given in [
+            None,
+            Some("11111111-1111-4111-8111-111111111111"),
+            Some("Organizations"),
+            Some("common"),
+        ] {
+            assert!(
+                matches!(LoginStart::new(given).poll(), StartStep::Authenticate { tenant } if tenant.as_deref() == given),
+                "{given:?}"
+            );
+        }
     }
 
     #[test]

@@ -11,34 +11,18 @@ use crate::error::{Error, Result};
 use crate::login::browser::{self, BrowserOptions};
 use crate::login::silent::{self, SilentRequest, SilentToken};
 use crate::login::{device_code, password};
-use crate::login_plan::{DiscoveryPlan, LoginOutcome, LoginPlan, PlanOptions, Principal};
+pub use crate::login_plan::password_warning;
+use crate::login_plan::{
+    DiscoveryPlan, LoginOutcome, LoginPlan, LoginStart, PlanOptions, Principal, StartStep,
+    needs_resolution,
+};
 use crate::oauth::Authority;
 use crate::oauth::authorize::AUTHORIZATION_CODE_GRANT;
 use crate::oauth::device_code::DeviceAuthorization;
-use crate::oauth::metadata::{is_guid, parse_tenant_resolution, tenant_resolution_request};
+use crate::oauth::metadata::{parse_tenant_resolution, tenant_resolution_request};
 use crate::oauth::token::{DEVICE_CODE_GRANT, TokenContext, TokenResponse, merge_claims};
 use crate::runtime::Runtime;
 use crate::secret::{AccessToken, Password};
-
-/// The public cloud's login host, which gets the MFA-enforcement wording.
-const PUBLIC_LOGIN_ENDPOINT: &str = "https://login.microsoftonline.com";
-
-/// The password warning for the public cloud.
-const MFA_ENFORCED_WARNING: &str = "Starting September 1, 2025, MFA will be gradually enforced for Azure public cloud. The authentication with username and password in the command line is not supported with MFA. Consider using one of the compatible authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
-/// The password warning for every other cloud.
-const PASSWORD_DISCOURAGED_WARNING: &str = "Using authentication with username and password in the command line is strongly discouraged. Consider using one of the recommended authentication methods. For more details, see https://go.microsoft.com/fwlink/?linkid=2276314";
-
-/// az's warning before a username/password login: the public cloud names MFA enforcement.
-pub fn password_warning(login_endpoint: &str) -> &'static str {
-    if login_endpoint
-        .trim_end_matches('/')
-        .eq_ignore_ascii_case(PUBLIC_LOGIN_ENDPOINT)
-    {
-        MFA_ENFORCED_WARNING
-    } else {
-        PASSWORD_DISCOURAGED_WARNING
-    }
-}
 
 /// How the user proves who they are.
 #[derive(Debug)]
@@ -214,8 +198,7 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
 
     /// The `--tenant` value as a GUID (domains are resolved through OIDC metadata).
     pub async fn resolve_tenant(&self, tenant: &str) -> Result<String> {
-        let lower = tenant.to_ascii_lowercase();
-        if is_guid(tenant) || lower == "organizations" || lower == "common" {
+        if !needs_resolution(tenant) {
             return Ok(tenant.to_string());
         }
         let response = self
@@ -235,9 +218,14 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         &self,
         tenant: Option<&str>,
     ) -> Result<(Option<String>, bool)> {
-        let tenant = match tenant {
-            Some(t) => Some(self.resolve_tenant(t).await?),
-            None => None,
+        let mut start = LoginStart::new(tenant);
+        let tenant = loop {
+            match start.poll() {
+                StartStep::ResolveTenant { domain } => {
+                    start.handle_resolved(self.resolve_tenant(&domain).await?)
+                }
+                StartStep::Authenticate { tenant } => break tenant,
+            }
         };
         // Fail on a bad config, profile or token cache now, not after the user has signed in.
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
@@ -380,26 +368,5 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
             skip_subscription_discovery,
             concurrency,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn password_warning_depends_on_the_cloud() {
-        assert!(
-            password_warning("https://login.microsoftonline.com/")
-                .starts_with("Starting September 1, 2025, MFA")
-        );
-        assert!(
-            password_warning("https://login.chinacloudapi.cn")
-                .starts_with("Using authentication with username")
-        );
-        assert!(
-            password_warning("http://127.0.0.1:5000")
-                .starts_with("Using authentication with username")
-        );
     }
 }
