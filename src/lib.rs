@@ -25,7 +25,6 @@ pub mod json_file;
 pub mod login;
 pub mod oauth;
 pub mod profile;
-pub mod pyjson;
 pub mod runtime;
 pub mod secret;
 pub mod selector;
@@ -40,6 +39,7 @@ pub mod session;
 #[cfg(feature = "native")]
 pub mod store;
 
+pub use azlogin_pyjson as pyjson;
 pub use error::{Error, Result, ServerError};
 
 /// The version of this crate.
