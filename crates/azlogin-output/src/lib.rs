@@ -11,7 +11,7 @@
 //! (exit code 1 on failure) and prints the result; a `null` result prints nothing:
 //!
 //! ```
-//! use azlogin::cli::output::{self, OutputFormat, Query};
+//! use azlogin_output::{self as output, OutputFormat, Query};
 //!
 //! let accounts = serde_json::json!([
 //!     {"id": "1", "name": "Dev", "state": "Enabled", "isDefault": true, "cloudName": "AzureCloud",
@@ -194,12 +194,6 @@ impl fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-impl From<OutputError> for crate::Error {
-    fn from(e: OutputError) -> crate::Error {
-        crate::Error::Usage(e.message)
-    }
-}
-
 /// A compiled `--query` expression.
 #[derive(Clone, Debug)]
 pub struct Query {
@@ -272,10 +266,10 @@ impl QueryResult {
 }
 
 /// Applies `query` to `value` (compile, then search) and returns the result as JSON.
-pub fn apply_query(value: &Value, query: &str) -> Result<Value, crate::Error> {
+pub fn apply_query(value: &Value, query: &str) -> Result<Value, OutputError> {
     let result = Query::compile(query)?.search(value)?;
     result.to_value().ok_or_else(|| {
-        crate::Error::Usage("Object of type _Expression is not JSON serializable".to_string())
+        OutputError::failure("Object of type _Expression is not JSON serializable", None)
     })
 }
 
