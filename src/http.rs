@@ -15,8 +15,6 @@ use std::fmt;
 use std::time::Duration;
 
 #[cfg(feature = "native")]
-pub(crate) use self::reqwest_client::header_pairs;
-#[cfg(feature = "native")]
 pub use self::reqwest_client::{ClientOptions, ReqwestClient};
 pub use self::retry::{RetryDecision, RetryPolicy, decide as retry_decision, is_transient};
 use crate::error::Result;

@@ -172,7 +172,7 @@ fn extra_roots(pems: &[Vec<u8>]) -> Result<Vec<reqwest::Certificate>> {
 
 /// A header map as `(name, value)` pairs, names as the map has them (lower-case), values
 /// decoded lossily.
-pub(crate) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(k, v)| {
