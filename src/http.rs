@@ -21,6 +21,7 @@ use crate::error::Result;
 
 /// The HTTP methods the flows use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Method {
     /// GET.
     Get,

@@ -59,6 +59,7 @@ pub const UNEXPECTED_ERROR_RECOMMENDATION: &str =
 
 /// An `-o/--output` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// `json`: 2-space indented JSON with sorted keys.
     Json,
