@@ -1,11 +1,14 @@
 //! An embedded Microsoft Entra ID + Azure Resource Manager emulator for loopback, so logins can
 //! be run and tested with no Azure account and no network.
 //!
+//! It does not depend on the azlogin core: it is the other side of the wire and implements the
+//! protocol on its own, so a core mistake cannot hide in code both sides share.
+//!
 //! [`Responder`] is the whole protocol as a sans-I/O function (request and time in, answer
-//! out); the core's `azlogin::emulator::MemoryClient` runs flows against it in memory; [`start`] serves it with hyper on
-//! 127.0.0.1 (optionally over TLS with a generated CA, so the real `az` accepts it);
-//! [`run_until_signal`] is the `azlogin emulator` command. [`Scenario`] says which users,
-//! tenants and subscriptions exist.
+//! out); the core's `azlogin::emulator::MemoryClient` runs flows against it in memory;
+//! [`start`] serves it with hyper on 127.0.0.1 (optionally over TLS with a generated CA, so the
+//! real `az` accepts it); [`run_until_signal`] is the `azlogin emulator` command. [`Scenario`]
+//! says which users, tenants and subscriptions exist.
 //!
 //! With base URL `B` (the login endpoint; `B/` is the ARM endpoint and token audience), the
 //! emulator answers, with `{tenant}` a GUID, a domain, `organizations` or `common`:

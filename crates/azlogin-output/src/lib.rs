@@ -259,7 +259,7 @@ impl QueryResult {
         matches!(self.0, PyValue::Null)
     }
 
-    /// The text az prints for this result in `format` (see [`format`]); table transformers do
+    /// The text az prints for this result in `format` (see [`format()`]); table transformers do
     /// not apply once a query is active.
     pub fn format(&self, format: OutputFormat, color: bool) -> Result<String, OutputError> {
         render(&self.0, format, false, true, color)
