@@ -6,7 +6,6 @@
 //! Options are read field by field rather than through serde: a mistyped field's error then
 //! names the field and never echoes its value, which may be a secret or a private key.
 
-use azlogin::Error;
 use azlogin::cancel::{CancelHandle, cancellable};
 use azlogin::login::service_principal;
 use azlogin::oauth::Authority;
