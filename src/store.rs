@@ -28,6 +28,7 @@ pub use config::{AzConfig, BOOLEAN_VALUES};
 pub use config_dir::ConfigDir;
 pub use ini_file::read_ini;
 pub use lock::{FileLock, FileLockGuard};
+pub(crate) use platform::BROKER_PLATFORM;
 pub use private_files::{SECRET_FILES, exposed_secret_files};
 pub use secret_files::{
     DataProtection, SERVICE_PRINCIPALS_BIN, SERVICE_PRINCIPALS_JSON, SecretFiles, TOKEN_CACHE_BIN,

@@ -13,7 +13,6 @@ use crate::store::DataProtection;
 pub(crate) const ENCRYPT_TOKEN_CACHE_BY_DEFAULT: bool = false;
 
 /// Whether `core.enable_broker_on_windows` means anything here (it does on Windows only).
-#[allow(dead_code)]
 pub(crate) const BROKER_PLATFORM: bool = false;
 
 /// What to check when the file system refuses access.

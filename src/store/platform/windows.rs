@@ -45,7 +45,6 @@ use crate::store::DataProtection;
 pub(crate) const ENCRYPT_TOKEN_CACHE_BY_DEFAULT: bool = true;
 
 /// `core.enable_broker_on_windows` applies here.
-#[allow(dead_code)]
 pub(crate) const BROKER_PLATFORM: bool = true;
 
 /// What to check when Windows refuses access: another program holding the file (az, an editor,
