@@ -268,7 +268,7 @@ impl Drop for FileLockGuard {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::io::{BufRead, BufReader};
     use std::process::{Child, Command, Stdio};
     use std::sync::Arc;
@@ -276,14 +276,14 @@ mod tests {
 
     use super::*;
 
-    fn tmp() -> tempfile::TempDir {
+    pub(super) fn tmp() -> tempfile::TempDir {
         match tempfile::tempdir() {
             Ok(t) => t,
             Err(e) => panic!("tempdir: {e}"),
         }
     }
 
-    fn fast(file: &Path) -> FileLock {
+    pub(super) fn fast(file: &Path) -> FileLock {
         FileLock::new(file).with_timing(
             Duration::from_millis(20),
             Duration::from_millis(300),
@@ -372,7 +372,7 @@ mod tests {
 
     /// A pid that belonged to a process that has exited and been reaped.
     fn dead_pid() -> u32 {
-        let mut child = match Command::new("true").spawn() {
+        let mut child = match crate::store::pid::tests::quick_command().spawn() {
             Ok(c) => c,
             Err(e) => panic!("spawn: {e}"),
         };
@@ -446,21 +446,6 @@ mod tests {
         );
         drop(guard);
         assert!(!lock_path.exists());
-        Ok(())
-    }
-
-    #[test]
-    fn a_lock_file_deleted_after_our_flock_is_not_a_lock() -> Result<()> {
-        let t = tmp();
-        let file = t.path().join("cache.json");
-        let lock = fast(&file);
-        std::fs::write(lock.lock_path(), b"").map_err(|e| Error::store("w", e))?;
-        let stale = lock.flock()?;
-        assert!(lock.is_in_place(&stale));
-        std::fs::remove_file(lock.lock_path()).map_err(|e| Error::store("rm", e))?;
-        assert!(!lock.is_in_place(&stale), "a deleted file is not the lock");
-        std::fs::write(lock.lock_path(), b"").map_err(|e| Error::store("w", e))?;
-        assert!(!lock.is_in_place(&stale), "a replaced file is not the lock");
         Ok(())
     }
 
@@ -605,6 +590,31 @@ except FileExistsError:
             return Ok(());
         };
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "blocked");
+        Ok(())
+    }
+}
+
+/// A lock file deleted while locked: only where the deletion can be observed. Wine 8 (where the
+/// Windows build's tests run) reports a deleted file that is still open as present, with the
+/// same identity and no pending deletion, unlike Windows, whose deleted files either vanish at
+/// once (POSIX semantics) or are marked pending (which the Windows `file_id` refuses).
+#[cfg(all(test, unix))]
+mod unix_tests {
+    use super::tests::{fast, tmp};
+    use super::*;
+
+    #[test]
+    fn a_lock_file_deleted_after_our_flock_is_not_a_lock() -> Result<()> {
+        let t = tmp();
+        let file = t.path().join("cache.json");
+        let lock = fast(&file);
+        std::fs::write(lock.lock_path(), b"").map_err(|e| Error::store("w", e))?;
+        let stale = lock.flock()?;
+        assert!(lock.is_in_place(&stale));
+        std::fs::remove_file(lock.lock_path()).map_err(|e| Error::store("rm", e))?;
+        assert!(!lock.is_in_place(&stale), "a deleted file is not the lock");
+        std::fs::write(lock.lock_path(), b"").map_err(|e| Error::store("w", e))?;
+        assert!(!lock.is_in_place(&stale), "a replaced file is not the lock");
         Ok(())
     }
 }

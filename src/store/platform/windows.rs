@@ -29,9 +29,9 @@ use windows_sys::Win32::Security::Cryptography::{
     CRYPT_INTEGER_BLOB, CRYPTPROTECT_UI_FORBIDDEN, CryptProtectData, CryptUnprotectData,
 };
 use windows_sys::Win32::Storage::FileSystem::{
-    BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle, LOCKFILE_EXCLUSIVE_LOCK,
-    LOCKFILE_FAIL_IMMEDIATELY, LockFileEx, MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH,
-    MoveFileExW, UnlockFileEx,
+    BY_HANDLE_FILE_INFORMATION, FILE_STANDARD_INFO, FileStandardInfo, GetFileInformationByHandle,
+    GetFileInformationByHandleEx, LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY, LockFileEx,
+    MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW, UnlockFileEx,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 use windows_sys::Win32::System::Threading::{
@@ -148,8 +148,16 @@ pub(crate) fn create_dir_private(path: &Path) -> std::io::Result<()> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct FileId(u32, u64);
 
-/// The identity of an open file.
+/// The identity of an open file. A file marked for deletion has none: with Windows' classic
+/// delete semantics its name stays visible until the last handle closes, so a lock taken on it
+/// would be a lock on a file that is going away.
 pub(crate) fn file_id(file: &File) -> std::io::Result<FileId> {
+    if delete_pending(file)? {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the file is being deleted",
+        ));
+    }
     let mut info = BY_HANDLE_FILE_INFORMATION {
         dwFileAttributes: 0,
         ftCreationTime: zero_filetime(),
@@ -171,6 +179,30 @@ pub(crate) fn file_id(file: &File) -> std::io::Result<FileId> {
         info.dwVolumeSerialNumber,
         (u64::from(info.nFileIndexHigh) << 32) | u64::from(info.nFileIndexLow),
     ))
+}
+
+/// Whether `file` was deleted while open (its deletion waits for the open handles).
+fn delete_pending(file: &File) -> std::io::Result<bool> {
+    let mut info = FILE_STANDARD_INFO {
+        AllocationSize: 0,
+        EndOfFile: 0,
+        NumberOfLinks: 0,
+        DeletePending: false,
+        Directory: false,
+    };
+    // SAFETY: the handle is open for the call; `info` is a local of the size passed.
+    let ok = unsafe {
+        GetFileInformationByHandleEx(
+            file.as_raw_handle(),
+            FileStandardInfo,
+            (&raw mut info).cast(),
+            std::mem::size_of::<FILE_STANDARD_INFO>() as u32,
+        )
+    };
+    if ok == 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(info.DeletePending || info.NumberOfLinks == 0)
 }
 
 fn zero_filetime() -> windows_sys::Win32::Foundation::FILETIME {
@@ -358,4 +390,143 @@ fn take_blob(blob: CRYPT_INTEGER_BLOB) -> Vec<u8> {
     // SAFETY: freed once, as DPAPI's documentation asks; not used after.
     unsafe { LocalFree(blob.pbData as HLOCAL) };
     bytes
+}
+
+/// Run under Wine on Linux (see docs/windows.md) and on Windows.
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+    use std::os::windows::fs::OpenOptionsExt;
+
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        match tempfile::tempdir() {
+            Ok(t) => t,
+            Err(e) => panic!("tempdir: {e}"),
+        }
+    }
+
+    fn open_rw(path: &Path) -> File {
+        match fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) => panic!("{}: {e}", path.display()),
+        }
+    }
+
+    #[test]
+    fn dpapi_round_trips_and_refuses_foreign_bytes() -> std::io::Result<()> {
+        let Some(dpapi) = data_protection() else {
+            panic!("no DPAPI on Windows")
+        };
+        let json = br#"{"AccessToken": {}, "Account": {}}"#;
+        let protected = dpapi.protect(json)?;
+        assert_ne!(protected.as_slice(), json.as_slice());
+        assert_eq!(dpapi.unprotect(&protected)?, json);
+        assert!(dpapi.unprotect(b"{\"not\": \"protected\"}").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn the_lock_excludes_a_second_handle_until_released() -> std::io::Result<()> {
+        let t = tmp();
+        let path = t.path().join("msal_token_cache.bin.lockfile");
+        let (first, second) = (open_rw(&path), open_rw(&path));
+        try_lock(&first)?;
+        let Err(refused) = try_lock(&second) else {
+            panic!("two handles held the lock")
+        };
+        assert_eq!(
+            refused.raw_os_error().map(|c| c as u32),
+            Some(ERROR_LOCK_VIOLATION)
+        );
+        // Any lock another program takes from offset 0 overlaps portalocker's range.
+        assert!(second.try_lock().is_err());
+        unlock(&first)?;
+        try_lock(&second)?;
+        unlock(&second)
+    }
+
+    #[test]
+    fn replace_waits_for_a_reader_that_blocks_deletion() -> std::io::Result<()> {
+        let t = tmp();
+        let (from, to) = (t.path().join("new"), t.path().join("msal_token_cache.bin"));
+        fs::write(&from, b"new")?;
+        fs::write(&to, b"old")?;
+        // Like Python's open() (and many scanners): no FILE_SHARE_DELETE, so no rename over it.
+        let reader = fs::OpenOptions::new()
+            .read(true)
+            .share_mode(1) // FILE_SHARE_READ
+            .open(&to)?;
+        let closer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(reader);
+        });
+        replace_file(&from, &to)?;
+        let _ = closer.join();
+        assert_eq!(fs::read(&to)?, b"new");
+        assert!(!from.exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_held_file_is_reported_with_advice_after_the_retries() -> std::io::Result<()> {
+        let t = tmp();
+        let (from, to) = (t.path().join("new"), t.path().join("config"));
+        fs::write(&from, b"new")?;
+        fs::write(&to, b"old")?;
+        let _reader = fs::OpenOptions::new().read(true).share_mode(1).open(&to)?;
+        let Err(e) = replace_file(&from, &to) else {
+            panic!("replaced a file held without FILE_SHARE_DELETE")
+        };
+        assert_eq!(fs::read(&to)?, b"old");
+        let busy = matches!(
+            e.raw_os_error().map(|c| c as u32),
+            Some(ERROR_SHARING_VIOLATION | ERROR_ACCESS_DENIED)
+        );
+        assert!(busy, "{e}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_and_its_path_have_one_id_and_another_file_another() -> std::io::Result<()> {
+        let t = tmp();
+        let (path, other) = (t.path().join("x.lockfile"), t.path().join("y"));
+        let file = open_rw(&path);
+        fs::write(&other, b"")?;
+        assert_eq!(file_id(&file)?, path_id(&path)?);
+        assert_ne!(file_id(&file)?, path_id(&other)?);
+        Ok(())
+    }
+
+    #[test]
+    fn an_exited_process_is_gone_and_this_one_is_not() {
+        assert!(!is_gone(std::process::id()));
+        assert!(!is_gone(0));
+    }
+
+    #[test]
+    fn home_is_userprofile_else_homedrive_and_homepath() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        assert_eq!(
+            home_dir(&env(&[("USERPROFILE", r"C:\Users\u"), ("HOME", "/x")])),
+            Some(PathBuf::from(r"C:\Users\u"))
+        );
+        assert_eq!(
+            home_dir(&env(&[("HOMEDRIVE", "D:"), ("HOMEPATH", r"\Users\u")])),
+            Some(PathBuf::from(r"D:\Users\u"))
+        );
+    }
 }
