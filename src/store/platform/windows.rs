@@ -22,8 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use windows_sys::Win32::Foundation::{
-    CloseHandle, ERROR_ACCESS_DENIED, ERROR_LOCK_VIOLATION, ERROR_SHARING_VIOLATION, HLOCAL,
-    LocalFree, STILL_ACTIVE,
+    CloseHandle, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, ERROR_LOCK_VIOLATION,
+    ERROR_SHARING_VIOLATION, HLOCAL, LocalFree, STILL_ACTIVE,
 };
 use windows_sys::Win32::Security::Cryptography::{
     CRYPT_INTEGER_BLOB, CRYPTPROTECT_UI_FORBIDDEN, CryptProtectData, CryptUnprotectData,
@@ -171,10 +171,7 @@ pub(crate) fn file_id(file: &File) -> std::io::Result<FileId> {
         nFileIndexLow: 0,
     };
     // SAFETY: the handle is open for the call (borrowed from `file`); `info` is a local.
-    let ok = unsafe { GetFileInformationByHandle(file.as_raw_handle(), &mut info) };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
+    succeeded(unsafe { GetFileInformationByHandle(file.as_raw_handle(), &mut info) })?;
     Ok(FileId(
         info.dwVolumeSerialNumber,
         (u64::from(info.nFileIndexHigh) << 32) | u64::from(info.nFileIndexLow),
@@ -199,9 +196,7 @@ fn delete_pending(file: &File) -> std::io::Result<bool> {
             std::mem::size_of::<FILE_STANDARD_INFO>() as u32,
         )
     };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
+    succeeded(ok)?;
     Ok(info.DeletePending || info.NumberOfLinks == 0)
 }
 
@@ -239,10 +234,7 @@ pub(crate) fn try_lock(file: &File) -> std::io::Result<()> {
             &mut overlapped,
         )
     };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+    succeeded(ok)
 }
 
 /// Releases [`try_lock`]'s lock (`UnlockFileEx` on the same range).
@@ -258,10 +250,7 @@ pub(crate) fn unlock(file: &File) -> std::io::Result<()> {
             &mut overlapped,
         )
     };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+    succeeded(ok)
 }
 
 /// Whether no process `pid` exists: it cannot be opened because there is no such process, or
@@ -275,7 +264,8 @@ pub(crate) fn is_gone(pid: u32) -> bool {
     let handle = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
     if handle.is_null() {
         // ERROR_INVALID_PARAMETER: no process has this id.
-        return std::io::Error::last_os_error().raw_os_error() == Some(87);
+        return std::io::Error::last_os_error().raw_os_error()
+            == Some(ERROR_INVALID_PARAMETER as i32);
     }
     let mut code = 0u32;
     // SAFETY: `handle` was just opened and is closed below; `code` is a local.
@@ -321,10 +311,9 @@ impl DataProtection for Dpapi {
     fn protect(&self, plain: &[u8]) -> std::io::Result<Vec<u8>> {
         let input = blob_of(plain)?;
         let description = wide(OsStr::new(DESCRIPTION));
-        let mut output = empty_blob();
         // SAFETY: `input` points into `plain` and `description` is NUL-terminated, both alive
-        // for the call; the output blob is allocated by DPAPI and freed by `take_blob`.
-        let ok = unsafe {
+        // for the call; the output blob is DPAPI's, taken over by `dpapi_output`.
+        dpapi_output(|output| unsafe {
             CryptProtectData(
                 &input,
                 description.as_ptr(),
@@ -332,20 +321,15 @@ impl DataProtection for Dpapi {
                 std::ptr::null(),
                 std::ptr::null(),
                 CRYPTPROTECT_UI_FORBIDDEN,
-                &mut output,
+                output,
             )
-        };
-        if ok == 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(take_blob(output))
+        })
     }
 
     fn unprotect(&self, protected: &[u8]) -> std::io::Result<Vec<u8>> {
         let input = blob_of(protected)?;
-        let mut output = empty_blob();
         // SAFETY: as in `protect`; no description is asked back.
-        let ok = unsafe {
+        dpapi_output(|output| unsafe {
             CryptUnprotectData(
                 &input,
                 std::ptr::null_mut(),
@@ -353,13 +337,30 @@ impl DataProtection for Dpapi {
                 std::ptr::null(),
                 std::ptr::null(),
                 CRYPTPROTECT_UI_FORBIDDEN,
-                &mut output,
+                output,
             )
-        };
-        if ok == 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(take_blob(output))
+        })
+    }
+}
+
+/// Runs a DPAPI call that fills an output blob, and returns a copy of the blob's bytes.
+fn dpapi_output(
+    call: impl FnOnce(*mut CRYPT_INTEGER_BLOB) -> windows_sys::core::BOOL,
+) -> std::io::Result<Vec<u8>> {
+    let mut output = CRYPT_INTEGER_BLOB {
+        cbData: 0,
+        pbData: std::ptr::null_mut(),
+    };
+    succeeded(call(&mut output))?;
+    Ok(take_blob(output))
+}
+
+/// A Win32 `BOOL` result as an `io::Result`, with the thread's last error on failure.
+fn succeeded(ok: windows_sys::core::BOOL) -> std::io::Result<()> {
+    if ok == 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(())
     }
 }
 
@@ -371,13 +372,6 @@ fn blob_of(bytes: &[u8]) -> std::io::Result<CRYPT_INTEGER_BLOB> {
         cbData: len,
         pbData: bytes.as_ptr().cast_mut(),
     })
-}
-
-fn empty_blob() -> CRYPT_INTEGER_BLOB {
-    CRYPT_INTEGER_BLOB {
-        cbData: 0,
-        pbData: std::ptr::null_mut(),
-    }
 }
 
 /// Copies a blob DPAPI allocated and frees it.
