@@ -26,7 +26,7 @@
 //!   and the attempt starts over when it is not.
 
 use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -185,10 +185,14 @@ impl FileLock {
 
     /// Phase 2.
     fn flock(&self) -> Result<File> {
+        // Not for appending, unlike msal-extensions' 'ab+': on Windows an appending handle may
+        // not truncate, and the owner is rewritten from the start anyway. Never truncated on
+        // open: a live holder's record stays until the lock is ours.
         let file = OpenOptions::new()
             .read(true)
-            .append(true)
+            .write(true)
             .create(true)
+            .truncate(false)
             .open(&self.lock_path)
             .map_err(|e| {
                 Error::store(&self.lock_path, format!("cannot open the lock file: {e}"))
@@ -232,16 +236,29 @@ impl FileLockGuard {
     /// Records who holds the lock, as msal-extensions does. The content only helps a person find
     /// the holder, so failing to write it does not fail the lock.
     fn write_owner(&mut self) {
-        if let Some(file) = &mut self.file {
-            let owner = owner();
-            // Usually already there from phase 1; rewriting it would open a moment in which
-            // a holder killed between truncate and write leaves an empty file.
-            if std::fs::read_to_string(&self.path).is_ok_and(|c| c == owner) {
-                return;
-            }
-            let _ = file.set_len(0);
-            let _ = file.write_all(owner.as_bytes());
+        let owner = owner();
+        // Usually already there from phase 1; rewriting it would open a moment in which a
+        // holder killed between truncate and write leaves an empty file.
+        if self.recorded_owner().is_some_and(|c| c == owner) {
+            return;
         }
+        if let Some(file) = &mut self.file {
+            let _ = file.set_len(0);
+            let _ = file
+                .seek(SeekFrom::Start(0))
+                .and_then(|_| file.write_all(owner.as_bytes()));
+        }
+    }
+
+    /// What the lock file says, read through the locked handle: on Windows the lock keeps
+    /// every other handle from reading it.
+    fn recorded_owner(&mut self) -> Option<String> {
+        let file = self.file.as_mut()?;
+        let mut content = String::new();
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut content))
+            .ok()?;
+        Some(content)
     }
 }
 
@@ -295,15 +312,15 @@ pub(super) mod tests {
     fn lock_file_holds_pid_and_argv0_and_goes_away() -> Result<()> {
         let t = tmp();
         let file = t.path().join("msal_token_cache.json");
-        let guard = FileLock::acquire(&file)?;
+        let mut guard = FileLock::acquire(&file)?;
         let lock_path = t.path().join("msal_token_cache.json.lockfile");
         assert_eq!(guard.lock_path(), lock_path);
-        let content =
-            std::fs::read_to_string(&lock_path).map_err(|e| Error::store(&lock_path, e))?;
+        let content = guard.recorded_owner().unwrap_or_default();
         assert!(
             content.starts_with(&format!("{} ", std::process::id())),
             "{content}"
         );
+        assert_eq!(content, owner(), "written once");
         drop(guard);
         assert!(!lock_path.exists());
         Ok(())
@@ -390,15 +407,14 @@ pub(super) mod tests {
         std::fs::write(lock.lock_path(), format!("{} /usr/bin/az", dead_pid()))
             .map_err(|e| Error::store("w", e))?;
         let start = Instant::now();
-        let guard = lock.lock()?;
+        let mut guard = lock.lock()?;
         assert!(
             start.elapsed() < Duration::from_secs(1),
             "{:?}",
             start.elapsed()
         );
-        let content = std::fs::read_to_string(guard.lock_path())
-            .map_err(|e| Error::store(guard.lock_path(), e))?;
-        assert!(content.starts_with(&format!("{} ", std::process::id())));
+        // The dead holder's record is replaced, not appended to.
+        assert_eq!(guard.recorded_owner(), Some(owner()));
         drop(guard);
         assert!(!lock.lock_path().exists());
         Ok(())
