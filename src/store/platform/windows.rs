@@ -47,6 +47,9 @@ pub(crate) const ENCRYPT_TOKEN_CACHE_BY_DEFAULT: bool = true;
 /// `core.enable_broker_on_windows` applies here.
 pub(crate) const BROKER_PLATFORM: bool = true;
 
+/// The variable that names the home directory.
+pub(crate) const HOME_VARIABLE: &str = "USERPROFILE";
+
 /// What to check when Windows refuses access: another program holding the file (az, an editor,
 /// a scanner), or the folder's permissions.
 pub(crate) const PERMISSION_ADVICE: &str = "; close programs that may hold the file open, check \
