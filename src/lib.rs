@@ -23,6 +23,7 @@ pub mod http;
 pub mod ini;
 pub mod json_file;
 pub mod login;
+pub mod login_input;
 pub mod oauth;
 pub mod profile;
 pub mod pyjson;
@@ -40,7 +41,7 @@ pub mod session;
 #[cfg(feature = "native")]
 pub mod store;
 
-pub use error::{Error, Result, ServerError};
+pub use error::{ERROR_CODES, Error, Result, ServerError};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
