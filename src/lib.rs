@@ -25,6 +25,7 @@ pub mod json_file;
 pub mod login;
 pub mod login_input;
 pub mod oauth;
+pub mod options;
 pub mod profile;
 pub mod pyjson;
 pub mod runtime;

@@ -144,7 +144,8 @@ pub struct CheckedLogin {
 impl LoginInput {
     /// az's usage checks, in az's order, each a [`Error::Usage`] with az's text.
     pub fn check(self) -> Result<CheckedLogin> {
-        let a = &self;
+        let input = self.truthy();
+        let a = &input;
         let usage = |text: &str| Err(Error::Usage(text.to_string()));
         let device_code = a.method == Some(UserMethod::DeviceCode);
         if a.identity && (a.password.is_some() || a.service_principal || a.tenant.is_some()) {
@@ -181,7 +182,24 @@ impl LoginInput {
         {
             return usage(SKIP_WITH_SUBSCRIPTION_NAME);
         }
-        Ok(CheckedLogin { input: self })
+        Ok(CheckedLogin { input })
+    }
+
+    /// az tests its arguments for truth: an empty string counts as not given.
+    fn truthy(mut self) -> Self {
+        fn given(s: Option<String>) -> Option<String> {
+            s.filter(|s| !s.is_empty())
+        }
+        self.username = given(self.username);
+        self.password = self.password.filter(|p| !p.secret().is_empty());
+        self.tenant = given(self.tenant);
+        self.subscription = given(self.subscription);
+        self.certificate = given(self.certificate);
+        self.federated_token = self.federated_token.filter(|t| !t.secret().is_empty());
+        self.identity_client_id = given(self.identity_client_id);
+        self.identity_object_id = given(self.identity_object_id);
+        self.identity_resource_id = given(self.identity_resource_id);
+        self
     }
 
     /// [`LoginInput::check`] then [`CheckedLogin::finish`] with no prompt: for faces without a
