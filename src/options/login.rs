@@ -201,3 +201,25 @@ impl TokenOptions {
         })
     }
 }
+
+/// The keys of the Node package's other option objects, by function: `listAccounts`,
+/// `showAccount`, `setAccount`, `logout`, `clearAccounts`, `AzLoginCredential` (its
+/// constructor) and `startEmulator`.
+pub fn known_keys(function: &str) -> Option<Vec<&'static str>> {
+    Some(match function {
+        "listAccounts" => session_keys_with(&["all"]),
+        "showAccount" | "setAccount" => session_keys_with(&["subscription"]),
+        "logout" => session_keys_with(&["username"]),
+        "clearAccounts" => session_keys_with(&[]),
+        "AzLoginCredential" => session_keys_with(&["tenantId", "subscription"]),
+        "startEmulator" => vec!["scenario", "latencyMs", "tls", "port", "seed"],
+        _ => return None,
+    })
+}
+
+/// Checks the keys of `function`'s options object (see [`known_keys`]).
+pub fn check_keys(function: &str, value: &Value) -> Result<()> {
+    let known = known_keys(function)
+        .ok_or_else(|| Error::Usage(format!("No options are known for `{function}`")))?;
+    ObjectReader::new("options", value, &known).map(|_| ())
+}

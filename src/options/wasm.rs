@@ -222,10 +222,10 @@ fn read_cloud(o: &ObjectReader<'_>, login_endpoint: Option<String>) -> Result<Cl
         }
     }
     if let Some(endpoint) = login_endpoint {
-        if let Some(given) = &overrides.active_directory {
-            if !same_endpoint(given, &endpoint) {
-                return Err(disagree("cloud.loginEndpoint", "loginEndpoint"));
-            }
+        if let Some(given) = &overrides.active_directory
+            && !same_endpoint(given, &endpoint)
+        {
+            return Err(disagree("cloud.loginEndpoint", "loginEndpoint"));
         }
         overrides.active_directory = Some(endpoint);
     }

@@ -3,11 +3,11 @@
 //! Node addon uses.
 
 mod client_credentials;
-mod cloud;
 mod device_code;
 mod discover;
 mod error;
 mod flow;
+mod options;
 mod profile;
 mod selector;
 mod transport;
@@ -23,6 +23,13 @@ pub use selector::SubscriptionSelector;
 #[wasm_bindgen(js_name = coreVersion)]
 pub fn core_version() -> String {
     azlogin::VERSION.to_string()
+}
+
+/// Every `err.code` the core can give (the TypeScript union `AzLoginErrorCode` is tested
+/// against it).
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "AzLoginErrorCode[]")]
+pub fn error_codes() -> Vec<String> {
+    azlogin::ERROR_CODES.iter().map(|c| c.to_string()).collect()
 }
 
 /// The claims of a JWT, unverified (as MSAL reads tokens it just received over TLS).
