@@ -223,3 +223,59 @@ pub fn check_keys(function: &str, value: &Value) -> Result<()> {
         .ok_or_else(|| Error::Usage(format!("No options are known for `{function}`")))?;
     ObjectReader::new("options", value, &known).map(|_| ())
 }
+
+/// What a browser page can run of a login (the wasm package's `parseLogin`): `login()`'s
+/// options, read and parsed as the Node package reads them, then the kinds a browser cannot do
+/// refused. The answer is the parsed login as JSON (no secret in it).
+pub fn browser_login(value: &Value) -> Result<Value> {
+    use crate::login_input::{ParsedLogin, UserFlow};
+    use crate::token_cache::service_principals::StoredCredential;
+    let cannot = |what: &str, instead: &str| {
+        Err(Error::Usage(format!(
+            "usage error: {what} cannot run in a browser; {instead}"
+        )))
+    };
+    let (kind, target, client_id) = match LoginOptions::from_json(value)?.input.parse()? {
+        ParsedLogin::User(user) => match user.flow() {
+            UserFlow::DeviceCode => ("deviceCode", user.target().clone(), None),
+            UserFlow::Browser => {
+                return cannot(
+                    "the browser login (a loopback redirect)",
+                    "use method 'deviceCode'",
+                );
+            }
+            _ => {
+                return cannot(
+                    "the password login (Entra ID refuses it across origins)",
+                    "use method 'deviceCode'",
+                );
+            }
+        },
+        ParsedLogin::ServicePrincipal(app) => match app.credential() {
+            StoredCredential::Certificate { .. } => {
+                return cannot(
+                    "a certificate file",
+                    "pass the PEM text to acquireTokenForClient({ certificate: { pem } })",
+                );
+            }
+            _ => (
+                "servicePrincipal",
+                app.target().clone(),
+                Some(app.client_id().to_string()),
+            ),
+        },
+        _ => {
+            return cannot(
+                "a managed identity (no instance metadata service is reachable from a page)",
+                "use a device code or a service principal",
+            );
+        }
+    };
+    Ok(serde_json::json!({
+        "kind": kind,
+        "clientId": client_id,
+        "tenant": target.tenant(),
+        "subscription": target.subscription(),
+        "skipSubscriptionDiscovery": target.skips_discovery(),
+    }))
+}

@@ -17,7 +17,7 @@ mod tests;
 pub use keys::{ObjectReader, closest};
 pub use login::{
     LOGIN_KEYS, LoginOptions, MANAGED_IDENTITY_KEYS, SERVICE_PRINCIPAL_KEYS, SESSION_KEYS,
-    TOKEN_KEYS, TokenOptions, check_keys, known_keys, session_keys_with,
+    TOKEN_KEYS, TokenOptions, browser_login, check_keys, known_keys, session_keys_with,
 };
 pub use wasm::{
     CERTIFICATE_KEYS, CLIENT_CREDENTIAL_KEYS, CLOUD_KEYS, ClientCredentialInput,

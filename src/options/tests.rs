@@ -193,3 +193,26 @@ fn client_credential_needs_exactly_one_and_never_echoes_it() {
         ClientCredentialInput::Certificate { send_x5c: true, .. }
     ));
 }
+
+#[test]
+fn a_page_runs_device_code_and_secret_logins_only() {
+    let ok = browser_login(&json!({ "tenantId": "t", "useDeviceCode": true })).expect("parses");
+    assert_eq!(ok["kind"], "deviceCode");
+    assert_eq!(ok["tenant"], "t");
+    let app = browser_login(&json!({ "servicePrincipal": { "clientId": "a", "secret": "s" }, "tenant": "t" }))
+        .expect("parses");
+    assert_eq!(app["kind"], "servicePrincipal");
+    assert!(!app.to_string().contains("\"s\""), "{app}");
+    for refused in [
+        json!({ "method": "browser" }),
+        json!({ "username": "u", "password": "p" }),
+        json!({ "managedIdentity": {} }),
+        json!({ "servicePrincipal": { "clientId": "a", "certificate": "/c.pem" } }),
+    ] {
+        assert!(usage(browser_login(&refused)).contains("cannot run in a browser"));
+    }
+    assert_eq!(
+        usage(browser_login(&json!({ "username": "u", "password": "p", "skipSubscriptionDiscovery": true }))),
+        crate::login_input::SKIP_WITHOUT_TENANT
+    );
+}

@@ -39,3 +39,14 @@ pub fn decode_token_claims(jwt: &str) -> Result<JsValue, JsValue> {
         .map_err(|e| error::to_js(azlogin::Error::Usage(e)))?;
     error::to_value(&claims)
 }
+
+/// Parses `login()`'s options as the Node package does (every key known, az's rules in az's
+/// words) and refuses what a page cannot run: `{ kind: 'deviceCode' | 'servicePrincipal',
+/// clientId, tenant, subscription, skipSubscriptionDiscovery }` for the flows above.
+#[wasm_bindgen(js_name = parseLogin, unchecked_return_type = "ParsedLogin")]
+pub fn parse_login(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let parsed = azlogin::options::browser_login(&options::data(&options)).map_err(error::to_js)?;
+    error::to_value(&parsed)
+}
