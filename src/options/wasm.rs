@@ -211,7 +211,7 @@ fn read_cloud(o: &ObjectReader<'_>, login_endpoint: Option<String>) -> Result<Cl
     match o.value("cloud") {
         None => {}
         Some(Value::String(n)) => name = Some(n.clone()),
-        Some(_) => {
+        Some(Value::Object(_)) => {
             let c = o.object("cloud", CLOUD_KEYS)?.ok_or_else(|| {
                 Error::Usage("`cloud` must be a cloud's name or an object".into())
             })?;
@@ -219,6 +219,11 @@ fn read_cloud(o: &ObjectReader<'_>, login_endpoint: Option<String>) -> Result<Cl
             overrides.active_directory = c.string("loginEndpoint")?;
             overrides.resource_manager = c.string("armEndpoint")?;
             overrides.active_directory_resource_id = c.string("armResourceId")?;
+        }
+        Some(_) => {
+            return Err(Error::Usage(
+                "`cloud` must be a built-in cloud's name or { name, loginEndpoint, armEndpoint, armResourceId }".into(),
+            ));
         }
     }
     if let Some(endpoint) = login_endpoint {
