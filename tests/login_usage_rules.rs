@@ -24,7 +24,11 @@ fn snapshot(env: &TestEnv) -> Vec<(String, Vec<u8>)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_az_rule_refuses_before_any_request() {
     let env = TestEnv::start().await;
-    std::fs::write(env.path("azureProfile.json"), "\u{feff}{\"subscriptions\": []}").expect("write");
+    std::fs::write(
+        env.path("azureProfile.json"),
+        "\u{feff}{\"subscriptions\": []}",
+    )
+    .expect("write");
     let before = snapshot(&env);
     let cases: &[(&[&str], &str)] = &[
         (
@@ -60,7 +64,17 @@ async fn each_az_rule_refuses_before_any_request() {
             "usage error: '--skip-subscription-discovery' requires '--tenant'",
         ),
         (
-            &["-u", "u", "-p", "p", "-t", CONTOSO, "--skip-subscription-discovery", "-s", "Contoso Dev"],
+            &[
+                "-u",
+                "u",
+                "-p",
+                "p",
+                "-t",
+                CONTOSO,
+                "--skip-subscription-discovery",
+                "-s",
+                "Contoso Dev",
+            ],
             "usage error: '--subscription' must be a subscription ID (GUID), not a name, when combined with '--skip-subscription-discovery'.",
         ),
         (
@@ -91,8 +105,16 @@ async fn each_az_rule_refuses_before_any_request() {
     // A GUID with skip passes the checks.
     let run = env
         .run(&[
-            "login", "-u", common::USER, "-p", common::PASSWORD, "-t", CONTOSO,
-            "--skip-subscription-discovery", "-s", SUBSCRIPTION,
+            "login",
+            "-u",
+            common::USER,
+            "-p",
+            common::PASSWORD,
+            "-t",
+            CONTOSO,
+            "--skip-subscription-discovery",
+            "-s",
+            SUBSCRIPTION,
         ])
         .await;
     assert!(!run.stderr.contains("usage error"), "{run:?}");

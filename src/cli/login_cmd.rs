@@ -9,8 +9,8 @@ use super::console::Console;
 use super::progress::ProgressLine;
 use crate::discovery::DiscoveryProgress;
 use crate::error::{Error, Result};
-use crate::oauth::device_code::DeviceAuthorization;
 use crate::login_input::{InteractiveDefault, LoginInput, ParsedLogin, UserFlow, UserMethod};
+use crate::oauth::device_code::DeviceAuthorization;
 use crate::profile::Subscription;
 use crate::secret::{ClientAssertion, Password};
 use crate::session::{LoginEvents, Session};
@@ -143,9 +143,7 @@ pub async fn login(
         retrieving,
         progress: ProgressLine::new(!console.only_errors && std::io::stderr().is_terminal()),
     };
-    let browser = || {
-        browser.ok_or_else(|| Error::Usage("No web browser is available.".into()))
-    };
+    let browser = || browser.ok_or_else(|| Error::Usage("No web browser is available.".into()));
     let outcome = session
         .login_any(ParsedLogin::User(user), browser, &events)
         .await;

@@ -44,8 +44,7 @@ pub const SKIP_WITH_SUBSCRIPTION_NAME: &str = "usage error: '--subscription' mus
 pub const PASSWORD_NOT_GIVEN: &str =
     "Please specify both username and password in non-interactive mode.";
 /// A method other than device code (which az names) with a service principal or an identity.
-const METHOD_FOR_USERS: &str =
-    "usage error: 'method' names how a user signs in; a service principal or managed identity takes none";
+const METHOD_FOR_USERS: &str = "usage error: 'method' names how a user signs in; a service principal or managed identity takes none";
 /// The browser method with a username or password.
 const BROWSER_WITH_CREDENTIALS: &str =
     "usage error: method 'browser' is not applicable with a username or password";
@@ -162,8 +161,7 @@ impl LoginInput {
         if a.method.is_some() && !device_code && (a.service_principal || a.identity) {
             return usage(METHOD_FOR_USERS);
         }
-        if a.method == Some(UserMethod::Browser) && (a.username.is_some() || a.password.is_some())
-        {
+        if a.method == Some(UserMethod::Browser) && (a.username.is_some() || a.password.is_some()) {
             return usage(BROWSER_WITH_CREDENTIALS);
         }
         if a.method == Some(UserMethod::Password) && a.username.is_none() {
@@ -178,8 +176,7 @@ impl LoginInput {
         if a.skip_subscription_discovery && a.tenant.is_none() {
             return usage(SKIP_WITHOUT_TENANT);
         }
-        if a.skip_subscription_discovery && a.subscription.as_deref().is_some_and(|s| !is_guid(s))
-        {
+        if a.skip_subscription_discovery && a.subscription.as_deref().is_some_and(|s| !is_guid(s)) {
             return usage(SKIP_WITH_SUBSCRIPTION_NAME);
         }
         Ok(CheckedLogin { input })
@@ -263,7 +260,9 @@ impl CheckedLogin {
             // az's `ServicePrincipalAuth.build_credential`: the secret, else the certificate,
             // else the federated token.
             let credential = match (a.password, a.certificate, a.federated_token) {
-                (Some(secret), _, _) => StoredCredential::Secret(ClientSecret::new(secret.secret())),
+                (Some(secret), _, _) => {
+                    StoredCredential::Secret(ClientSecret::new(secret.secret()))
+                }
                 (None, Some(path), _) => StoredCredential::Certificate {
                     path,
                     send_x5c: a.use_cert_sn_issuer,

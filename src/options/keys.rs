@@ -13,7 +13,12 @@ pub fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let limit = (key.chars().count() / 3).max(2);
     known
         .iter()
-        .map(|k| (edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
+        .map(|k| {
+            (
+                edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -65,9 +70,7 @@ impl<'v> ObjectReader<'v> {
     }
 
     fn get(&self, key: &str) -> Option<&'v Value> {
-        self.map
-            .and_then(|m| m.get(key))
-            .filter(|v| !v.is_null())
+        self.map.and_then(|m| m.get(key)).filter(|v| !v.is_null())
     }
 
     fn name(&self, key: &str) -> String {
@@ -110,7 +113,11 @@ impl<'v> ObjectReader<'v> {
         self.get(key)
             .map(|v| {
                 v.as_u64()
-                    .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+                    .or_else(|| {
+                        v.as_f64()
+                            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                            .map(|f| f as u64)
+                    })
                     .ok_or_else(|| self.wrong(key, "a non-negative whole number"))
             })
             .transpose()
@@ -189,6 +196,9 @@ fn unknown_key(path: &str, key: &str, known: &[&str]) -> Error {
     };
     Error::Usage(match closest(key, known) {
         Some(k) => format!("Unknown option {name}: did you mean `{k}`?"),
-        None => format!("Unknown option {name}: the options are {}.", known.join(", ")),
+        None => format!(
+            "Unknown option {name}: the options are {}.",
+            known.join(", ")
+        ),
     })
 }

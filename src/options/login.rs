@@ -102,7 +102,10 @@ impl LoginOptions {
             }
             (a, b) => a.or(b),
         };
-        let method = o.string("method")?.map(|m| UserMethod::from_name(&m)).transpose()?;
+        let method = o
+            .string("method")?
+            .map(|m| UserMethod::from_name(&m))
+            .transpose()?;
         let method = match (method, o.boolean("useDeviceCode")?) {
             (Some(m), Some(true)) if m != UserMethod::DeviceCode => {
                 return Err(disagree("method", "useDeviceCode"));
@@ -142,7 +145,11 @@ impl LoginOptions {
             input.certificate = sp.string("certificate")?;
             input.use_cert_sn_issuer = sp.flag("useCertSnIssuer")?;
             input.federated_token = sp.string("federatedToken")?.map(ClientAssertion::new);
-            let given = [sp.has("secret"), sp.has("certificate"), sp.has("federatedToken")];
+            let given = [
+                sp.has("secret"),
+                sp.has("certificate"),
+                sp.has("federatedToken"),
+            ];
             if given.iter().filter(|g| **g).count() > 1 {
                 return Err(Error::Usage(
                     "usage error: `servicePrincipal` takes exactly one of `secret`, `certificate` and `federatedToken`".into(),

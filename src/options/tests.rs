@@ -30,8 +30,13 @@ fn unknown_keys_are_named_with_the_closest_known_one() {
         text,
         "Unknown option `secert` in `servicePrincipal`: did you mean `secret`?"
     );
-    let text = usage(LoginOptions::from_json(&json!({ "managedIdentity": { "id": "x" } })));
-    assert!(text.starts_with("Unknown option `id` in `managedIdentity`"), "{text}");
+    let text = usage(LoginOptions::from_json(
+        &json!({ "managedIdentity": { "id": "x" } }),
+    ));
+    assert!(
+        text.starts_with("Unknown option `id` in `managedIdentity`"),
+        "{text}"
+    );
     let text = usage(TokenOptions::from_json(&json!({ "scopez": "x" })));
     assert_eq!(text, "Unknown option `scopez`: did you mean `scopes`?");
     let text = usage(DeviceCodeOptions::from_json(
@@ -49,14 +54,21 @@ fn aliases_are_accepted_and_must_agree() {
     let o = LoginOptions::from_json(&json!({ "tenantId": "t", "username": "u", "password": "p" }))
         .expect("reads");
     assert_eq!(o.input.tenant.as_deref(), Some("t"));
-    let text = usage(LoginOptions::from_json(&json!({ "tenant": "a", "tenantId": "b" })));
+    let text = usage(LoginOptions::from_json(
+        &json!({ "tenant": "a", "tenantId": "b" }),
+    ));
     assert!(text.contains("`tenant` and `tenantId`"), "{text}");
     let same = LoginOptions::from_json(&json!({ "tenant": "a", "tenantId": "a" })).expect("reads");
     assert_eq!(same.input.tenant.as_deref(), Some("a"));
     let t = TokenOptions::from_json(&json!({ "scope": "https://graph.example/.default" }))
         .expect("reads");
-    assert_eq!(t.scopes, Some(vec!["https://graph.example/.default".to_string()]));
-    usage(TokenOptions::from_json(&json!({ "scope": "a", "scopes": ["b"] })));
+    assert_eq!(
+        t.scopes,
+        Some(vec!["https://graph.example/.default".to_string()])
+    );
+    usage(TokenOptions::from_json(
+        &json!({ "scope": "a", "scopes": ["b"] }),
+    ));
 }
 
 #[test]
@@ -108,9 +120,11 @@ fn node_login_options_meet_az_rules() {
         let parsed = LoginOptions::from_json(&options).and_then(|o| o.input.parse());
         assert_eq!(usage(parsed), text, "{options}");
     }
-    let ok = LoginOptions::from_json(&json!({ "tenant": "t", "skipSubscriptionDiscovery": true, "subscription": guid }))
-        .and_then(|o| o.input.parse())
-        .expect("parses");
+    let ok = LoginOptions::from_json(
+        &json!({ "tenant": "t", "skipSubscriptionDiscovery": true, "subscription": guid }),
+    )
+    .and_then(|o| o.input.parse())
+    .expect("parses");
     assert!(matches!(ok, ParsedLogin::User(_)));
     let two = usage(LoginOptions::from_json(
         &json!({ "servicePrincipal": { "clientId": "a", "secret": "s", "federatedToken": "t" } }),
@@ -135,7 +149,9 @@ fn authority_is_login_endpoint_plus_tenant() {
         )
     );
     assert_eq!(
-        parse_authority("https://adfs.contoso.example/adfs").expect("parses").1,
+        parse_authority("https://adfs.contoso.example/adfs")
+            .expect("parses")
+            .1,
         None
     );
     usage(parse_authority("https://login.microsoftonline.com"));
@@ -199,8 +215,10 @@ fn a_page_runs_device_code_and_secret_logins_only() {
     let ok = browser_login(&json!({ "tenantId": "t", "useDeviceCode": true })).expect("parses");
     assert_eq!(ok["kind"], "deviceCode");
     assert_eq!(ok["tenant"], "t");
-    let app = browser_login(&json!({ "servicePrincipal": { "clientId": "a", "secret": "s" }, "tenant": "t" }))
-        .expect("parses");
+    let app = browser_login(
+        &json!({ "servicePrincipal": { "clientId": "a", "secret": "s" }, "tenant": "t" }),
+    )
+    .expect("parses");
     assert_eq!(app["kind"], "servicePrincipal");
     assert!(!app.to_string().contains("\"s\""), "{app}");
     for refused in [
@@ -212,7 +230,9 @@ fn a_page_runs_device_code_and_secret_logins_only() {
         assert!(usage(browser_login(&refused)).contains("cannot run in a browser"));
     }
     assert_eq!(
-        usage(browser_login(&json!({ "username": "u", "password": "p", "skipSubscriptionDiscovery": true }))),
+        usage(browser_login(
+            &json!({ "username": "u", "password": "p", "skipSubscriptionDiscovery": true })
+        )),
         crate::login_input::SKIP_WITHOUT_TENANT
     );
 }

@@ -52,8 +52,7 @@ impl AnyLogin {
                 AnyLogin::User(request)
             }
             ParsedLogin::ServicePrincipal(app) => {
-                let (client_id, credential, cert_sn_issuer_auth, target, common) =
-                    app.into_parts();
+                let (client_id, credential, cert_sn_issuer_auth, target, common) = app.into_parts();
                 let (tenant, subscription, skip) = target.into_parts();
                 let (scopes, allow_no_subscriptions, _claims, _concurrency) = common.into_parts();
                 let mut request = ServicePrincipalLogin::new(client_id, credential);

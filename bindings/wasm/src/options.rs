@@ -27,8 +27,9 @@ pub fn data(value: &JsValue) -> Value {
         return Value::Null;
     };
     let proto = Object::get_prototype_of(value);
-    let plain = proto.is_null() || Reflect::get(&proto, &JsValue::from_str("constructor"))
-        .is_ok_and(|c| c == JsValue::from(Object::new().constructor()));
+    let plain = proto.is_null()
+        || Reflect::get(&proto, &JsValue::from_str("constructor"))
+            .is_ok_and(|c| c == JsValue::from(Object::new().constructor()));
     if !plain {
         return Value::Null;
     }
