@@ -151,14 +151,20 @@ fn rules_come_in_az_order() {
         method: Some(UserMethod::DeviceCode),
         ..LoginInput::default()
     };
-    assert_eq!(input.parse().unwrap_err().to_string(), IDENTITY_WITH_OTHERS);
+    assert_eq!(
+        input.parse().expect_err("usage error").to_string(),
+        IDENTITY_WITH_OTHERS
+    );
     // Skip without a tenant comes before the password rule.
     let input = LoginInput {
         skip_subscription_discovery: true,
         password: None,
         ..user("u")
     };
-    assert_eq!(input.parse().unwrap_err().to_string(), SKIP_WITHOUT_TENANT);
+    assert_eq!(
+        input.parse().expect_err("usage error").to_string(),
+        SKIP_WITHOUT_TENANT
+    );
 }
 
 #[test]
@@ -169,7 +175,7 @@ fn managed_identity_ids_are_checked_after_az_rules() {
         identity_object_id: Some("b".into()),
         ..LoginInput::default()
     };
-    let err = input.parse().unwrap_err();
+    let err = input.parse().expect_err("usage error");
     assert_eq!(err.code(), "usage_error");
     assert!(err.to_string().contains("Provide only one of"), "{err}");
     let input = LoginInput {
@@ -306,7 +312,7 @@ fn methods_other_than_az_have_rules_of_their_own() {
         ),
     ];
     for (input, text) in cases {
-        assert_eq!(input.parse().unwrap_err().to_string(), text);
+        assert_eq!(input.parse().expect_err("usage error").to_string(), text);
     }
     let interactive = |default| {
         let input = LoginInput {
