@@ -25,10 +25,11 @@ function snapshot(dir) {
   );
 }
 
-async function refused(env, promise, text) {
+/** Calls `start` (after noting the config dir and the emulator's log) and expects a usage_error. */
+async function refused(env, start, text) {
   const before = snapshot(env.configDir);
   const requests = (await h.requestLog(env)).length;
-  await assert.rejects(promise, (e) => {
+  await assert.rejects(start, (e) => {
     assert.equal(e.code, 'usage_error', e.message);
     if (text instanceof RegExp) assert.match(e.message, text);
     else assert.equal(e.message, text);
@@ -51,25 +52,25 @@ describe('options', () => {
     const user = () => ({ ...base(), username: h.USER, password: h.PASSWORD });
     await refused(
       env,
-      login({ ...user(), skipSubscriptionDiscovery: true }),
+      () => login({ ...user(), skipSubscriptionDiscovery: true }),
       "usage error: '--skip-subscription-discovery' requires '--tenant'",
     );
     await refused(
       env,
-      login({ ...user(), tenant: h.CONTOSO, skipSubscriptionDiscovery: true, subscription: 'Contoso Dev' }),
+      () => login({ ...user(), tenant: h.CONTOSO, skipSubscriptionDiscovery: true, subscription: 'Contoso Dev' }),
       "usage error: '--subscription' must be a subscription ID (GUID), not a name, when combined with '--skip-subscription-discovery'.",
     );
     await refused(
       env,
-      login({ ...user(), useDeviceCode: true }),
+      () => login({ ...user(), useDeviceCode: true }),
       "usage error: '--use-device-code' is not applicable with other arguments",
     );
     await refused(
       env,
-      login({ ...base(), tenant: h.CONTOSO, managedIdentity: {} }),
+      () => login({ ...base(), tenant: h.CONTOSO, managedIdentity: {} }),
       "usage error: '--identity' is not applicable with other arguments",
     );
-    await refused(env, login({ ...user(), tenantID: h.CONTOSO }), 'Unknown option `tenantID`: did you mean `tenantId`?');
+    await refused(env, () => login({ ...user(), tenantID: h.CONTOSO }), 'Unknown option `tenantID`: did you mean `tenantId`?');
   });
 
   test("each of az's rules, in az's words", async () => {
@@ -111,20 +112,20 @@ describe('options', () => {
       ],
     ];
     for (const [options, text] of cases) {
-      await refused(env, login({ ...base(), ...options }), text);
+      await refused(env, () => login({ ...base(), ...options }), text);
     }
   });
 
   test('unknown keys, nested ones too, name the closest known key', async () => {
-    await refused(env, login({ ...base(), servicePrincipal: { clientID: 'a', secret: 's' } }), /`clientID` in `servicePrincipal`: did you mean `clientId`\?/);
-    await refused(env, login({ ...base(), managedIdentity: { objectID: 'a' } }), /`objectID` in `managedIdentity`: did you mean `objectId`\?/);
-    await refused(env, login({ ...base(), onDeviceCod: () => {} }), 'Unknown option `onDeviceCod`: did you mean `onDeviceCode`?');
-    await refused(env, getAccessToken({ ...base(), scopez: 'x' }), 'Unknown option `scopez`: did you mean `scopes`?');
-    await refused(env, listAccounts({ ...base(), al: true }), 'Unknown option `al`: did you mean `all`?');
-    await refused(env, showAccount({ ...base(), subscripton: 'x' }), /did you mean `subscription`\?/);
-    await refused(env, setAccount({ ...base(), subscription: 'x', configdir: 'y' }), /did you mean `configDir`\?/);
-    await refused(env, logout({ ...base(), user: 'x' }), /Unknown option `user`/);
-    await refused(env, clearAccounts({ ...base(), force: true }), /Unknown option `force`/);
+    await refused(env, () => login({ ...base(), servicePrincipal: { clientID: 'a', secret: 's' } }), /`clientID` in `servicePrincipal`: did you mean `clientId`\?/);
+    await refused(env, () => login({ ...base(), managedIdentity: { objectID: 'a' } }), /`objectID` in `managedIdentity`: did you mean `objectId`\?/);
+    await refused(env, () => login({ ...base(), onDeviceCod: () => {} }), 'Unknown option `onDeviceCod`: did you mean `onDeviceCode`?');
+    await refused(env, () => getAccessToken({ ...base(), scopez: 'x' }), 'Unknown option `scopez`: did you mean `scopes`?');
+    await refused(env, () => listAccounts({ ...base(), al: true }), 'Unknown option `al`: did you mean `all`?');
+    await refused(env, () => showAccount({ ...base(), subscripton: 'x' }), /did you mean `subscription`\?/);
+    await refused(env, () => setAccount({ ...base(), subscription: 'x', configdir: 'y' }), /did you mean `configDir`\?/);
+    await refused(env, () => logout({ ...base(), user: 'x' }), /Unknown option `user`/);
+    await refused(env, () => clearAccounts({ ...base(), force: true }), /Unknown option `force`/);
     assert.throws(() => new AzLoginCredential({ ...base(), tenantID: 't' }), (e) => {
       assert.equal(e.code, 'usage_error');
       assert.match(e.message, /did you mean `tenantId`\?/);
@@ -134,9 +135,9 @@ describe('options', () => {
   });
 
   test('two spellings that disagree are refused', async () => {
-    await refused(env, login({ ...base(), username: 'u', password: 'p', tenant: 'a', tenantId: 'b' }), /`tenant` and `tenantId`/);
-    await refused(env, login({ ...base(), method: 'browser', useDeviceCode: true }), /`method` and `useDeviceCode`/);
-    await refused(env, getAccessToken({ ...base(), scope: 'a', scopes: ['b'] }), /`scopes` and `scope`/);
+    await refused(env, () => login({ ...base(), username: 'u', password: 'p', tenant: 'a', tenantId: 'b' }), /`tenant` and `tenantId`/);
+    await refused(env, () => login({ ...base(), method: 'browser', useDeviceCode: true }), /`method` and `useDeviceCode`/);
+    await refused(env, () => getAccessToken({ ...base(), scope: 'a', scopes: ['b'] }), /`scopes` and `scope`/);
   });
 
   test('tenantId logs in to that one tenant; getAccessToken honours scope and tenantId', async () => {
