@@ -72,11 +72,14 @@ pub fn error_codes() -> Vec<&'static str> {
     azlogin::ERROR_CODES.to_vec()
 }
 
-/// Refuses an options object with a key `function` does not know (`usage_error` naming the
-/// closest known key); for the options the package reads in JavaScript.
+/// Refuses an options object with a key the function `name` does not know (`usage_error`
+/// naming the closest known key); for the options the package reads in JavaScript.
 #[napi]
-pub fn check_options(function: String, options: serde_json::Value) -> Result<()> {
-    azlogin::options::check_keys(&function, &options).map_err(to_napi)
+pub fn check_options(
+    name: String,
+    #[napi(ts_arg_type = "Record<string, unknown>")] options: serde_json::Value,
+) -> Result<()> {
+    azlogin::options::check_keys(&name, &options).map_err(to_napi)
 }
 
 /// Logs in (device code, password, browser, service principal or managed identity), discovers
