@@ -4,6 +4,11 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
+/// `list` and `extra`, one list (the option objects that extend another).
+pub fn keys_with(list: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+    list.iter().chain(extra).copied().collect()
+}
+
 /// The known key closest to `key`: the same but for case, else within a small edit distance
 /// (a third of the key's length, at least 2).
 pub fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {

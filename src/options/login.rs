@@ -1,6 +1,6 @@
 //! The Node package's option objects: `login()`, `getAccessToken()` and the account functions.
 
-use super::keys::{ObjectReader, disagree};
+use super::keys::{ObjectReader, disagree, keys_with};
 use crate::error::{Error, Result};
 use crate::login_input::{InteractiveDefault, LoginInput, UserMethod};
 use crate::secret::{ClientAssertion, Password};
@@ -68,7 +68,7 @@ pub const TOKEN_KEYS: &[&str] = &[
 
 /// The session keys and `extra`, for the account functions (`listAccounts({ all })`, …).
 pub fn session_keys_with(extra: &[&'static str]) -> Vec<&'static str> {
-    SESSION_KEYS.iter().chain(extra).copied().collect()
+    keys_with(SESSION_KEYS, extra)
 }
 
 /// `login()`'s options, read.

@@ -14,13 +14,13 @@ mod wasm;
 #[cfg(test)]
 mod tests;
 
-pub use keys::{ObjectReader, closest};
+pub use keys::{ObjectReader, closest, keys_with};
 pub use login::{
     LOGIN_KEYS, LoginOptions, MANAGED_IDENTITY_KEYS, SERVICE_PRINCIPAL_KEYS, SESSION_KEYS,
     TOKEN_KEYS, TokenOptions, browser_login, check_keys, known_keys, session_keys_with,
 };
 pub use wasm::{
-    CERTIFICATE_KEYS, CLIENT_CREDENTIAL_KEYS, CLOUD_KEYS, ClientCredentialInput,
-    ClientCredentialOptions, DEVICE_CODE_FLOW_KEYS, DEVICE_CODE_KEYS, DISCOVER_KEYS,
-    DeviceCodeOptions, DiscoverOptions, WAIT_KEYS, claims_or_cp1, parse_authority,
+    CERTIFICATE_KEYS, CLOUD_KEYS, ClientCredentialInput, ClientCredentialOptions, DEVICE_CODE_KEYS,
+    DISCOVER_KEYS, DeviceCodeOptions, DiscoverOptions, WAIT_KEYS, claims_or_cp1,
+    client_credential_keys, device_code_flow_keys, parse_authority,
 };

@@ -162,7 +162,7 @@ fn authority_is_login_endpoint_plus_tenant() {
 fn device_code_options_send_to_the_authority_given() {
     let o = DeviceCodeOptions::from_json(
         &json!({ "authority": "http://127.0.0.1:4000/organizations" }),
-        DEVICE_CODE_FLOW_KEYS,
+        &device_code_flow_keys(),
     )
     .expect("reads");
     let (ctx, scopes) = o.token_context().expect("context");

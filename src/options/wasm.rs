@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::keys::{ObjectReader, disagree};
+use super::keys::{ObjectReader, disagree, keys_with};
 use crate::cloud::{AZURE_CLOUD, Cloud, CloudEndpoints, cloud_with_overrides};
 use crate::error::{Error, Result};
 use crate::oauth::token::TokenContext;
@@ -24,38 +24,20 @@ pub const DEVICE_CODE_KEYS: &[&str] = &[
     "scopes",
     "claims",
 ];
-/// `new DeviceCodeFlow(options)`'s keys.
-pub const DEVICE_CODE_FLOW_KEYS: &[&str] = &[
-    "cloud",
-    "loginEndpoint",
-    "authorityHost",
-    "authority",
-    "tenant",
-    "tenantId",
-    "clientId",
-    "scopes",
-    "claims",
-    "fetch",
-];
+/// `new DeviceCodeFlow(options)`'s keys: [`DEVICE_CODE_KEYS`] and the host's `fetch`.
+pub fn device_code_flow_keys() -> Vec<&'static str> {
+    keys_with(DEVICE_CODE_KEYS, &["fetch"])
+}
 /// `waitForToken(options)`'s keys.
 pub const WAIT_KEYS: &[&str] = &["signal"];
-/// `acquireTokenForClient(options)`'s keys.
-pub const CLIENT_CREDENTIAL_KEYS: &[&str] = &[
-    "cloud",
-    "loginEndpoint",
-    "authorityHost",
-    "authority",
-    "tenant",
-    "tenantId",
-    "clientId",
-    "scopes",
-    "claims",
-    "secret",
-    "certificate",
-    "federatedToken",
-    "signal",
-    "fetch",
-];
+/// `acquireTokenForClient(options)`'s keys: [`DEVICE_CODE_KEYS`], the credential, `signal`
+/// and `fetch`.
+pub fn client_credential_keys() -> Vec<&'static str> {
+    keys_with(
+        DEVICE_CODE_KEYS,
+        &["secret", "certificate", "federatedToken", "signal", "fetch"],
+    )
+}
 /// `acquireTokenForClient({ certificate })`'s keys.
 pub const CERTIFICATE_KEYS: &[&str] = &["pem", "useCertSnIssuer"];
 /// `discoverSubscriptions(options)`'s keys.
@@ -278,7 +260,7 @@ impl ClientCredentialOptions {
                 "acquireTokenForClient needs { tenant, clientId } and a credential".into(),
             ));
         }
-        let o = ObjectReader::new("options", value, CLIENT_CREDENTIAL_KEYS)?;
+        let o = ObjectReader::new("options", value, &client_credential_keys())?;
         let target = DeviceCodeOptions::read(&o)?;
         if target.tenant.is_none() {
             return Err(Error::Usage("acquireTokenForClient needs `tenant` (a tenant id or domain): app-only tokens are issued per tenant".into()));

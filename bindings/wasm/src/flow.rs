@@ -9,7 +9,7 @@ use azlogin::cancel::{CancelHandle, cancellable};
 use azlogin::login::device_code::{authorize, poll};
 use azlogin::oauth::device_code::DeviceAuthorization;
 use azlogin::oauth::token::TokenContext;
-use azlogin::options::{DEVICE_CODE_FLOW_KEYS, ObjectReader, WAIT_KEYS};
+use azlogin::options::{ObjectReader, WAIT_KEYS, device_code_flow_keys};
 use azlogin::runtime::Runtime;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -43,7 +43,7 @@ impl DeviceCodeFlow {
         options: Option<crate::types::DeviceCodeFlowOptionsArg>,
     ) -> Result<DeviceCodeFlow, JsValue> {
         let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
-        let (ctx, scopes) = context(&options, DEVICE_CODE_FLOW_KEYS)?;
+        let (ctx, scopes) = context(&options, &device_code_flow_keys())?;
         let transport = JsTransport::new(field(&options, "fetch")?)?;
         Ok(Self {
             inner: Rc::new(Inner {
