@@ -81,11 +81,12 @@ impl DeviceCodeFlow {
     pub fn wait_for_token(&self, options: Option<crate::types::WaitOptionsArg>) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
+            // The options first: a mistyped key is reported whatever the flow's state.
+            let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
+            ObjectReader::new("options", &data(&options), WAIT_KEYS).map_err(to_js)?;
             let Some((authorization, received)) = inner.authorization.borrow_mut().take() else {
                 return Err(usage("call start() before waitForToken()"));
             };
-            let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
-            ObjectReader::new("options", &data(&options), WAIT_KEYS).map_err(to_js)?;
             let signal = field(&options, "signal")?;
             let (handle, registration) = CancelHandle::new();
             let _watch = AbortWatch::new(signal, handle)?;
