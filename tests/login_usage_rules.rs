@@ -30,63 +30,7 @@ async fn each_az_rule_refuses_before_any_request() {
     )
     .expect("write");
     let before = snapshot(&env);
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &["--identity", "-t", CONTOSO],
-            "usage error: '--identity' is not applicable with other arguments",
-        ),
-        (
-            &["--identity", "-p", "x"],
-            "usage error: '--identity' is not applicable with other arguments",
-        ),
-        (
-            &["--identity", "-u", "x"],
-            "Passing the managed identity ID with --username is no longer supported. Use --client-id, --object-id or --resource-id instead.",
-        ),
-        (
-            &["--use-device-code", "-u", "u", "-p", "p"],
-            "usage error: '--use-device-code' is not applicable with other arguments",
-        ),
-        (
-            &["--use-device-code", "--identity"],
-            "usage error: '--use-device-code' is not applicable with other arguments",
-        ),
-        (
-            &["--use-cert-sn-issuer", "-u", "u", "-p", "p"],
-            "usage error: '--use-sn-issuer' is only applicable with a service principal",
-        ),
-        (
-            &["--service-principal", "-p", "s", "-t", CONTOSO],
-            "usage error: --service-principal --username NAME --password SECRET --tenant TENANT",
-        ),
-        (
-            &["-u", "u", "-p", "p", "--skip-subscription-discovery"],
-            "usage error: '--skip-subscription-discovery' requires '--tenant'",
-        ),
-        (
-            &[
-                "-u",
-                "u",
-                "-p",
-                "p",
-                "-t",
-                CONTOSO,
-                "--skip-subscription-discovery",
-                "-s",
-                "Contoso Dev",
-            ],
-            "usage error: '--subscription' must be a subscription ID (GUID), not a name, when combined with '--skip-subscription-discovery'.",
-        ),
-        (
-            &["-u", "u"],
-            "Please specify both username and password in non-interactive mode.",
-        ),
-        (
-            &["--service-principal", "-u", "app", "-t", CONTOSO],
-            "Please specify both username and password in non-interactive mode.",
-        ),
-    ];
-    for (line, text) in cases {
+    for (line, text) in common::usage_rules::AZ_LOGIN_RULES {
         let mut args = vec!["login"];
         args.extend_from_slice(line);
         let run = env.run(&args).await.failed();

@@ -1,7 +1,6 @@
 //! az's `login` argument rules: each case, run by az and by azlogin, prints the same error and
 //! exits 1, and neither sends a request (tenants are GUIDs, so az does not resolve a domain).
 
-use crate::common::CONTOSO;
 use crate::harness::*;
 
 #[test]
@@ -11,30 +10,12 @@ fn usage_errors_match_az() {
     let side = Side::new(az, &emu);
     side.register_cloud(Tool::Az, &emu);
     let pair = Pair::split(side);
-    let cases: &[&[&str]] = &[
-        &["--identity", "-t", CONTOSO],
-        &["--identity", "-p", "x"],
-        &["--identity", "-u", "x"],
-        &["--use-device-code", "-u", "u", "-p", "p"],
-        &["--use-device-code", "--identity"],
-        &["--use-cert-sn-issuer", "-u", "u", "-p", "p"],
-        &["--service-principal", "-p", "s", "-t", CONTOSO],
-        &["-u", "u", "-p", "p", "--skip-subscription-discovery"],
-        &[
-            "-u",
-            "u",
-            "-p",
-            "p",
-            "-t",
-            CONTOSO,
-            "--skip-subscription-discovery",
-            "-s",
-            "Contoso Dev",
-        ],
-        &["-u", "u"],
-        &["--service-principal", "-u", "app", "-t", CONTOSO],
-        &["--identity", "--client-id", "a", "--object-id", "b"],
-    ];
+    // The flow tests' list, and a managed identity named twice (az's own check, later).
+    let twice: &[&str] = &["--identity", "--client-id", "a", "--object-id", "b"];
+    let cases = crate::common::usage_rules::AZ_LOGIN_RULES
+        .iter()
+        .map(|(line, _)| *line)
+        .chain([twice]);
     let before = emu.emulator.request_log().len();
     for line in cases {
         let mut args = vec!["login"];
