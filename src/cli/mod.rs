@@ -11,6 +11,7 @@ pub mod emulator_cmd;
 pub mod login_app;
 pub mod login_browser;
 pub mod login_cmd;
+mod platform;
 pub mod progress;
 pub mod selector;
 

@@ -230,7 +230,7 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         // Fail on a bad config, profile or token cache now, not after the user has signed in.
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
         super::files::load_profile(self.dir.path())?;
-        super::files::load_token_cache(self.dir.path())?;
+        super::files::load_token_cache(self.dir.path(), &self.secrets)?;
         Ok((tenant, telemetry))
     }
 
@@ -269,6 +269,13 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
                 (r, "password", Some(username.clone()))
             }
             LoginMethod::Browser(options) => {
+                // Where az would sign in through WAM, say once that the browser is used.
+                let notice = crate::wam::broker_notice(crate::store::BROKER_PLATFORM, || {
+                    self.config.enable_broker_on_windows()
+                })?;
+                if let Some(line) = notice {
+                    events.warning(line);
+                }
                 let r = browser::login(&self.http, &ctx, &login_scopes, options).await?;
                 (r, AUTHORIZATION_CODE_GRANT, None)
             }
@@ -320,7 +327,7 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
             refreshed_rt_key: None,
             now: self.runtime_now(),
         };
-        modify_token_cache(self.dir.path(), |c| first.apply(c))?;
+        modify_token_cache(self.dir.path(), &self.secrets, |c| first.apply(c))?;
         let mut memory = crate::token_cache::TokenCache::new();
         first.apply(&mut memory);
         let home_account_id = account.home_account_id.unwrap_or_default();

@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::http::{ClientOptions, HttpClient, HttpLimits, ReqwestClient};
 use crate::oauth::AZURE_CLI_CLIENT_ID;
 use crate::runtime::{Runtime, TokioRuntime};
-use crate::store::{AzConfig, ConfigDir};
+use crate::store::{AzConfig, ConfigDir, SecretFiles};
 
 pub use crate::login_plan::{LoginOutcome, NO_MANAGED_IDENTITY_SUBSCRIPTIONS};
 pub use accounts::{AccountListOptions, LogoutOutcome};
@@ -97,6 +97,8 @@ impl SessionClient for ReqwestClient {
 pub struct Session<C = ReqwestClient, R = TokioRuntime> {
     dir: ConfigDir,
     config: AzConfig,
+    /// The token cache and service principal store `config` chooses (`.json` or `.bin`).
+    secrets: SecretFiles,
     cloud: Cloud,
     http: C,
     endpoints: ResolvedEndpoints,
@@ -110,6 +112,7 @@ pub struct Session<C = ReqwestClient, R = TokioRuntime> {
 struct Opened {
     dir: ConfigDir,
     config: AzConfig,
+    secrets: SecretFiles,
     cloud: Cloud,
     endpoints: ResolvedEndpoints,
     env: EnvLookup,
@@ -126,11 +129,13 @@ impl Opened {
         dir.ensure()?;
         let config_env = env.clone();
         let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
+        let secrets = SecretFiles::from_config(&config)?;
         let cloud = crate::store::active_cloud(&dir, &config)?;
         let endpoints = ResolvedEndpoints::of(&cloud)?;
         Ok(Self {
             dir,
             config,
+            secrets,
             cloud,
             endpoints,
             env,
@@ -141,6 +146,7 @@ impl Opened {
         Session {
             dir: self.dir,
             config: self.config,
+            secrets: self.secrets,
             cloud: self.cloud,
             http,
             endpoints: self.endpoints,

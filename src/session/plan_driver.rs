@@ -148,7 +148,7 @@ impl<C: SessionClient, R: Runtime> Session<C, R> {
         *written = true;
         let recorded = tokens.take_in_tenant_order()?;
         if !recorded.is_empty() {
-            modify_token_cache(self.dir.path(), |c| {
+            modify_token_cache(self.dir.path(), &self.secrets, |c| {
                 recorded.iter().for_each(|r| r.apply(c))
             })?;
         }

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod federated;
 pub mod proxy;
 pub mod pty;
+pub mod usage_rules;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
