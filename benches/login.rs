@@ -617,6 +617,7 @@ fn case_tokens(rt: &tokio::runtime::Runtime, runs: usize) -> BenchResult<()> {
     let session = Session::open(SessionOptions {
         config_dir: Some(dir.path().to_path_buf()),
         env: std::sync::Arc::new(|_| None),
+        authority_host: None,
     })?;
     let request = AccessTokenRequest {
         force_refresh: true,

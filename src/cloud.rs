@@ -16,8 +16,8 @@ pub use builtin::{
     builtin_cloud, builtin_clouds, cloud_with_overrides,
 };
 pub use clouds_config::{
-    cloud_subscription, clouds_from_ini, find_cloud, remove_cloud, resolve_cloud_name,
-    set_cloud_subscription, write_cloud,
+    cloud_for_login_endpoint, cloud_subscription, clouds_from_ini, find_cloud, remove_cloud,
+    resolve_cloud_name, same_endpoint, set_cloud_subscription, write_cloud,
 };
 pub use metadata::{METADATA_API_VERSION, build_cloud, metadata_request, parse_metadata};
 

@@ -65,9 +65,17 @@ export interface SessionOptions {
   configDir?: string;
   /** A registered cloud to use instead of the config's active one. */
   cloud?: string;
+  /**
+   * The cloud whose login endpoint this is, as @azure/identity spells it (e.g.
+   * `https://login.microsoftonline.com`): the active cloud when it is its endpoint, else the
+   * registered cloud that has it; with `cloud`, the two must agree.
+   */
+  authorityHost?: string;
 }
 
 interface LoginCommon extends SessionOptions {
+  /** MSAL's authority: a login endpoint and a tenant (`authorityHost` + `tenant`, which must agree). */
+  authority?: string;
   /** A tenant GUID or domain. */
   tenant?: string;
   /** `tenant`, as @azure/identity spells it (both given must agree). */
@@ -166,6 +174,8 @@ export type LoginOptions =
 export declare function login(options?: LoginOptions): Promise<Subscription[]>;
 
 export interface GetAccessTokenOptions extends SessionOptions {
+  /** MSAL's authority: a login endpoint and a tenant (`authorityHost` + `tenant`, which must agree). */
+  authority?: string;
   /** Wins over `resource`. */
   scopes?: string | string[];
   /** `scopes`, as MSAL's single scope (both given must agree). */

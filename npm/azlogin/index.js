@@ -42,7 +42,7 @@ function cancelledError(signal) {
 }
 
 function sessionOf(options) {
-  return { configDir: options.configDir, cloud: options.cloud };
+  return { configDir: options.configDir, cloud: options.cloud, authorityHost: options.authorityHost };
 }
 
 function scopeList(scopes) {
@@ -282,6 +282,7 @@ class AzLoginCredential {
       abortSignal: options.abortSignal,
       configDir: this.#options.configDir,
       cloud: this.#options.cloud,
+      authorityHost: this.#options.authorityHost,
     });
     const token = {
       token: r.token,

@@ -80,6 +80,7 @@ pub async fn run() -> Result<()> {
         config_dir: Some(dir.0.clone()),
         // Nothing from the outside environment: the demo is the same on every machine.
         env: Arc::new(|_| None),
+        authority_host: None,
     })?;
 
     banner("azlogin login --use-device-code");

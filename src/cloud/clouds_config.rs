@@ -72,6 +72,45 @@ pub fn find_cloud<'a>(clouds: &'a [Cloud], name: &str) -> Option<&'a Cloud> {
     clouds.iter().find(|c| c.name == name)
 }
 
+/// Whether two login endpoints are the same (case and a trailing `/` aside).
+pub fn same_endpoint(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim_end_matches('/'))
+}
+
+/// The cloud a login endpoint names (MSAL's and @azure/identity's `authorityHost`): the active
+/// cloud when the endpoint is its own, else the one registered cloud whose endpoint it is. When
+/// the active cloud was named explicitly (`pinned`), another cloud is a contradiction, not a
+/// choice.
+pub fn cloud_for_login_endpoint<'a>(
+    clouds: &'a [Cloud],
+    active: &'a Cloud,
+    pinned: bool,
+    endpoint: &str,
+) -> Result<&'a Cloud> {
+    let same = |c: &Cloud| {
+        c.login_endpoint()
+            .is_ok_and(|own| same_endpoint(own, endpoint))
+    };
+    if same(active) {
+        return Ok(active);
+    }
+    if pinned {
+        return Err(Error::Usage(format!(
+            "`authorityHost` '{endpoint}' is not the login endpoint of the cloud '{}' ({}): give one of them, or ones that agree",
+            active.name,
+            active.login_endpoint().unwrap_or("none")
+        )));
+    }
+    clouds.iter().find(|c| same(c)).ok_or_else(|| {
+        Error::Usage(format!(
+            "No registered cloud has the login endpoint '{endpoint}'. Register one with \
+             'azlogin cloud register --name <name> --endpoint-active-directory {endpoint} \
+             --endpoint-resource-manager <ARM endpoint>', or pass `cloud`."
+        ))
+    })
+}
+
 /// The registered spelling of a cloud name given in any case, as `az cloud set` resolves it.
 pub fn resolve_cloud_name<'a>(clouds: &'a [Cloud], name: &str) -> Option<&'a str> {
     find_cloud(clouds, name)
@@ -308,5 +347,41 @@ mod tests {
         assert!(!remove_cloud(&mut file, "FakeCloud"));
         assert_eq!(file.to_string(), "");
         Ok(())
+    }
+
+    #[test]
+    fn a_login_endpoint_picks_its_cloud() {
+        let mut fake = Cloud::new("FakeCloud");
+        fake.endpoints.active_directory = Some("http://127.0.0.1:4000/".into());
+        let mut clouds = builtin_clouds();
+        clouds.push(fake);
+        let public = find_cloud(&clouds, "AzureCloud").expect("built in");
+        let pick = |active: &Cloud, pinned: bool, endpoint: &str| {
+            cloud_for_login_endpoint(&clouds, active, pinned, endpoint).map(|c| c.name.clone())
+        };
+        // The active cloud's own endpoint (any case, any trailing slash) keeps it.
+        assert_eq!(
+            pick(public, true, "https://LOGIN.microsoftonline.com/").ok(),
+            Some("AzureCloud".into())
+        );
+        // Another registered cloud's endpoint picks that cloud, unless one was named.
+        assert_eq!(
+            pick(public, false, "http://127.0.0.1:4000").ok(),
+            Some("FakeCloud".into())
+        );
+        assert_eq!(
+            pick(public, false, "https://login.chinacloudapi.cn").ok(),
+            Some("AzureChinaCloud".into())
+        );
+        let named = pick(public, true, "http://127.0.0.1:4000").expect_err("disagrees");
+        assert_eq!(named.code(), "usage_error");
+        assert!(named.to_string().contains("'AzureCloud'"), "{named}");
+        // An endpoint no cloud has is refused with the way to register one.
+        let unknown = pick(public, false, "https://login.example.invalid").expect_err("unknown");
+        assert_eq!(unknown.code(), "usage_error");
+        assert!(
+            unknown.to_string().contains("azlogin cloud register"),
+            "{unknown}"
+        );
     }
 }

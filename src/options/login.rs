@@ -1,5 +1,6 @@
 //! The Node package's option objects: `login()`, `getAccessToken()` and the account functions.
 
+use super::authority::AuthorityChoice;
 use super::keys::{ObjectReader, disagree, keys_with};
 use crate::error::{Error, Result};
 use crate::login_input::{InteractiveDefault, LoginInput, UserMethod};
@@ -7,12 +8,14 @@ use crate::secret::{ClientAssertion, Password};
 use serde_json::Value;
 
 /// Where the files are and which cloud is active: in every Node options object.
-pub const SESSION_KEYS: &[&str] = &["configDir", "cloud"];
+pub const SESSION_KEYS: &[&str] = &["configDir", "cloud", "authorityHost"];
 
 /// `login()`'s keys (the callbacks and `signal` are the package's own, listed for the check).
 pub const LOGIN_KEYS: &[&str] = &[
     "configDir",
     "cloud",
+    "authorityHost",
+    "authority",
     "method",
     "useDeviceCode",
     "username",
@@ -54,6 +57,8 @@ pub const MANAGED_IDENTITY_KEYS: &[&str] = &["clientId", "objectId", "resourceId
 pub const TOKEN_KEYS: &[&str] = &[
     "configDir",
     "cloud",
+    "authorityHost",
+    "authority",
     "scopes",
     "scope",
     "resource",
@@ -80,6 +85,9 @@ pub struct LoginOptions {
     pub config_dir: Option<String>,
     /// `cloud`.
     pub cloud: Option<String>,
+    /// `authorityHost`, or the login endpoint of `authority`: picks the cloud by its login
+    /// endpoint.
+    pub authority_host: Option<String>,
     /// `timeoutMs`.
     pub timeout_ms: Option<u64>,
 }
@@ -91,7 +99,8 @@ impl LoginOptions {
         let o = ObjectReader::new("options", value, LOGIN_KEYS)?;
         let sp = o.object("servicePrincipal", SERVICE_PRINCIPAL_KEYS)?;
         let mi = o.object("managedIdentity", MANAGED_IDENTITY_KEYS)?;
-        let tenant = o.agreeing(&["tenant", "tenantId"], ObjectReader::string)?;
+        let authority = AuthorityChoice::read(&o, &["authorityHost"])?;
+        let tenant = authority.tenant;
         let sp_tenant = match &sp {
             Some(sp) => sp.agreeing(&["tenant", "tenantId"], ObjectReader::string)?,
             None => None,
@@ -166,6 +175,7 @@ impl LoginOptions {
             input,
             config_dir: o.string("configDir")?,
             cloud: o.string("cloud")?,
+            authority_host: authority.login_endpoint,
             timeout_ms: o.count("timeoutMs")?,
         })
     }
@@ -190,21 +200,25 @@ pub struct TokenOptions {
     pub config_dir: Option<String>,
     /// `cloud`.
     pub cloud: Option<String>,
+    /// `authorityHost`, or the login endpoint of `authority`.
+    pub authority_host: Option<String>,
 }
 
 impl TokenOptions {
     /// Reads `getAccessToken()`'s options, every key checked.
     pub fn from_json(value: &Value) -> Result<Self> {
         let o = ObjectReader::new("options", value, TOKEN_KEYS)?;
+        let authority = AuthorityChoice::read(&o, &["authorityHost"])?;
         Ok(Self {
             scopes: o.agreeing(&["scopes", "scope"], ObjectReader::strings)?,
             resource: o.string("resource")?,
-            tenant: o.agreeing(&["tenant", "tenantId"], ObjectReader::string)?,
+            tenant: authority.tenant,
             subscription: o.string("subscription")?,
             force_refresh: o.flag("forceRefresh")?,
             claims: o.string("claims")?,
             config_dir: o.string("configDir")?,
             cloud: o.string("cloud")?,
+            authority_host: authority.login_endpoint,
         })
     }
 }
@@ -242,7 +256,9 @@ pub fn browser_login(value: &Value) -> Result<Value> {
             "usage error: {what} cannot run in a browser; {instead}"
         )))
     };
-    let (kind, target, client_id) = match LoginOptions::from_json(value)?.input.parse()? {
+    let options = LoginOptions::from_json(value)?;
+    let authority_host = options.authority_host;
+    let (kind, target, client_id) = match options.input.parse()? {
         ParsedLogin::User(user) => match user.flow() {
             UserFlow::DeviceCode => ("deviceCode", user.target().clone(), None),
             UserFlow::Browser => {
@@ -284,5 +300,6 @@ pub fn browser_login(value: &Value) -> Result<Value> {
         "tenant": target.tenant(),
         "subscription": target.subscription(),
         "skipSubscriptionDiscovery": target.skips_discovery(),
+        "authorityHost": authority_host,
     }))
 }

@@ -7,6 +7,7 @@
 //!
 //! Sans I/O, and built for wasm32 too.
 
+mod authority;
 mod keys;
 mod login;
 mod wasm;
@@ -14,6 +15,7 @@ mod wasm;
 #[cfg(test)]
 mod tests;
 
+pub use authority::{AuthorityChoice, parse_authority};
 pub use keys::{ObjectReader, closest, keys_with};
 pub use login::{
     LOGIN_KEYS, LoginOptions, MANAGED_IDENTITY_KEYS, SERVICE_PRINCIPAL_KEYS, SESSION_KEYS,
@@ -22,5 +24,5 @@ pub use login::{
 pub use wasm::{
     CERTIFICATE_KEYS, CLOUD_KEYS, ClientCredentialInput, ClientCredentialOptions, DEVICE_CODE_KEYS,
     DISCOVER_KEYS, DeviceCodeOptions, DiscoverOptions, WAIT_KEYS, claims_or_cp1,
-    client_credential_keys, device_code_flow_keys, parse_authority,
+    client_credential_keys, device_code_flow_keys,
 };

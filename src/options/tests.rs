@@ -236,3 +236,51 @@ fn a_page_runs_device_code_and_secret_logins_only() {
         crate::login_input::SKIP_WITHOUT_TENANT
     );
 }
+
+#[test]
+fn node_options_take_authority_and_authority_host() {
+    let o = LoginOptions::from_json(&json!({
+        "authority": "http://127.0.0.1:4000/contoso.example",
+        "username": "u",
+        "password": "p",
+    }))
+    .expect("reads");
+    assert_eq!(o.authority_host.as_deref(), Some("http://127.0.0.1:4000"));
+    assert_eq!(o.input.tenant.as_deref(), Some("contoso.example"));
+    let agreeing = LoginOptions::from_json(&json!({
+        "authority": "http://127.0.0.1:4000/contoso.example",
+        "authorityHost": "http://127.0.0.1:4000/",
+        "tenantId": "CONTOSO.example",
+    }))
+    .expect("agree");
+    assert_eq!(
+        agreeing.authority_host.as_deref(),
+        Some("http://127.0.0.1:4000")
+    );
+    let host = usage(LoginOptions::from_json(&json!({
+        "authority": "http://127.0.0.1:4000/contoso.example",
+        "authorityHost": "https://login.microsoftonline.com",
+    })));
+    assert!(host.contains("`authority` and `authorityHost`"), "{host}");
+    let tenant = usage(LoginOptions::from_json(&json!({
+        "authority": "http://127.0.0.1:4000/contoso.example",
+        "tenant": "fabrikam.example",
+    })));
+    assert!(tenant.contains("`authority` and `tenant`"), "{tenant}");
+    let token = TokenOptions::from_json(&json!({
+        "authority": "https://login.microsoftonline.com/organizations",
+        "scope": "https://graph.microsoft.com/.default",
+    }))
+    .expect("reads");
+    assert_eq!(
+        token.authority_host.as_deref(),
+        Some("https://login.microsoftonline.com")
+    );
+    assert_eq!(token.tenant.as_deref(), Some("organizations"));
+    assert!(check_keys("listAccounts", &json!({ "authorityHost": "https://x" })).is_ok());
+    let account = usage(check_keys(
+        "listAccounts",
+        &json!({ "authority": "https://x/t" }),
+    ));
+    assert!(account.contains("Unknown option `authority`"), "{account}");
+}

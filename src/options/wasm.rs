@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
+use super::authority::AuthorityChoice;
 use super::keys::{ObjectReader, disagree, keys_with};
-use crate::cloud::{AZURE_CLOUD, Cloud, CloudEndpoints, cloud_with_overrides};
+use crate::cloud::{AZURE_CLOUD, Cloud, CloudEndpoints, cloud_with_overrides, same_endpoint};
 use crate::error::{Error, Result};
 use crate::oauth::token::TokenContext;
 use crate::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
@@ -69,34 +70,6 @@ pub fn claims_or_cp1(given: Option<String>) -> Option<String> {
     }
 }
 
-/// MSAL's `authority`: a login endpoint and a tenant, e.g.
-/// `https://login.microsoftonline.com/organizations` → (`https://login.microsoftonline.com`,
-/// `organizations`). An AD FS authority (`…/adfs`) has no tenant.
-pub fn parse_authority(authority: &str) -> Result<(String, Option<String>)> {
-    let bad = || {
-        Error::Usage(format!(
-            "`authority` must be a login endpoint and a tenant, e.g. https://login.microsoftonline.com/organizations (got '{authority}')"
-        ))
-    };
-    let url = url::Url::parse(authority).map_err(|_| bad())?;
-    if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-        return Err(bad());
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad());
-    }
-    let path = url.path().trim_end_matches('/');
-    if path.eq_ignore_ascii_case("/adfs") {
-        return Ok((authority.trim_end_matches('/').to_string(), None));
-    }
-    let (base, tenant) = path.rsplit_once('/').ok_or_else(bad)?;
-    if tenant.is_empty() {
-        return Err(bad());
-    }
-    let origin = url.origin().ascii_serialization();
-    Ok((format!("{origin}{base}"), Some(tenant.to_string())))
-}
-
 /// Where a token request goes and what it asks for, with the CLI's defaults: one reading of
 /// `{ cloud, loginEndpoint | authorityHost, authority, tenant | tenantId, clientId, scopes,
 /// claims }` for every wasm entry point.
@@ -118,24 +91,10 @@ impl DeviceCodeOptions {
 
     /// Reads the token fields of an already checked object.
     pub fn read(o: &ObjectReader<'_>) -> Result<Self> {
-        let mut endpoint = o.agreeing(&["loginEndpoint", "authorityHost"], ObjectReader::string)?;
-        let mut tenant = o.agreeing(&["tenant", "tenantId"], ObjectReader::string)?;
-        if let Some(authority) = o.string("authority")? {
-            let (host, authority_tenant) = parse_authority(&authority)?;
-            match &endpoint {
-                Some(e) if !same_endpoint(e, &host) => {
-                    return Err(disagree("authority", "loginEndpoint"));
-                }
-                _ => endpoint = Some(host),
-            }
-            match (&tenant, authority_tenant) {
-                (Some(t), Some(a)) if !t.eq_ignore_ascii_case(&a) => {
-                    return Err(disagree("authority", "tenant"));
-                }
-                (None, a) => tenant = a,
-                _ => {}
-            }
-        }
+        let AuthorityChoice {
+            login_endpoint: endpoint,
+            tenant,
+        } = AuthorityChoice::read(o, &["loginEndpoint", "authorityHost"])?;
         let cloud = read_cloud(o, endpoint)?;
         Ok(Self {
             cloud,
@@ -178,11 +137,6 @@ impl DeviceCodeOptions {
         };
         Ok((ctx, scopes))
     }
-}
-
-fn same_endpoint(a: &str, b: &str) -> bool {
-    a.trim_end_matches('/')
-        .eq_ignore_ascii_case(b.trim_end_matches('/'))
 }
 
 /// The `cloud` option (a built-in cloud's name, or endpoints over one or of a custom cloud);

@@ -39,6 +39,10 @@ pub struct SessionOptions {
     pub config_dir: Option<PathBuf>,
     /// The environment to read (`AZURE_*` overrides, CA bundles).
     pub env: EnvLookup,
+    /// A login endpoint (MSAL's `authorityHost`) that picks the cloud: the active one when it
+    /// is its endpoint, else the registered cloud that has it (see
+    /// [`crate::cloud::cloud_for_login_endpoint`]).
+    pub authority_host: Option<String>,
 }
 
 impl Default for SessionOptions {
@@ -46,6 +50,7 @@ impl Default for SessionOptions {
         Self {
             config_dir: None,
             env: std::sync::Arc::new(|k| std::env::var(k).ok().filter(|v| !v.is_empty())),
+            authority_host: None,
         }
     }
 }
@@ -54,6 +59,7 @@ impl std::fmt::Debug for SessionOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionOptions")
             .field("config_dir", &self.config_dir)
+            .field("authority_host", &self.authority_host)
             .finish()
     }
 }
@@ -130,7 +136,17 @@ impl Opened {
         let config_env = env.clone();
         let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
         let secrets = SecretFiles::from_config(&config)?;
-        let cloud = crate::store::active_cloud(&dir, &config)?;
+        let active = crate::store::active_cloud(&dir, &config)?;
+        let cloud = match &options.authority_host {
+            None => active,
+            Some(endpoint) => {
+                let clouds = crate::store::load_clouds(&dir)?;
+                // A cloud named for this session (AZURE_CLOUD_NAME, the Node `cloud` option) is
+                // a choice the endpoint must agree with; the config's is only a default.
+                let pinned = env("AZURE_CLOUD_NAME").is_some();
+                crate::cloud::cloud_for_login_endpoint(&clouds, &active, pinned, endpoint)?.clone()
+            }
+        };
         let endpoints = ResolvedEndpoints::of(&cloud)?;
         Ok(Self {
             dir,

@@ -72,6 +72,7 @@ impl InProcess {
             SessionOptions {
                 config_dir: Some(config_dir.path().to_path_buf()),
                 env: Arc::new(move |k| env.get(k).cloned()),
+                authority_host: None,
             },
             client.clone(),
             clock.clone(),

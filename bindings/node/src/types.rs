@@ -30,6 +30,8 @@ pub struct BindingSessionOptions {
     pub config_dir: Option<String>,
     /// The cloud to use instead of the config's `[cloud] name`.
     pub cloud: Option<String>,
+    /// The cloud whose login endpoint this is (MSAL's `authorityHost`).
+    pub authority_host: Option<String>,
 }
 
 impl From<BindingSessionOptions> for SessionOptions {
@@ -42,6 +44,7 @@ impl From<BindingSessionOptions> for SessionOptions {
                 ("AZURE_CLOUD_NAME", Some(name)) => Some(name.clone()),
                 _ => process(k),
             }),
+            authority_host: o.authority_host,
         }
     }
 }
@@ -64,6 +67,7 @@ impl LoginCall {
             session: BindingSessionOptions {
                 config_dir: o.config_dir,
                 cloud: o.cloud,
+                authority_host: o.authority_host,
             },
             timeout: o.timeout_ms.map(Duration::from_millis),
             login: o.input.parse()?,
@@ -279,6 +283,7 @@ pub fn token_request(
     let session = BindingSessionOptions {
         config_dir: o.config_dir,
         cloud: o.cloud,
+        authority_host: o.authority_host,
     };
     Ok((request, session))
 }

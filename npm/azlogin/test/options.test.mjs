@@ -153,6 +153,33 @@ describe('options', () => {
     assert.equal(other.tenant, h.CONTOSO);
   });
 
+  test('authority and authorityHost pick the cloud by its login endpoint, for this call only', async () => {
+    // The config's active cloud is the public one; the emulator is registered as FakeCloud.
+    const config = path.join(env.configDir, 'config');
+    const saved = fs.readFileSync(config, 'utf8');
+    fs.writeFileSync(config, saved.replace(`name = ${h.CLOUD}`, 'name = AzureCloud'));
+    try {
+      const subs = await login({ ...base(), username: h.USER, password: h.PASSWORD, authority: `${env.url}/${h.CONTOSO}` });
+      assert.deepEqual([...new Set(subs.map((s) => s.tenantId))], [h.CONTOSO]);
+      assert.deepEqual([...new Set(subs.map((s) => s.cloudName))], [h.CLOUD]);
+      const token = await getAccessToken({ ...base(), authorityHost: `${env.url}/` });
+      assert.equal(token.tenant, h.CONTOSO);
+      const listed = await listAccounts({ ...base(), authorityHost: env.url });
+      assert.deepEqual(listed.map((s) => s.id).sort(), subs.map((s) => s.id).sort());
+      assert.equal(fs.readFileSync(config, 'utf8'), saved.replace(`name = ${h.CLOUD}`, 'name = AzureCloud'), 'the active cloud is unchanged');
+      await refused(
+        env,
+        () => getAccessToken({ ...base(), authorityHost: 'https://login.example.invalid' }),
+        /^No registered cloud has the login endpoint 'https:\/\/login\.example\.invalid'/,
+      );
+      await refused(env, () => getAccessToken({ ...base(), cloud: 'AzureCloud', authorityHost: env.url }), /is not the login endpoint of the cloud 'AzureCloud'/);
+      await refused(env, () => login({ ...base(), username: 'u', password: 'p', authority: `${env.url}/${h.CONTOSO}`, tenant: h.FABRIKAM }), /`authority` and `tenant`/);
+      await refused(env, () => listAccounts({ ...base(), authority: `${env.url}/${h.CONTOSO}` }), /Unknown option `authority`/);
+    } finally {
+      fs.writeFileSync(config, saved);
+    }
+  });
+
   test('a skip with a subscription GUID passes the checks', async () => {
     const subs = await login({ ...base(), username: h.USER, password: h.PASSWORD, tenant: h.CONTOSO, skipSubscriptionDiscovery: true, subscription: h.CONTOSO_SUBS[0] });
     assert.deepEqual(
