@@ -18,7 +18,6 @@ pub struct Login {
 
 /// Writes a `$BROWSER` launcher that hands the URL to the test through a file.
 pub fn launcher(env: &TestEnv) -> (PathBuf, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
     let dir = env.home.path();
     let url_file = dir.join("url");
     let script = dir.join("fake-browser");
@@ -30,7 +29,7 @@ pub fn launcher(env: &TestEnv) -> (PathBuf, PathBuf) {
         ),
     )
     .expect("launcher");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    super::modes::set_mode(&script, 0o755);
     (script, url_file)
 }
 

@@ -5,7 +5,10 @@
 pub mod az;
 pub mod browser;
 pub mod federated;
+pub mod modes;
 pub mod proxy;
+// A Unix pseudo-terminal: Windows consoles are not driven this way (see login_selector_pty.rs).
+#[cfg(unix)]
 pub mod pty;
 
 use std::path::{Path, PathBuf};
