@@ -127,6 +127,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A protected secret file (`msal_token_cache.bin`, `service_principal_entries.bin`) does
+    /// not decrypt for this user; it was left untouched.
+    #[error("Cannot decrypt '{}' ({}). It was encrypted for another Windows user or on another machine; the file was left unchanged. Run azlogin as the user who wrote it, or move the file away and sign in again with `az login`.", path.display(), reason.trim_end_matches('.'))]
+    Undecryptable {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
     /// Reading, writing or locking a file failed.
     #[error("{}: {message}", path.display())]
     Store {
@@ -169,6 +178,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::CorruptFile { .. } => "corrupt_file",
             Error::Store { .. } => "store_error",
+            Error::Undecryptable { .. } => "undecryptable_file",
             Error::InteractionRequired { .. } => "interaction_required",
         }
     }

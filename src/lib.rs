@@ -1,7 +1,7 @@
 //! azlogin: the `az login` experience of the Azure CLI as a Rust library.
 //!
 //! The protocol modules ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`cloud`],
-//! [`selector`]) never do I/O, never read the clock and never draw randomness: requests are
+//! [`selector`], [`wam`]) never do I/O, never read the clock and never draw randomness: requests are
 //! built and answers parsed by plain functions, and `now` and random bytes are arguments. The
 //! async drivers in [`login`] and [`discovery`] loop request → send → handle → sleep over an
 //! [`http::HttpClient`].
@@ -30,6 +30,7 @@ pub mod runtime;
 pub mod secret;
 pub mod selector;
 pub mod token_cache;
+pub mod wam;
 
 #[cfg(feature = "cli")]
 pub mod cli;

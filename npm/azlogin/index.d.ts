@@ -40,6 +40,7 @@ export type AzLoginErrorCode =
   | 'not_found'
   | 'corrupt_file'
   | 'store_error'
+  | 'undecryptable_file'
   | 'interaction_required';
 
 /** An error from azlogin. `message` never holds a token or password. */

@@ -9,7 +9,8 @@ const ERROR: &str = "\x1b[91m";
 const RESET: &str = "\x1b[0m";
 
 /// Where and how messages go: warnings and errors on stderr, coloured only when stdout and
-/// stderr are both terminals and colour is not disabled (knack's rule).
+/// stderr are both terminals, colour is not disabled, and (on Windows) the console accepts
+/// escape sequences (knack's rule).
 #[derive(Clone, Copy, Debug)]
 pub struct Console {
     /// Colour on.
@@ -21,7 +22,10 @@ pub struct Console {
 impl Console {
     /// Decides colour from the terminals and `core.no_color`.
     pub fn detect(no_color: bool, only_errors: bool) -> Self {
-        let color = !no_color && std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        let color = !no_color
+            && std::io::stdout().is_terminal()
+            && std::io::stderr().is_terminal()
+            && super::platform::enable_escape_sequences();
         Self { color, only_errors }
     }
 

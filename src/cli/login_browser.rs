@@ -74,16 +74,9 @@ impl BrowserOpener for PrintUrl {
 /// process as it would without a handler (exit 130), since a handler, once installed, stays.
 fn interrupted() -> impl Future<Output = ()> + Send + 'static {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    #[cfg(unix)]
-    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    let signal = super::platform::interrupt_listener();
     tokio::spawn(async move {
-        #[cfg(unix)]
-        let got = match &mut signal {
-            Ok(s) => s.recv().await.is_some(),
-            Err(_) => false,
-        };
-        #[cfg(not(unix))]
-        let got = tokio::signal::ctrl_c().await.is_ok();
+        let got = signal.await;
         if !got {
             return std::future::pending().await;
         }

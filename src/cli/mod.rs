@@ -12,6 +12,7 @@ pub mod login_app;
 pub mod login_browser;
 pub mod login_cmd;
 pub mod output;
+mod platform;
 pub mod progress;
 pub mod selector;
 

@@ -1,5 +1,13 @@
 //! Opening a URL in the user's browser: `$BROWSER` (Python `webbrowser` rules), else the
-//! platform's opener, and the rules for when no browser can work at all.
+//! platform's opener (a program on Unix, `ShellExecuteW` on Windows), and the rules for when no
+//! browser can work at all.
+
+#[cfg(unix)]
+#[path = "browser_launch/unix.rs"]
+mod os;
+#[cfg(windows)]
+#[path = "browser_launch/windows.rs"]
+mod os;
 
 use super::browser::BrowserOpener;
 use std::path::{Path, PathBuf};
@@ -102,10 +110,36 @@ impl LaunchCommand {
     }
 }
 
+/// One way to open the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Launcher {
+    /// A program given the URL.
+    Command(LaunchCommand),
+    /// The system's handler for the URL's scheme, asked directly (`ShellExecuteW`; Windows
+    /// only).
+    SystemDefault,
+}
+
+impl Launcher {
+    fn name(&self) -> &str {
+        match self {
+            Launcher::Command(c) => &c.program,
+            Launcher::SystemDefault => "the default browser",
+        }
+    }
+
+    fn open(&self, url: &str) -> Result<(), String> {
+        match self {
+            Launcher::Command(c) => run_launcher(c, url),
+            Launcher::SystemDefault => os::open_with_system_default(url),
+        }
+    }
+}
+
 /// The browser launchers to try, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SystemBrowser {
-    candidates: Vec<LaunchCommand>,
+    candidates: Vec<Launcher>,
 }
 
 impl SystemBrowser {
@@ -133,6 +167,7 @@ impl SystemBrowser {
             let candidates: Vec<_> = browser
                 .split(separator)
                 .filter_map(LaunchCommand::parse)
+                .map(Launcher::Command)
                 .collect();
             if !candidates.is_empty() {
                 return Ok(Self { candidates });
@@ -148,13 +183,12 @@ impl SystemBrowser {
             .any(|k| env(k).is_some_and(|v| !v.is_empty()));
         let mut candidates = Vec::new();
         match platform {
-            Platform::MacOs if !ssh => candidates.push(LaunchCommand::new("open", &[])),
-            Platform::Windows => candidates.push(LaunchCommand::new(
-                "rundll32",
-                &["url.dll,FileProtocolHandler"],
-            )),
+            Platform::MacOs if !ssh => {
+                candidates.push(Launcher::Command(LaunchCommand::new("open", &[])))
+            }
+            Platform::Windows => candidates.push(Launcher::SystemDefault),
             Platform::Linux { wsl: true } if on_path("wslview") => {
-                candidates.push(LaunchCommand::new("wslview", &[]))
+                candidates.push(Launcher::Command(LaunchCommand::new("wslview", &[])))
             }
             _ => {}
         }
@@ -169,7 +203,7 @@ impl SystemBrowser {
             if !on_path("xdg-open") {
                 return Err(NoBrowser::NoLauncher);
             }
-            candidates.push(LaunchCommand::new("xdg-open", &[]));
+            candidates.push(Launcher::Command(LaunchCommand::new("xdg-open", &[])));
         }
         Ok(Self { candidates })
     }
@@ -182,9 +216,9 @@ impl SystemBrowser {
         }
         let mut failures = Vec::new();
         for candidate in &self.candidates {
-            match run_launcher(candidate, url) {
+            match candidate.open(url) {
                 Ok(()) => return Ok(()),
-                Err(e) => failures.push(format!("{}: {e}", candidate.program)),
+                Err(e) => failures.push(format!("{}: {e}", candidate.name())),
             }
         }
         Err(failures.join("; "))
@@ -297,14 +331,14 @@ mod tests {
             LINUX,
         )
         .expect("browser");
-        assert_eq!(found.candidates.len(), 2);
-        assert_eq!(found.candidates[0].program, "my-browser");
-        assert_eq!(
-            found.candidates[0].argv("http://h/?a=1"),
-            ["--new-tab", "http://h/?a=1"]
-        );
-        assert_eq!(found.candidates[1].program, "/opt/x y/b");
-        assert_eq!(found.candidates[1].argv("http://u"), ["--flag", "http://u"]);
+        let [Launcher::Command(first), Launcher::Command(second)] = found.candidates.as_slice()
+        else {
+            panic!("{:?}", found.candidates)
+        };
+        assert_eq!(first.program, "my-browser");
+        assert_eq!(first.argv("http://h/?a=1"), ["--new-tab", "http://h/?a=1"]);
+        assert_eq!(second.program, "/opt/x y/b");
+        assert_eq!(second.argv("http://u"), ["--flag", "http://u"]);
     }
 
     #[test]
@@ -331,9 +365,12 @@ mod tests {
                 "{env:?}"
             );
         }
-        // macOS needs no display variable; Windows always has its opener.
+        // macOS needs no display variable; Windows always has its opener, which is no program.
         assert!(SystemBrowser::detect(&env_of(&[]), Platform::MacOs).is_ok());
-        assert!(SystemBrowser::detect(&env_of(&[]), Platform::Windows).is_ok());
+        assert_eq!(
+            SystemBrowser::detect(&env_of(&[]), Platform::Windows).map(|b| b.candidates),
+            Ok(vec![Launcher::SystemDefault])
+        );
     }
 
     #[test]
@@ -347,7 +384,10 @@ mod tests {
             _ => None,
         };
         let found = SystemBrowser::detect(&env, LINUX).expect("browser");
-        assert_eq!(found.candidates, [LaunchCommand::new("xdg-open", &[])]);
+        assert_eq!(
+            found.candidates,
+            [Launcher::Command(LaunchCommand::new("xdg-open", &[]))]
+        );
     }
 
     #[test]
@@ -364,28 +404,36 @@ mod tests {
             assert!(!is_launchable(bad), "{bad:?}");
         }
         let b = SystemBrowser {
-            candidates: vec![LaunchCommand::new("true", &[])],
+            candidates: vec![Launcher::Command(LaunchCommand::new("true", &[]))],
         };
         assert!(b.launch("file:///etc/passwd").is_err());
     }
 
-    #[cfg(unix)]
+    /// This test binary as a launcher: with `args` (and the URL appended) it either runs no
+    /// test and exits 0, or refuses an unknown flag and exits non-zero, on every platform.
+    fn this_binary(args: &[&str]) -> Launcher {
+        let exe = std::env::current_exe().expect("current_exe");
+        Launcher::Command(LaunchCommand::new(&exe.display().to_string(), args))
+    }
+
     #[test]
     fn launch_tries_each_candidate_until_one_works() {
+        let failing = this_binary(&["--no-such-flag"]);
+        let failing_name = failing.name().to_string();
         let b = SystemBrowser {
             candidates: vec![
-                LaunchCommand::new("false", &[]),
-                LaunchCommand::new("/nonexistent/launcher", &[]),
+                failing.clone(),
+                Launcher::Command(LaunchCommand::new("/nonexistent/launcher", &[])),
             ],
         };
         let err = b.launch("http://localhost:1").expect_err("both fail");
-        assert!(err.starts_with("false: exited with"), "{err}");
+        assert!(
+            err.starts_with(&format!("{failing_name}: exited with")),
+            "{err}"
+        );
         assert!(err.contains("/nonexistent/launcher: "), "{err}");
         let b = SystemBrowser {
-            candidates: vec![
-                LaunchCommand::new("false", &[]),
-                LaunchCommand::new("true", &[]),
-            ],
+            candidates: vec![failing, this_binary(&["--exact", "no::such::test"])],
         };
         assert_eq!(b.launch("http://localhost:1"), Ok(()));
     }

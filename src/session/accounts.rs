@@ -9,6 +9,7 @@ use super::files::{
 };
 use crate::error::{Error, Result};
 use crate::profile::Subscription;
+use crate::store::{SERVICE_PRINCIPALS_BIN, TOKEN_CACHE_BIN};
 
 /// `az account list` options.
 #[derive(Clone, Copy, Debug, Default)]
@@ -150,7 +151,7 @@ impl Session {
         };
         let environment = self.endpoints.login_host.clone();
         let client_id = self.client_id.clone();
-        let tokens_removed = modify_token_cache(self.dir.path(), |c| {
+        let tokens_removed = modify_token_cache(self.dir.path(), &self.secrets, |c| {
             let accounts = c.accounts_by_username(&username, &environment);
             let mut n = 0;
             for a in accounts {
@@ -160,7 +161,9 @@ impl Session {
             n + c.remove_app_tokens(&username, &environment)
         })?;
         // The service-principal half also forgets the stored credential of that client id.
-        super::files::modify_service_principals(self.dir.path(), |list| list.remove(&username))?;
+        super::files::modify_service_principals(self.dir.path(), &self.secrets, |list| {
+            list.remove(&username)
+        })?;
         let entries_removed = modify_profile(self.dir.path(), |p| Ok(p.remove_user(&username)))?;
         remove_file(&self.dir.path().join(ADAL_CACHE_FILE))?;
         Ok(LogoutOutcome {
@@ -177,11 +180,13 @@ impl Session {
             Ok(())
         })?;
         let dir = self.dir.path();
+        // Both forms of each store, as az's `logout_all_users` and
+        // `logout_all_service_principal` remove them, whichever `core.encrypt_token_cache` says.
         for name in [
             TOKEN_CACHE_FILE,
-            "msal_token_cache.bin",
+            TOKEN_CACHE_BIN,
             SERVICE_PRINCIPAL_FILE,
-            "service_principal_entries.bin",
+            SERVICE_PRINCIPALS_BIN,
             ADAL_CACHE_FILE,
         ] {
             remove_file(&dir.join(name))?;

@@ -7,18 +7,20 @@ use super::EnvLookup;
 use crate::diagnostics;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
-use crate::store::{FileLock, atomic_write, read_optional};
+use crate::store::{FileLock, SecretFiles, atomic_write, read_optional};
 use crate::token_cache::TokenCache;
 use crate::token_cache::service_principals::ServicePrincipalEntries;
 
 /// `azureProfile.json`.
 pub const PROFILE_FILE: &str = "azureProfile.json";
-/// `msal_token_cache.json`.
-pub const TOKEN_CACHE_FILE: &str = "msal_token_cache.json";
+/// `msal_token_cache.json`, the token cache when `core.encrypt_token_cache` is off (see
+/// [`SecretFiles`] for the choice).
+pub const TOKEN_CACHE_FILE: &str = crate::store::TOKEN_CACHE_JSON;
 /// The ADAL-era cache az deletes on logout and clear.
 pub const ADAL_CACHE_FILE: &str = "accessTokens.json";
-/// `service_principal_entries.json`.
-pub const SERVICE_PRINCIPAL_FILE: &str = "service_principal_entries.json";
+/// `service_principal_entries.json`, the service principal store when
+/// `core.encrypt_token_cache` is off.
+pub const SERVICE_PRINCIPAL_FILE: &str = crate::store::SERVICE_PRINCIPALS_JSON;
 
 /// The profile keeps the process's default mode, as az's does (0644 under the usual umask).
 const PROFILE_MODE: u32 = 0o644;
@@ -81,30 +83,44 @@ pub fn load_profile(dir: &Path) -> Result<Profile> {
     }
 }
 
+/// The JSON bytes of a secret file read by `read` (absent = `None`).
+fn decoded(
+    path: &Path,
+    secrets: &SecretFiles,
+    read: fn(&Path) -> Result<Option<Vec<u8>>>,
+) -> Result<Option<Vec<u8>>> {
+    read(path)?
+        .map(|bytes| secrets.decode(path, bytes))
+        .transpose()
+}
+
 /// Loads the token cache (missing = empty) for reading.
 ///
 /// az (msal-extensions) writes the cache by truncating it in place, under the lock, so a read
-/// without the lock can catch an empty or half-written file. Such a read (empty or unparsable)
-/// is done again under the lock, where no az write can be in progress.
-pub fn load_token_cache(dir: &Path) -> Result<TokenCache> {
-    let path = dir.join(TOKEN_CACHE_FILE);
+/// without the lock can catch an empty or half-written file. Such a read (empty, unparsable,
+/// or not decrypting) is done again under the lock, where no az write can be in progress.
+pub fn load_token_cache(dir: &Path, secrets: &SecretFiles) -> Result<TokenCache> {
+    let path = dir.join(secrets.token_cache());
     match read_file(&path)? {
         None => return Ok(TokenCache::new()),
         Some(bytes) if !bytes.is_empty() => {
-            if let Ok(cache) = TokenCache::parse(&bytes) {
+            if let Ok(cache) = secrets
+                .decode(&path, bytes)
+                .and_then(|json| TokenCache::parse(&json).map_err(|e| Error::store(&path, e)))
+            {
                 return Ok(cache);
             }
         }
         Some(_) => {}
     }
     let _lock = FileLock::acquire(&path)?;
-    read_token_cache(dir)
+    read_token_cache(dir, secrets)
 }
 
 /// Reads the token cache (missing = empty) as it is, for a caller holding its lock.
-fn read_token_cache(dir: &Path) -> Result<TokenCache> {
-    let path = dir.join(TOKEN_CACHE_FILE);
-    match read_file(&path)? {
+fn read_token_cache(dir: &Path, secrets: &SecretFiles) -> Result<TokenCache> {
+    let path = dir.join(secrets.token_cache());
+    match decoded(&path, secrets, read_file)? {
         None => Ok(TokenCache::new()),
         Some(bytes) => parse_or_report(&path, &bytes, TokenCache::parse),
     }
@@ -166,15 +182,20 @@ fn file_holds(path: &Path, len: Option<usize>, bytes: &[u8]) -> Result<bool> {
 
 /// Reloads the token cache under the msal-extensions lock, applies `change`, and writes it
 /// atomically when it changed.
-pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) -> T) -> Result<T> {
-    let path = dir.join(TOKEN_CACHE_FILE);
+pub fn modify_token_cache<T>(
+    dir: &Path,
+    secrets: &SecretFiles,
+    change: impl FnOnce(&mut TokenCache) -> T,
+) -> Result<T> {
+    let path = dir.join(secrets.token_cache());
     let _lock = FileLock::acquire(&path)?;
-    let mut cache = read_token_cache(dir)?;
+    let mut cache = read_token_cache(dir, secrets)?;
     let before = cache.to_json();
     let out = change(&mut cache);
     let after = cache.to_json();
     if after != before {
-        write_file(&path, after.as_bytes(), TOKEN_CACHE_MODE)?;
+        let bytes = secrets.encode(&path, after.as_bytes())?;
+        write_file(&path, &bytes, TOKEN_CACHE_MODE)?;
     }
     Ok(out)
 }
@@ -182,24 +203,28 @@ pub fn modify_token_cache<T>(dir: &Path, change: impl FnOnce(&mut TokenCache) ->
 /// The service principal store is created readable by its owner only, as az creates it.
 const SERVICE_PRINCIPAL_MODE: u32 = 0o600;
 
-/// Loads `service_principal_entries.json` (missing = empty).
-pub fn load_service_principals(dir: &Path) -> Result<ServicePrincipalEntries> {
-    let path = dir.join(SERVICE_PRINCIPAL_FILE);
-    match read_optional(&path)? {
+/// Loads the service principal store (missing = empty).
+pub fn load_service_principals(
+    dir: &Path,
+    secrets: &SecretFiles,
+) -> Result<ServicePrincipalEntries> {
+    let path = dir.join(secrets.service_principals());
+    match decoded(&path, secrets, read_optional)? {
         None => Ok(ServicePrincipalEntries::new()),
         Some(bytes) => parse_or_report(&path, &bytes, ServicePrincipalEntries::parse),
     }
 }
 
-/// Reloads `service_principal_entries.json` under its lock, applies `change`, and writes it
+/// Reloads the service principal store under its lock, applies `change`, and writes it
 /// atomically (0600 when created) when it changed.
 pub fn modify_service_principals<T>(
     dir: &Path,
+    secrets: &SecretFiles,
     change: impl FnOnce(&mut ServicePrincipalEntries) -> T,
 ) -> Result<T> {
-    let path = dir.join(SERVICE_PRINCIPAL_FILE);
+    let path = dir.join(secrets.service_principals());
     let _lock = FileLock::acquire(&path)?;
-    let before = read_optional(&path)?;
+    let before = decoded(&path, secrets, read_optional)?;
     let mut entries = match &before {
         None => ServicePrincipalEntries::new(),
         Some(bytes) => parse_or_report(&path, bytes, ServicePrincipalEntries::parse)?,
@@ -212,7 +237,8 @@ pub fn modify_service_principals<T>(
         Some(bytes) => bytes.as_slice() == after.as_bytes(),
     };
     if !unchanged {
-        atomic_write(&path, after.as_bytes(), SERVICE_PRINCIPAL_MODE)?;
+        let bytes = secrets.encode(&path, after.as_bytes())?;
+        atomic_write(&path, &bytes, SERVICE_PRINCIPAL_MODE)?;
     }
     Ok(out)
 }
@@ -266,7 +292,7 @@ mod tests {
                 written
             })
         };
-        let cache = load_token_cache(dir.path())?;
+        let cache = load_token_cache(dir.path(), &SecretFiles::plaintext())?;
         assert!(writer.join().is_ok_and(|w| w.is_ok()));
         assert_eq!(cache.to_json(), full);
         Ok(())

@@ -305,7 +305,7 @@ impl Session {
         // Fail on a bad config, profile or token cache now, not after the user has signed in.
         let telemetry = self.config.get_bool("core", "collect_telemetry", true)?;
         super::files::load_profile(self.dir.path())?;
-        super::files::load_token_cache(self.dir.path())?;
+        super::files::load_token_cache(self.dir.path(), &self.secrets)?;
         Ok((tenant, telemetry))
     }
 
@@ -344,6 +344,13 @@ impl Session {
                 (r, "password", Some(username.clone()))
             }
             LoginMethod::Browser(options) => {
+                // Where az would sign in through WAM, say once that the browser is used.
+                let notice = crate::wam::broker_notice(crate::store::BROKER_PLATFORM, || {
+                    self.config.enable_broker_on_windows()
+                })?;
+                if let Some(line) = notice {
+                    events.warning(line);
+                }
                 let r = browser::login(&self.http, &ctx, &login_scopes, options).await?;
                 (r, AUTHORIZATION_CODE_GRANT, None)
             }
@@ -410,7 +417,7 @@ impl Session {
             refreshed_rt_key: None,
             now: self.runtime_now(),
         };
-        modify_token_cache(self.dir.path(), |c| first.apply(c))?;
+        modify_token_cache(self.dir.path(), &self.secrets, |c| first.apply(c))?;
         let mut memory = crate::token_cache::TokenCache::new();
         first.apply(&mut memory);
         let home_account_id = client_info.home_account_id();
@@ -438,7 +445,7 @@ impl Session {
         // Tokens got so far are kept even when discovery fails, as az keeps them.
         let recorded = tokens.take_in_tenant_order()?;
         if !recorded.is_empty() {
-            modify_token_cache(self.dir.path(), |c| {
+            modify_token_cache(self.dir.path(), &self.secrets, |c| {
                 recorded.iter().for_each(|r| r.apply(c))
             })?;
         }

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::http::{ClientOptions, HttpLimits, ReqwestClient};
 use crate::oauth::AZURE_CLI_CLIENT_ID;
 use crate::runtime::TokioRuntime;
-use crate::store::{AzConfig, ConfigDir};
+use crate::store::{AzConfig, ConfigDir, SecretFiles};
 
 pub use accounts::{AccountListOptions, LogoutOutcome};
 pub use any_login::AnyLogin;
@@ -61,6 +61,8 @@ impl std::fmt::Debug for SessionOptions {
 pub struct Session {
     dir: ConfigDir,
     config: AzConfig,
+    /// The token cache and service principal store `config` chooses (`.json` or `.bin`).
+    secrets: SecretFiles,
     cloud: Cloud,
     http: ReqwestClient,
     endpoints: ResolvedEndpoints,
@@ -113,6 +115,7 @@ impl Session {
         dir.ensure()?;
         let config_env = env.clone();
         let config = AzConfig::load_with_env(&dir, move |k| config_env(k))?;
+        let secrets = SecretFiles::from_config(&config)?;
         let cloud = crate::store::active_cloud(&dir, &config)?;
         let endpoints = ResolvedEndpoints::of(&cloud)?;
         let http = ReqwestClient::new(ClientOptions {
@@ -124,6 +127,7 @@ impl Session {
         Ok(Session {
             dir,
             config,
+            secrets,
             cloud,
             http,
             endpoints,

@@ -104,7 +104,7 @@ impl Session {
             tenant: authority.realm().to_string(),
             credential: credential.clone(),
         };
-        modify_service_principals(self.dir.path(), |list| list.save(&entry))?;
+        modify_service_principals(self.dir.path(), &self.secrets, |list| list.save(&entry))?;
         events.authenticated();
         let arm_token = match response.access_token.clone() {
             Some(t) if login_scopes == arm_scopes => t,
@@ -217,7 +217,7 @@ impl Session {
             refreshed_rt_key: None,
             now,
         };
-        modify_token_cache(self.dir.path(), |c| recorded.apply(c))?;
+        modify_token_cache(self.dir.path(), &self.secrets, |c| recorded.apply(c))?;
         Ok(recorded.response)
     }
 
@@ -291,7 +291,9 @@ impl Session {
         warn: &(dyn Fn(&str) + Sync),
     ) -> Result<AccessTokenResult> {
         let client_id = account.user_name().unwrap_or_default().to_string();
-        let entry = match load_service_principals(self.dir.path())?.lookup(&client_id, tenant) {
+        let entry = match load_service_principals(self.dir.path(), &self.secrets)?
+            .lookup(&client_id, tenant)
+        {
             CredentialLookup::Exact(e) => e,
             CredentialLookup::OtherTenant(e) => {
                 warn(&format!(
@@ -316,7 +318,7 @@ impl Session {
         // A claims challenge skips the cache, as in MSAL.
         if !request.force_refresh && request.claims_challenge.is_none() {
             let environment = authority.environment();
-            let cache = super::files::load_token_cache(self.dir.path())?;
+            let cache = super::files::load_token_cache(self.dir.path(), &self.secrets)?;
             let query = AccessTokenQuery {
                 client_id: &client_id,
                 environment: &environment,

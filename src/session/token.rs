@@ -99,7 +99,7 @@ impl Session {
         }
         let username = account.user_name().unwrap_or_default().to_string();
         let environment = self.endpoints.login_host.clone();
-        let cache = load_token_cache(self.dir.path())?;
+        let cache = load_token_cache(self.dir.path(), &self.secrets)?;
         let accounts = cache.accounts_by_username(&username, &environment);
         let home_account_id = match accounts.as_slice() {
             [one] => one.home_account_id.clone(),
@@ -134,6 +134,20 @@ impl Session {
         let now = now_ms / 1000;
         let token = match silent::acquire(&self.http, &cache, &silent_request, now).await {
             Ok(t) => t,
+            // An account az signed in through WAM: its cached token has expired, and only the
+            // broker holds a refresh token for it.
+            Err(_)
+                if crate::wam::held_by_broker(
+                    &cache,
+                    &home_account_id,
+                    &environment,
+                    &self.client_id,
+                ) =>
+            {
+                return Err(crate::wam::broker_token_expired(
+                    &username, &tenant, &scopes,
+                ));
+            }
             Err(e) if e.server_error().is_some() => {
                 return Err(Error::InteractionRequired {
                     message: e.to_string(),
@@ -159,7 +173,7 @@ impl Session {
                 })?;
                 let expires_on = now.saturating_add(response.lifetime_secs(now));
                 let answer = RecordedAnswer::refresh(*response, &ctx, &scopes, rt_key, now);
-                modify_token_cache(self.dir.path(), |c| answer.apply(c))?;
+                modify_token_cache(self.dir.path(), &self.secrets, |c| answer.apply(c))?;
                 Ok(AccessTokenResult {
                     access_token,
                     expires_on,

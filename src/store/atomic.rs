@@ -3,12 +3,12 @@
 //! `rename`. az truncates and rewrites in place, which is how its files get corrupted when two
 //! runs overlap.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{ErrorKind, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::platform;
 use crate::error::{Error, Result};
 
 /// Reads a whole file; a missing file is `None`.
@@ -22,25 +22,28 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 
 /// Replaces the file at `path` with `bytes`, atomically. An existing file keeps its mode; a new
 /// one is created with `mode_if_new` less the umask (as Python's `open(path, 'w')` would). A
-/// symbolic link is followed, so the file it points to is replaced and the link kept.
+/// symbolic link is followed, so the file it points to is replaced and the link kept. On
+/// Windows there are no modes: the file inherits its folder's ACL, as az's files do.
 pub fn atomic_write(path: &Path, bytes: &[u8], mode_if_new: u32) -> Result<()> {
-    write_with(path, bytes, Mode::KeepOr(mode_if_new), rename)
+    write_with(
+        path,
+        bytes,
+        Mode::KeepOr(mode_if_new),
+        platform::replace_file,
+    )
 }
 
 /// Replaces the file at `path` with `bytes`, atomically, leaving it with exactly `mode` (knack
-/// chmods `config` to 0600 after every write).
+/// chmods `config` to 0600 after every write; on Windows, where knack's chmod does nothing
+/// either, the mode is not applied).
 pub fn atomic_write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    write_with(path, bytes, Mode::Exactly(mode), rename)
+    write_with(path, bytes, Mode::Exactly(mode), platform::replace_file)
 }
 
 #[derive(Clone, Copy)]
 enum Mode {
     KeepOr(u32),
     Exactly(u32),
-}
-
-fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
-    fs::rename(from, to)
 }
 
 /// The write, with the final rename passed in so tests can make it fail.
@@ -58,7 +61,7 @@ fn write_with(
                 "is a directory where a file belongs; move it away and try again",
             ));
         }
-        Ok(m) => Some(m.permissions().mode() & 0o7777),
+        Ok(m) => platform::mode_of(&m),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
         Err(e) => return Err(io_error(&target, "inspect", &e)),
     };
@@ -76,7 +79,7 @@ fn write_with(
     let written = (|| {
         temp.write_all(bytes)?;
         if let Some(m) = chmod {
-            temp.set_permissions(fs::Permissions::from_mode(m))?;
+            platform::set_mode(&temp, m)?;
         }
         temp.sync_all()?;
         drop(temp);
@@ -87,11 +90,8 @@ fn write_with(
         let _ = fs::remove_file(&temp_path);
         return Err(io_error(&target, "write", &e));
     }
-    // Make the rename itself durable. Some file systems cannot sync a directory; the data is
-    // already in place by now, so that is no reason to report a failure.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
+    // Make the rename itself durable.
+    platform::sync_dir(&dir);
     Ok(())
 }
 
@@ -160,12 +160,7 @@ fn create_temp(dir: &Path, target: &Path, mode: u32) -> Result<(PathBuf, File)> 
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp_path = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&temp_path)
-        {
+        match platform::create_new_file(&temp_path, mode) {
             Ok(file) => return Ok((temp_path, file)),
             Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(io_error(target, "write", &e)),
@@ -175,18 +170,21 @@ fn create_temp(dir: &Path, target: &Path, mode: u32) -> Result<(PathBuf, File)> 
 
 /// A store error that says what to do about the usual causes.
 fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Error {
-    let advice = match e.kind() {
-        ErrorKind::PermissionDenied => {
-            "; check the owner and mode of the file and its directory, or set AZURE_CONFIG_DIR \
-             to a directory you own"
-        }
+    // Windows refuses to read a directory with "access denied": the directory is the cause.
+    let kind = if path.is_dir() {
+        ErrorKind::IsADirectory
+    } else {
+        e.kind()
+    };
+    let advice = platform::advice(e).unwrap_or(match kind {
+        ErrorKind::PermissionDenied => platform::PERMISSION_ADVICE,
         ErrorKind::IsADirectory => "; a directory is where a file belongs: move it away",
         ErrorKind::StorageFull => "; free some disk space and try again",
         ErrorKind::ReadOnlyFilesystem => {
             "; the file system is read-only: set AZURE_CONFIG_DIR to a writable directory"
         }
         _ => "",
-    };
+    });
     Error::store(path, format!("cannot {action} the file: {e}{advice}"))
 }
 
@@ -194,21 +192,14 @@ fn io_error(path: &Path, action: &str, e: &std::io::Error) -> Error {
 mod tests {
     use super::*;
 
-    fn tmp() -> tempfile::TempDir {
+    pub(super) fn tmp() -> tempfile::TempDir {
         match tempfile::tempdir() {
             Ok(t) => t,
             Err(e) => panic!("tempdir: {e}"),
         }
     }
 
-    fn mode_of(path: &Path) -> u32 {
-        match fs::metadata(path) {
-            Ok(m) => m.permissions().mode() & 0o7777,
-            Err(e) => panic!("{}: {e}", path.display()),
-        }
-    }
-
-    fn entries(dir: &Path) -> Vec<String> {
+    pub(super) fn entries(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .into_iter()
             .flatten()
@@ -220,22 +211,16 @@ mod tests {
     }
 
     #[test]
-    fn creates_replaces_and_keeps_mode() -> Result<()> {
+    fn creates_and_replaces_leaving_no_temp_file() -> Result<()> {
         let t = tmp();
         let path = t.path().join("msal_token_cache.json");
         assert_eq!(read_optional(&path)?, None);
         atomic_write(&path, b"one", 0o600)?;
         assert_eq!(read_optional(&path)?.as_deref(), Some(&b"one"[..]));
-        assert_eq!(mode_of(&path), 0o600);
-
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o640))
-            .map_err(|e| Error::store(&path, e))?;
         atomic_write(&path, b"two", 0o600)?;
         assert_eq!(read_optional(&path)?.as_deref(), Some(&b"two"[..]));
-        assert_eq!(mode_of(&path), 0o640);
-
         atomic_write_with_mode(&path, b"three", 0o600)?;
-        assert_eq!(mode_of(&path), 0o600);
+        assert_eq!(read_optional(&path)?.as_deref(), Some(&b"three"[..]));
         assert_eq!(entries(t.path()), ["msal_token_cache.json"]);
         Ok(())
     }
@@ -261,19 +246,17 @@ mod tests {
     fn temp_files_of_dead_writers_are_removed_and_live_ones_kept() -> Result<()> {
         let t = tmp();
         let path = t.path().join("msal_token_cache.json");
-        let mut child = match std::process::Command::new("true").spawn() {
+        let mut child = match crate::store::pid::tests::quick_command().spawn() {
             Ok(c) => c,
             Err(e) => panic!("spawn: {e}"),
         };
         let dead = child.id();
         assert!(child.wait().is_ok());
         let live = std::process::id();
-        let parent = std::os::unix::process::parent_id();
         let names = [
             format!(".msal_token_cache.json.{dead}.0.tmp"),
             format!(".msal_token_cache.json.{dead}.17.tmp"),
             format!(".msal_token_cache.json.{live}.99.tmp"),
-            format!(".msal_token_cache.json.{parent}.3.tmp"),
             // Not ours: another file's temp, and names that only look alike.
             format!(".azureProfile.json.{dead}.0.tmp"),
             format!(".msal_token_cache.json.{dead}.tmp"),
@@ -287,24 +270,6 @@ mod tests {
         expected.push("msal_token_cache.json".into());
         expected.sort();
         assert_eq!(entries(t.path()), expected);
-        Ok(())
-    }
-
-    #[test]
-    fn writes_through_a_symlink() -> Result<()> {
-        let t = tmp();
-        let real = t.path().join("real-config");
-        let link = t.path().join("config");
-        fs::write(&real, b"a").map_err(|e| Error::store(&real, e))?;
-        std::os::unix::fs::symlink(&real, &link).map_err(|e| Error::store(&link, e))?;
-        atomic_write(&link, b"b", 0o600)?;
-        assert!(
-            fs::symlink_metadata(&link)
-                .map_err(|e| Error::store(&link, e))?
-                .file_type()
-                .is_symlink()
-        );
-        assert_eq!(read_optional(&real)?.as_deref(), Some(&b"b"[..]));
         Ok(())
     }
 
@@ -324,6 +289,136 @@ mod tests {
             assert!(e.to_string().contains("clouds.config"), "{e}");
             assert!(e.to_string().contains("directory"), "{e}");
         }
+        Ok(())
+    }
+
+    /// Root-proof: the advice for each usual cause, on the real write path (the failure is
+    /// injected at the rename, so no privilege can make it succeed), with the old file intact.
+    #[test]
+    fn each_usual_failure_says_what_to_do_even_as_root() -> Result<()> {
+        let cases = [
+            (ErrorKind::PermissionDenied, platform::PERMISSION_ADVICE),
+            (
+                ErrorKind::StorageFull,
+                "; free some disk space and try again",
+            ),
+            (
+                ErrorKind::ReadOnlyFilesystem,
+                "; the file system is read-only: set AZURE_CONFIG_DIR to a writable directory",
+            ),
+            (
+                ErrorKind::IsADirectory,
+                "; a directory is where a file belongs: move it away",
+            ),
+            // No advice for causes with no usual remedy: just the OS's words.
+            (ErrorKind::Other, ""),
+        ];
+        for (kind, advice) in cases {
+            let t = tmp();
+            let path = t.path().join("azureProfile.json");
+            atomic_write(&path, b"old", 0o644)?;
+            let result = write_with(&path, b"new", Mode::KeepOr(0o644), |_, _| {
+                Err(std::io::Error::from(kind))
+            });
+            let Err(e) = result else {
+                panic!("{kind:?} was not reported")
+            };
+            assert_eq!(e.code(), "store_error");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "{}: cannot write the file: {}{advice}",
+                    path.display(),
+                    std::io::Error::from(kind)
+                ),
+                "{kind:?}"
+            );
+            assert_eq!(read_optional(&path)?.as_deref(), Some(&b"old"[..]));
+            assert_eq!(entries(t.path()), ["azureProfile.json"]);
+        }
+        Ok(())
+    }
+
+    /// Root-proof on the real file system: reading where a directory sits in the file's place
+    /// fails for every user, and the message says what to do.
+    #[test]
+    fn reading_a_directory_says_to_move_it_even_as_root() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("config");
+        fs::create_dir(&path).map_err(|e| Error::store(&path, e))?;
+        let Err(e) = read_optional(&path) else {
+            panic!("a directory was read as a file")
+        };
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!("{}: cannot read the file: ", path.display())),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("; a directory is where a file belongs: move it away"),
+            "{text}"
+        );
+        Ok(())
+    }
+}
+
+/// Modes, symbolic links and errno values: Unix only.
+#[cfg(all(test, unix))]
+mod unix_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::tests::{entries, tmp};
+    use super::*;
+
+    fn mode_of(path: &Path) -> u32 {
+        match fs::metadata(path) {
+            Ok(m) => m.permissions().mode() & 0o7777,
+            Err(e) => panic!("{}: {e}", path.display()),
+        }
+    }
+
+    #[test]
+    fn creates_with_the_mode_and_keeps_an_existing_one() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("msal_token_cache.json");
+        atomic_write(&path, b"one", 0o600)?;
+        assert_eq!(mode_of(&path), 0o600);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640))
+            .map_err(|e| Error::store(&path, e))?;
+        atomic_write(&path, b"two", 0o600)?;
+        assert_eq!(mode_of(&path), 0o640);
+        atomic_write_with_mode(&path, b"three", 0o600)?;
+        assert_eq!(mode_of(&path), 0o600);
+        Ok(())
+    }
+
+    #[test]
+    fn the_temp_file_of_another_live_writer_is_kept() -> Result<()> {
+        let t = tmp();
+        let path = t.path().join("msal_token_cache.json");
+        let parent = std::os::unix::process::parent_id();
+        let name = format!(".msal_token_cache.json.{parent}.3.tmp");
+        fs::write(t.path().join(&name), b"partial").map_err(|e| Error::store(&name, e))?;
+        atomic_write(&path, b"{}", 0o600)?;
+        assert_eq!(entries(t.path()), [name, "msal_token_cache.json".into()]);
+        Ok(())
+    }
+
+    #[test]
+    fn writes_through_a_symlink() -> Result<()> {
+        let t = tmp();
+        let real = t.path().join("real-config");
+        let link = t.path().join("config");
+        fs::write(&real, b"a").map_err(|e| Error::store(&real, e))?;
+        std::os::unix::fs::symlink(&real, &link).map_err(|e| Error::store(&link, e))?;
+        atomic_write(&link, b"b", 0o600)?;
+        assert!(
+            fs::symlink_metadata(&link)
+                .map_err(|e| Error::store(&link, e))?
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(read_optional(&real)?.as_deref(), Some(&b"b"[..]));
         Ok(())
     }
 
@@ -373,69 +468,31 @@ mod tests {
         Ok(())
     }
 
-    /// Root-proof: the advice for each usual cause, on the real write path (the failure is
-    /// injected at the rename, so no privilege can make it succeed), with the old file intact.
+    /// The errno values behind the usual causes get their advice (EPERM as EACCES).
     #[test]
-    fn each_usual_failure_says_what_to_do_even_as_root() -> Result<()> {
-        let cases = [
+    fn errno_values_get_their_advice() -> Result<()> {
+        for (errno, advice) in [
             (libc::EACCES, PERMISSION_ADVICE),
             (libc::EPERM, PERMISSION_ADVICE),
             (libc::ENOSPC, "; free some disk space and try again"),
-            (
-                libc::EROFS,
-                "; the file system is read-only: set AZURE_CONFIG_DIR to a writable directory",
-            ),
-            (
-                libc::EISDIR,
-                "; a directory is where a file belongs: move it away",
-            ),
-            // No advice for causes with no usual remedy: just the OS's words.
             (libc::EIO, ""),
-        ];
-        for (errno, advice) in cases {
+        ] {
             let t = tmp();
             let path = t.path().join("azureProfile.json");
-            atomic_write(&path, b"old", 0o644)?;
             let result = write_with(&path, b"new", Mode::KeepOr(0o644), |_, _| {
                 Err(std::io::Error::from_raw_os_error(errno))
             });
             let Err(e) = result else {
                 panic!("errno {errno} was not reported")
             };
-            assert_eq!(e.code(), "store_error");
-            assert_eq!(
-                e.to_string(),
-                format!(
-                    "{}: cannot write the file: {}{advice}",
-                    path.display(),
+            assert!(
+                e.to_string().ends_with(&format!(
+                    "{}{advice}",
                     std::io::Error::from_raw_os_error(errno)
-                ),
-                "errno {errno}"
+                )),
+                "{e}"
             );
-            assert_eq!(read_optional(&path)?.as_deref(), Some(&b"old"[..]));
-            assert_eq!(entries(t.path()), ["azureProfile.json"]);
         }
-        Ok(())
-    }
-
-    /// Root-proof on the real file system: reading where a directory sits in the file's place
-    /// fails for every user, and the message says what to do.
-    #[test]
-    fn reading_a_directory_says_to_move_it_even_as_root() -> Result<()> {
-        let t = tmp();
-        let path = t.path().join("config");
-        fs::create_dir(&path).map_err(|e| Error::store(&path, e))?;
-        let Err(e) = read_optional(&path) else {
-            panic!("a directory was read as a file")
-        };
-        assert_eq!(
-            e.to_string(),
-            format!(
-                "{}: cannot read the file: {}; a directory is where a file belongs: move it away",
-                path.display(),
-                std::io::Error::from_raw_os_error(libc::EISDIR)
-            )
-        );
         Ok(())
     }
 }

@@ -151,6 +151,22 @@ impl AzConfig {
         self.get_bool("core", "instance_discovery", true)
     }
 
+    /// `core.encrypt_token_cache`: keep the token cache and service principal store in the
+    /// protected `.bin` files (default on on Windows only, as az's `should_encrypt_token_cache`).
+    pub fn encrypt_token_cache(&self) -> Result<bool> {
+        self.get_bool(
+            "core",
+            "encrypt_token_cache",
+            super::platform::ENCRYPT_TOKEN_CACHE_BY_DEFAULT,
+        )
+    }
+
+    /// `core.enable_broker_on_windows`: sign in through WAM on Windows (default on, as in az's
+    /// `_create_identity_instance`).
+    pub fn enable_broker_on_windows(&self) -> Result<bool> {
+        self.get_bool("core", "enable_broker_on_windows", true)
+    }
+
     /// `core.collect_telemetry` (default on).
     pub fn collect_telemetry(&self) -> Result<bool> {
         self.get_bool("core", "collect_telemetry", true)
@@ -200,8 +216,6 @@ impl AzConfig {
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::PermissionsExt;
-
     use super::*;
 
     const EXAMPLE: &str = include_str!("../../tests/fixtures/az-password-login/files/config");
@@ -332,11 +346,11 @@ mod tests {
         c.set("cloud", "name", "FakeCloud")?;
         c.set("core", "instance_discovery", "false")?;
         assert_eq!(read(c.path()), EXAMPLE.as_bytes());
-        let mode = std::fs::metadata(c.path())
-            .map_err(|e| Error::store(c.path(), e))?
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        let metadata = std::fs::metadata(c.path()).map_err(|e| Error::store(c.path(), e))?;
+        // Windows has no mode; the file keeps its folder's ACL.
+        if let Some(mode) = crate::store::platform::mode_of(&metadata) {
+            assert_eq!(mode & 0o777, 0o600);
+        }
         assert_eq!(c.cloud_name(), "FakeCloud");
 
         // Another writer adds a key meanwhile: it is kept.

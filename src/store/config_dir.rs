@@ -2,11 +2,10 @@
 //! `azure/cli/core/_environment.py`).
 
 use std::ffi::OsString;
-use std::fs::DirBuilder;
 use std::io::ErrorKind;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
+use super::platform;
 use crate::error::{Error, Result};
 
 /// The variable that names the config dir.
@@ -30,23 +29,18 @@ impl ConfigDir {
     }
 
     /// The config dir as az finds it, reading variables through `env`: `AZURE_CONFIG_DIR` used
-    /// as-is (a `~` in it is not expanded, an empty value counts as unset), else `$HOME/.azure`,
-    /// else the account's home directory from the password database.
+    /// as-is (a `~` in it is not expanded, an empty value counts as unset), else `.azure` in the
+    /// home directory as Python's `expanduser` finds it: `$HOME`, else the password database's
+    /// entry, on Unix; `%USERPROFILE%`, else `%HOMEDRIVE%%HOMEPATH%`, on Windows.
     pub fn from_env_with(env: impl Fn(&str) -> Option<OsString>) -> Result<Self> {
         if let Some(dir) = env(CONFIG_DIR_VAR).filter(|d| !d.is_empty()) {
             return Ok(Self::new(dir));
         }
-        let home = env("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .or_else(std::env::home_dir)
-            .ok_or_else(|| {
-                Error::Config(
-                    "Cannot find the home directory for the config dir: set HOME or \
-                     AZURE_CONFIG_DIR."
-                        .into(),
-                )
-            })?;
+        let home = platform::home_dir(&env).ok_or_else(|| {
+            Error::Config(
+                "Cannot find the home directory for the config dir: set AZURE_CONFIG_DIR.".into(),
+            )
+        })?;
         Ok(Self::new(home.join(".azure")))
     }
 
@@ -60,8 +54,9 @@ impl ConfigDir {
         self.path.join(name)
     }
 
-    /// Creates the directory (and missing parents) with mode 0700 when it does not exist; an
-    /// existing one is left as it is.
+    /// Creates the directory (and missing parents) with mode 0700 when it does not exist (on
+    /// Windows with the ACL inherited from its parent, as az's); an existing one is left as it
+    /// is.
     pub fn ensure(&self) -> Result<()> {
         match std::fs::metadata(&self.path) {
             Ok(m) if m.is_dir() => return Ok(()),
@@ -75,18 +70,13 @@ impl ConfigDir {
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(Error::store(&self.path, e)),
         }
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.path)
+        platform::create_dir_private(&self.path)
             .map_err(|e| Error::store(&self.path, format!("cannot create the config dir: {e}")))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::PermissionsExt;
-
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
@@ -112,8 +102,13 @@ mod tests {
     #[test]
     fn empty_or_missing_variable_means_home() -> Result<()> {
         for pairs in [
-            &[("AZURE_CONFIG_DIR", ""), ("HOME", "/home/u")][..],
-            &[("HOME", "/home/u")][..],
+            // HOME on Unix, USERPROFILE on Windows.
+            &[
+                ("AZURE_CONFIG_DIR", ""),
+                ("HOME", "/home/u"),
+                ("USERPROFILE", "/home/u"),
+            ][..],
+            &[("HOME", "/home/u"), ("USERPROFILE", "/home/u")][..],
         ] {
             let dir = ConfigDir::from_env_with(env(pairs))?;
             assert_eq!(dir.path(), Path::new("/home/u/.azure"));
@@ -122,15 +117,11 @@ mod tests {
     }
 
     #[test]
-    fn ensure_creates_0700_and_keeps_existing() -> Result<()> {
+    fn ensure_creates_and_keeps_existing() -> Result<()> {
         let tmp = tempfile::tempdir().map_err(|e| Error::store("tempdir", e))?;
         let dir = ConfigDir::new(tmp.path().join("a/b/.azure"));
         dir.ensure()?;
-        let mode = std::fs::metadata(dir.path())
-            .map_err(|e| Error::store(dir.path(), e))?
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o700);
+        assert!(dir.path().is_dir());
         dir.ensure()?;
 
         let file = tmp.path().join("file");
@@ -140,6 +131,27 @@ mod tests {
         };
         assert_eq!(e.code(), "store_error");
         assert!(e.to_string().contains("not a directory"));
+        Ok(())
+    }
+}
+
+/// Modes: Unix only.
+#[cfg(all(test, unix))]
+mod unix_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn ensure_creates_0700() -> Result<()> {
+        let tmp = tempfile::tempdir().map_err(|e| Error::store("tempdir", e))?;
+        let dir = ConfigDir::new(tmp.path().join("a/b/.azure"));
+        dir.ensure()?;
+        let mode = std::fs::metadata(dir.path())
+            .map_err(|e| Error::store(dir.path(), e))?
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
         Ok(())
     }
 }

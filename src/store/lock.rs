@@ -7,7 +7,8 @@
 //!    exists, retry every 0.25 s for up to 5 s. After 5 s msal-extensions only logs a warning
 //!    and carries on, so a lock file left behind by a crashed process costs 5 s, not a failure.
 //! 2. Open it for appending (`'ab+'`, creating it if it vanished) and take an exclusive
-//!    non-blocking `flock`, retrying every 0.25 s for 5 s; then fail. Once locked, truncate it
+//!    non-blocking `flock` (on Windows `LockFileEx` on portalocker's byte range), retrying
+//!    every 0.25 s for 5 s; then fail. Once locked, truncate it
 //!    and write `"<pid> <argv[0]>"`.
 //! 3. Release: unlock, close, delete the lock file (a missing file or `EACCES` is ignored).
 //!
@@ -26,11 +27,11 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Write};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use super::platform;
 use crate::error::{Error, Result};
 
 /// msal-extensions' retry interval (`check_interval`).
@@ -121,10 +122,8 @@ impl FileLock {
 
     /// Whether the locked `file` is still the lock file at the lock path.
     fn is_in_place(&self, file: &File) -> bool {
-        match (file.metadata(), std::fs::metadata(&self.lock_path)) {
-            (Ok(locked), Ok(in_place)) => {
-                locked.dev() == in_place.dev() && locked.ino() == in_place.ino()
-            }
+        match (platform::file_id(file), platform::path_id(&self.lock_path)) {
+            (Ok(locked), Ok(in_place)) => locked == in_place,
             _ => false,
         }
     }
@@ -197,7 +196,7 @@ impl FileLock {
         let deadline = Instant::now() + self.lock_timeout;
         loop {
             // portalocker retries every failure of the attempt, not only "would block".
-            let last = match file.try_lock() {
+            let last = match platform::try_lock(&file) {
                 Ok(()) => return Ok(file),
                 Err(e) => e,
             };
@@ -258,7 +257,7 @@ fn owner() -> String {
 impl Drop for FileLockGuard {
     fn drop(&mut self) {
         if let Some(file) = self.file.take() {
-            let _ = file.unlock();
+            let _ = platform::unlock(&file);
             drop(file);
         }
         // msal-extensions ignores a file that is gone or may not be removed (another process

@@ -1,21 +1,7 @@
 //! Whether the process that left a lock file or a temporary file behind is gone, so what it left
 //! can be taken over or cleaned up at once instead of after a timeout.
 
-/// Whether no process `pid` exists on this machine (`kill(pid, 0)` fails with `ESRCH`). Any
-/// other answer, including "exists but belongs to another user", counts as alive: the caller
-/// then falls back to waiting, which is always safe.
-pub(crate) fn is_gone(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw)
-    else {
-        return false;
-    };
-    matches!(
-        rustix::process::test_kill_process(pid),
-        Err(rustix::io::Errno::SRCH)
-    )
-}
+pub(crate) use super::platform::is_gone;
 
 /// The pid at the start of a lock file's `"<pid> <argv0>"`.
 pub(crate) fn owner_pid(lock_file_content: &str) -> Option<u32> {
@@ -28,21 +14,34 @@ pub(crate) fn owner_pid(lock_file_content: &str) -> Option<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A process that exits at once on any platform: this test binary, asked to run no test.
+    pub(crate) fn quick_command() -> std::process::Command {
+        let exe = match std::env::current_exe() {
+            Ok(e) => e,
+            Err(e) => panic!("current_exe: {e}"),
+        };
+        let mut command = std::process::Command::new(exe);
+        command
+            .args(["--exact", "no::such::test"])
+            .stdout(std::process::Stdio::null());
+        command
+    }
+
     #[test]
-    fn a_reaped_child_is_gone_and_this_process_is_not() {
+    fn an_exited_child_is_gone_and_this_process_is_not() {
         assert!(!is_gone(std::process::id()));
-        let mut child = match std::process::Command::new("true").spawn() {
+        let mut child = match quick_command().spawn() {
             Ok(c) => c,
             Err(e) => panic!("spawn: {e}"),
         };
         let pid = child.id();
         assert!(child.wait().is_ok());
+        drop(child);
         assert!(is_gone(pid));
         assert!(!is_gone(0), "pid 0 is not a process one can ask about");
-        assert!(!is_gone(u32::MAX));
     }
 
     #[test]

@@ -2,23 +2,24 @@
 //! creates them 0600 but never checks again, so a cache copied with `cp`, restored from a backup
 //! or unpacked from an archive can sit readable by everyone without anyone noticing.
 
-use std::os::unix::fs::PermissionsExt;
-
 use super::config_dir::ConfigDir;
+use super::platform;
+use super::secret_files::{SERVICE_PRINCIPALS_JSON, TOKEN_CACHE_JSON};
 
-/// The files holding tokens or client secrets.
-pub const SECRET_FILES: [&str; 2] = ["msal_token_cache.json", "service_principal_entries.json"];
+/// The files holding tokens or client secrets in plain text.
+pub const SECRET_FILES: [&str; 2] = [TOKEN_CACHE_JSON, SERVICE_PRINCIPALS_JSON];
 
 /// One warning line for each secret file that exists and that its group or others may read.
-/// A file that cannot be inspected gets no warning here; reading it reports the problem.
+/// A file that cannot be inspected gets no warning here; reading it reports the problem. On
+/// Windows, where files are private through their folder's ACL and no mode exists, none.
 pub fn exposed_secret_files(dir: &ConfigDir) -> Vec<String> {
     SECRET_FILES
         .iter()
         .filter_map(|name| {
             let path = dir.file(name);
             let metadata = std::fs::metadata(&path).ok()?;
-            let mode = metadata.permissions().mode() & 0o777;
-            (metadata.is_file() && mode & 0o044 != 0).then(|| {
+            let mode = platform::exposed_mode(&metadata)?;
+            metadata.is_file().then(|| {
                 let shown = path.display();
                 format!(
                     "'{shown}' holds secrets and can be read by other users (mode {mode:04o}); \

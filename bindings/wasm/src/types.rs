@@ -24,6 +24,7 @@ export type AzLoginErrorCode =
   | 'not_found'
   | 'corrupt_file'
   | 'store_error'
+  | 'undecryptable_file'
   | 'interaction_required';
 
 /** An error thrown by azlogin (`name` is `'AzLoginError'`). */

@@ -1,0 +1,11 @@
+//! What the terminal side of the CLI does differently on Unix and Windows: catching Ctrl-C,
+//! and turning on colour sequences in a Windows console. One module per platform.
+
+#[cfg(unix)]
+#[path = "unix.rs"]
+mod os;
+#[cfg(windows)]
+#[path = "windows.rs"]
+mod os;
+
+pub(crate) use os::{enable_escape_sequences, interrupt_listener};
