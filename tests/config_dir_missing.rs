@@ -12,6 +12,9 @@ use common::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_creates_a_missing_config_dir_0700() {
+    if skipped_under_wine(WINE_TLS) {
+        return;
+    }
     let env = TestEnv::start().await;
     let proxy = Proxy::start_mitm(
         &env.url(),

@@ -219,6 +219,10 @@ async fn ctrl_c_cancels_the_wait() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "Windows always has a browser to ask for (ShellExecuteW); no display is Unix's case"
+)]
 async fn without_a_browser_it_falls_back_to_device_code_with_one_line() {
     let env = TestEnv::start().await;
     // The harness clears the environment: no BROWSER, no DISPLAY.

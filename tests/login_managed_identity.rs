@@ -388,6 +388,9 @@ fn with_var(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn service_fabric_trusts_its_endpoint_by_the_thumbprint_alone() {
+    if skipped_under_wine(WINE_TLS) {
+        return;
+    }
     let env = TestEnv::with_options(scenario(), true).await;
     let vars = service_fabric(&env, FABRIC_SECRET);
     env.run_with_env(&vars, &["login", "--identity"]).await.ok();
@@ -465,6 +468,9 @@ fn system_assigned_user() -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn service_fabric_wins_over_app_service_and_ignores_user_assigned_ids() {
+    if skipped_under_wine(WINE_TLS) {
+        return;
+    }
     let env = TestEnv::with_options(scenario(), true).await;
     let vars = service_fabric(&env, FABRIC_SECRET);
     let run = env.run_with_env(&vars, &["login", "--identity"]).await.ok();

@@ -107,6 +107,10 @@ async fn password_without_a_terminal_is_refused_after_the_warning() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "the terminal is a Unix pseudo-terminal made by script(1)"
+)]
 async fn password_is_prompted_for_on_a_terminal() {
     use std::io::Write;
     let env = TestEnv::start().await;

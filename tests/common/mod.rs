@@ -52,6 +52,23 @@ impl Run {
     }
 }
 
+/// Why the HTTPS tests with the emulator's own CA do not run under Wine: the HTTPS client cannot
+/// be built there with extra roots or a pinned certificate (Wine 8's crypt32 answers
+/// E_INVALIDARG to the certificate chain engine rustls-platform-verifier asks for).
+pub const WINE_TLS: &str =
+    "no HTTPS client with the emulator's CA under Wine 8 (crypt32: E_INVALIDARG)";
+
+/// True, after saying why on stderr (past the test harness's capture), when the test runs under
+/// Wine: scripts/windows.sh sets `AZLOGIN_UNDER_WINE=1`. Only what Wine cannot do skips this way.
+pub fn skipped_under_wine(reason: &str) -> bool {
+    let wine = std::env::var_os("AZLOGIN_UNDER_WINE").is_some_and(|v| v == "1");
+    if wine {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "skipped under Wine: {reason}");
+    }
+    wine
+}
+
 pub struct TestEnv {
     pub emulator: RunningEmulator,
     pub config_dir: tempfile::TempDir,
@@ -146,6 +163,10 @@ impl TestEnv {
             ("AZURE_CONFIG_DIR", self.config_dir.path().into()),
             ("HOME", self.home.path().into()),
             ("TZ", "UTC".into()),
+            // The plaintext token cache az keeps with encryption off, which is the default
+            // except on Windows: these tests read msal_token_cache.json on every platform. The
+            // DPAPI-protected .bin files of the Windows default are tested in tests/windows/.
+            ("AZURE_CORE_ENCRYPT_TOKEN_CACHE", "false".into()),
         ]
     }
 

@@ -45,6 +45,10 @@ export async function testEnv(emulatorOptions = {}) {
   fs.mkdirSync(home);
   process.env.HOME = home;
   process.env.AZURE_CONFIG_DIR = configDir;
+  // The plaintext token cache and service principal store az keeps with encryption off, which
+  // is the default except on Windows: the tests read the .json files on every platform
+  // (tests/windows checks the DPAPI-protected .bin files of the Windows default).
+  process.env.AZURE_CORE_ENCRYPT_TOKEN_CACHE = 'false';
   const emulator = await azlogin.startEmulator(emulatorOptions);
   writeCloudConfig(configDir, emulator.url);
   return {
@@ -55,7 +59,14 @@ export async function testEnv(emulatorOptions = {}) {
     url: emulator.url.replace(/\/+$/, ''),
     /** The environment for a child process in this env. */
     vars(extra = {}) {
-      return { PATH: process.env.PATH, HOME: home, AZURE_CONFIG_DIR: configDir, TZ: 'UTC', ...extra };
+      return {
+        PATH: process.env.PATH,
+        HOME: home,
+        AZURE_CONFIG_DIR: configDir,
+        AZURE_CORE_ENCRYPT_TOKEN_CACHE: 'false',
+        TZ: 'UTC',
+        ...extra,
+      };
     },
     readJson(name) {
       return JSON.parse(fs.readFileSync(path.join(configDir, name), 'utf8').replace(/^\uFEFF/, ''));
