@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 /// How detailed a line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Level {
     /// Every step (`--debug`).
     Debug,

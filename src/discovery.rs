@@ -32,6 +32,7 @@ pub trait TenantTokens {
 
 /// What happened in one tenant.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TenantResult {
     /// The tenant's subscriptions, all pages.
     Listed(Vec<ArmSubscription>),

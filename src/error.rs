@@ -129,7 +129,7 @@ pub enum Error {
     },
     /// A protected secret file (`msal_token_cache.bin`, `service_principal_entries.bin`) does
     /// not decrypt for this user; it was left untouched.
-    #[error("Cannot decrypt '{}' ({}). It was encrypted for another Windows user or on another machine; the file was left unchanged. Run azlogin as the user who wrote it, or move the file away and sign in again with `az login`.", path.display(), reason.trim_end_matches('.'))]
+    #[error("Cannot decrypt '{}' ({}): it is not protected for this Windows user on this machine (another user or machine wrote it, or it is damaged). The file was left unchanged. Run the command as the user who wrote it, or move the file away and sign in again (`azlogin login` or `az login`).", path.display(), reason.trim_end_matches('.'))]
     Undecryptable {
         /// The file.
         path: PathBuf,

@@ -210,3 +210,44 @@ async fn a_claims_challenge_forces_a_refresh_that_carries_it() {
         azlogin::oauth::claims::decode_jwt_claims(token.access_token.secret()).expect("jwt");
     assert_eq!(claims["acrs"], serde_json::json!(["c1"]));
 }
+
+/// An account az signed in through WAM on Windows (MSAL marks it `account_source: "broker"`
+/// and stores no refresh token): its cached token is served while valid; after that the
+/// command fails with `interaction_required`, names the account and the reason, sends nothing
+/// and changes no file.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broker_account_is_served_from_the_cache_then_needs_a_login() {
+    let env = TestEnv::start().await;
+    env.login_password().await;
+    let mut cache = env.read_json("msal_token_cache.json");
+    cache
+        .as_object_mut()
+        .expect("cache object")
+        .remove("RefreshToken");
+    for account in cache["Account"]
+        .as_object_mut()
+        .expect("accounts")
+        .values_mut()
+    {
+        account["account_source"] = serde_json::json!("broker");
+    }
+    let path = env.path("msal_token_cache.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&cache).expect("json")).expect("write");
+    let requests = env.requests().len();
+    let out = env.run(&["account", "get-access-token"]).await.ok().json();
+    assert!(out["accessToken"].as_str().is_some_and(|t| !t.is_empty()));
+
+    env.expire_cached_access_tokens();
+    let before = env.read("msal_token_cache.json");
+    let run = env.run(&["account", "get-access-token"]).await.failed();
+    for part in [
+        format!("'{USER}'"),
+        "Web Account Manager (WAM)".into(),
+        "keeps the refresh token".into(),
+        format!("azlogin login --tenant \"{CONTOSO}\""),
+    ] {
+        assert!(run.stderr.contains(&part), "{part}: {}", run.stderr);
+    }
+    assert_eq!(env.requests().len(), requests, "nothing was sent");
+    assert_eq!(env.read("msal_token_cache.json"), before);
+}

@@ -158,9 +158,9 @@ async fn run_with(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> Run {
 
 const FAST_RETRIES: [(&str, &str); 1] = [("AZLOGIN_HTTP_RETRY_MAX_DELAY_MS", "20")];
 
-/// What the HTTP client says when it stops reading at the body cap (`src/http.rs`).
+/// What the HTTP client says when it stops reading at the body cap (`src/http/reqwest_client.rs`).
 const CAP_MESSAGE: &str = "the answer is larger than 16777216 bytes";
-/// What it says when a timeout ends an exchange (`src/http.rs`), with the test timeouts.
+/// What it says when a timeout ends an exchange (`src/http/reqwest_client.rs`), with the test timeouts.
 const TIMEOUT_MESSAGE: &str =
     "no complete answer in time (the limits are 1.0 seconds of silence and 1.0 seconds in all)";
 

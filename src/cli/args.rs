@@ -39,6 +39,7 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum Command {
     /// Log in to Azure.
     Login(LoginArgs),
@@ -134,6 +135,7 @@ pub struct LogoutArgs {
 
 /// `az account …`.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum AccountCommand {
     /// Get a list of subscriptions for the logged in account.
     List {
@@ -184,6 +186,7 @@ pub struct GetAccessTokenArgs {
 
 /// `az config …`.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum ConfigCommand {
     /// Get a configuration.
     Get {
@@ -206,6 +209,7 @@ pub enum ConfigCommand {
 
 /// `az cloud …`.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum CloudCommand {
     /// List registered clouds.
     List,

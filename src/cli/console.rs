@@ -25,7 +25,8 @@ impl Console {
         let color = !no_color
             && std::io::stdout().is_terminal()
             && std::io::stderr().is_terminal()
-            && super::platform::enable_escape_sequences();
+            && super::platform::stdout_escape_sequences()
+            && super::platform::stderr_escape_sequences();
         Self { color, only_errors }
     }
 

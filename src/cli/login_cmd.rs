@@ -151,7 +151,13 @@ pub async fn login(
     let events = CliEvents {
         console,
         retrieving,
-        progress: ProgressLine::new(!console.only_errors && std::io::stderr().is_terminal()),
+        // The line erases itself with an escape sequence, which a Windows console draws only
+        // once asked to.
+        progress: ProgressLine::new(
+            !console.only_errors
+                && std::io::stderr().is_terminal()
+                && super::platform::stderr_escape_sequences(),
+        ),
     };
     let outcome = session.login(request, &events).await;
     events.progress.clear();

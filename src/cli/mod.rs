@@ -11,10 +11,12 @@ pub mod emulator_cmd;
 pub mod login_app;
 pub mod login_browser;
 pub mod login_cmd;
-pub mod output;
 mod platform;
 pub mod progress;
 pub mod selector;
+
+/// az's output formats and `--query`: the workspace crate `azlogin-output`.
+pub use azlogin_output as output;
 
 use std::io::Write;
 
@@ -27,6 +29,12 @@ use crate::diagnostics::{self, Level};
 use crate::error::Result;
 use crate::session::{Session, SessionOptions};
 use crate::store::{AzConfig, ConfigDir};
+
+impl From<output::OutputError> for crate::Error {
+    fn from(e: output::OutputError) -> crate::Error {
+        crate::Error::Usage(e.message)
+    }
+}
 
 /// Parses `args` (program name first), runs the command, and returns the exit code.
 pub fn main_with_args(args: Vec<std::ffi::OsString>) -> i32 {

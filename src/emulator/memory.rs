@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::message::EmuRequest;
-use super::responder::Responder;
-use super::server::unix_millis;
+use azlogin_emulator::{EmuRequest, Responder};
+
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpRequest, HttpResponse};
 
@@ -69,12 +69,11 @@ impl HttpClient for MemoryClient {
             emu.body = form.into_bytes();
         }
         let mut resp = self.responder.handle(emu, self.now_ms());
-        if let Some(file) = resp.write_file.take() {
-            file.write().map_err(|e| Error::Transport {
+        resp.write_requested_file()
+            .map_err(|(path, e)| Error::Transport {
                 endpoint,
-                message: format!("the emulator could not write {}: {e}", file.path.display()),
+                message: format!("the emulator could not write {}: {e}", path.display()),
             })?;
-        }
         Ok(HttpResponse {
             status: resp.status,
             headers: resp
@@ -87,10 +86,18 @@ impl HttpClient for MemoryClient {
     }
 }
 
+/// The system clock in milliseconds since the Unix epoch.
+fn unix_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::scenario::Scenario;
     use super::*;
+    use azlogin_emulator::Scenario;
 
     #[tokio::test]
     async fn flows_run_in_memory_on_a_manual_clock() {

@@ -28,6 +28,7 @@ impl Default for RetryPolicy {
 
 /// What the driver does with an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryDecision {
     /// Hand the answer to the caller.
     Done,

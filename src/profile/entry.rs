@@ -19,6 +19,7 @@ pub const TENANT_LEVEL_ACCOUNT_NAME: &str = "N/A(tenant level account)";
 
 /// Who the entry's credentials belong to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UserType {
     /// A person.
     User,
@@ -44,6 +45,7 @@ impl UserType {
 
 /// Where a discovered subscription came from, for the keys only the tenant loop knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SubscriptionSource {
     /// Found by the tenant loop: the tenant's domain and display name are written.
     TenantLoop,

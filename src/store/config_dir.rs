@@ -37,9 +37,10 @@ impl ConfigDir {
             return Ok(Self::new(dir));
         }
         let home = platform::home_dir(&env).ok_or_else(|| {
-            Error::Config(
-                "Cannot find the home directory for the config dir: set AZURE_CONFIG_DIR.".into(),
-            )
+            Error::Config(format!(
+                "Cannot find the home directory for the config dir: set {} or AZURE_CONFIG_DIR.",
+                platform::HOME_VARIABLE
+            ))
         })?;
         Ok(Self::new(home.join(".azure")))
     }

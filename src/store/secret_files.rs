@@ -53,12 +53,16 @@ impl SecretFiles {
     }
 
     /// The files az uses with `config`: `core.encrypt_token_cache` (on by default on Windows)
-    /// and this platform's protection.
+    /// and this platform's protection. Where there is none (Unix), the setting is not read, so
+    /// the `.json` files are used whatever it says, as before azlogin knew of it.
     pub fn from_config(config: &AzConfig) -> Result<Self> {
-        Ok(Self::choose(
-            config.encrypt_token_cache()?,
-            platform::data_protection(),
-        ))
+        match platform::data_protection() {
+            Some(protection) => Ok(Self::choose(
+                config.encrypt_token_cache()?,
+                Some(protection),
+            )),
+            None => Ok(Self::plaintext()),
+        }
     }
 
     /// The `.bin` files when encryption is asked for and `available`, else the `.json` ones.

@@ -13,6 +13,7 @@ use crate::secret::{ClientAssertion, ClientSecret};
 
 /// How a stored service principal authenticates.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum StoredCredential {
     /// `client_secret`.
     Secret(ClientSecret),
@@ -102,6 +103,7 @@ impl std::fmt::Debug for ServicePrincipalEntries {
 
 /// What looking up a service principal's credential found.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum CredentialLookup {
     /// The entry for the client id and tenant.
     Exact(ServicePrincipalEntry),

@@ -8,4 +8,4 @@ mod os;
 #[path = "windows.rs"]
 mod os;
 
-pub(crate) use os::{enable_escape_sequences, interrupt_listener};
+pub(crate) use os::{interrupt_listener, stderr_escape_sequences, stdout_escape_sequences};

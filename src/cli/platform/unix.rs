@@ -14,7 +14,12 @@ pub(crate) fn interrupt_listener() -> impl Future<Output = bool> + Send + 'stati
     }
 }
 
-/// Unix terminals draw colour sequences without being asked.
-pub(crate) fn enable_escape_sequences() -> bool {
+/// Unix terminals draw escape sequences without being asked.
+pub(crate) fn stdout_escape_sequences() -> bool {
+    true
+}
+
+/// Unix terminals draw escape sequences without being asked.
+pub(crate) fn stderr_escape_sequences() -> bool {
     true
 }

@@ -23,11 +23,16 @@ pub(crate) fn interrupt_listener() -> impl Future<Output = bool> + Send + 'stati
     }
 }
 
-/// Turns on virtual terminal processing on the stdout and stderr consoles, so az's colour
-/// sequences are drawn rather than printed. `false` when a console refuses (a legacy console
-/// before Windows 10 1607): knack then turns colour off, and so does the caller.
-pub(crate) fn enable_escape_sequences() -> bool {
-    enable_on(STD_OUTPUT_HANDLE) && enable_on(STD_ERROR_HANDLE)
+/// Turns on virtual terminal processing on the stdout console, so az's colour sequences are
+/// drawn rather than printed. `false` when stdout is no console or the console refuses (before
+/// Windows 10 1607): knack then turns colour off, and so does the caller.
+pub(crate) fn stdout_escape_sequences() -> bool {
+    enable_on(STD_OUTPUT_HANDLE)
+}
+
+/// The same for the stderr console (colour, and the progress line that erases itself).
+pub(crate) fn stderr_escape_sequences() -> bool {
+    enable_on(STD_ERROR_HANDLE)
 }
 
 fn enable_on(which: STD_HANDLE) -> bool {

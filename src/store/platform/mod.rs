@@ -11,7 +11,7 @@ mod os;
 mod os;
 
 pub(crate) use os::{
-    BROKER_PLATFORM, ENCRYPT_TOKEN_CACHE_BY_DEFAULT, PERMISSION_ADVICE, advice, create_dir_private,
-    create_new_file, data_protection, exposed_mode, file_id, home_dir, is_gone, mode_of, path_id,
-    replace_file, set_mode, sync_dir, try_lock, unlock,
+    BROKER_PLATFORM, ENCRYPT_TOKEN_CACHE_BY_DEFAULT, HOME_VARIABLE, PERMISSION_ADVICE, advice,
+    create_dir_private, create_new_file, data_protection, exposed_mode, file_id, home_dir, is_gone,
+    mode_of, path_id, replace_file, set_mode, sync_dir, try_lock, unlock,
 };

@@ -15,6 +15,9 @@ pub(crate) const ENCRYPT_TOKEN_CACHE_BY_DEFAULT: bool = false;
 /// Whether `core.enable_broker_on_windows` means anything here (it does on Windows only).
 pub(crate) const BROKER_PLATFORM: bool = false;
 
+/// The variable that names the home directory.
+pub(crate) const HOME_VARIABLE: &str = "HOME";
+
 /// What to check when the file system refuses access.
 pub(crate) const PERMISSION_ADVICE: &str = "; check the owner and mode of the file and its \
      directory, or set AZURE_CONFIG_DIR to a directory you own";

@@ -22,16 +22,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use windows_sys::Win32::Foundation::{
-    CloseHandle, ERROR_ACCESS_DENIED, ERROR_LOCK_VIOLATION, ERROR_SHARING_VIOLATION, HLOCAL,
-    LocalFree, STILL_ACTIVE,
+    CloseHandle, ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, ERROR_LOCK_VIOLATION,
+    ERROR_SHARING_VIOLATION, HLOCAL, LocalFree, STILL_ACTIVE,
 };
 use windows_sys::Win32::Security::Cryptography::{
     CRYPT_INTEGER_BLOB, CRYPTPROTECT_UI_FORBIDDEN, CryptProtectData, CryptUnprotectData,
 };
 use windows_sys::Win32::Storage::FileSystem::{
-    BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle, LOCKFILE_EXCLUSIVE_LOCK,
-    LOCKFILE_FAIL_IMMEDIATELY, LockFileEx, MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH,
-    MoveFileExW, UnlockFileEx,
+    BY_HANDLE_FILE_INFORMATION, FILE_STANDARD_INFO, FileStandardInfo, GetFileInformationByHandle,
+    GetFileInformationByHandleEx, LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY, LockFileEx,
+    MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW, UnlockFileEx,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
 use windows_sys::Win32::System::Threading::{
@@ -46,6 +46,9 @@ pub(crate) const ENCRYPT_TOKEN_CACHE_BY_DEFAULT: bool = true;
 
 /// `core.enable_broker_on_windows` applies here.
 pub(crate) const BROKER_PLATFORM: bool = true;
+
+/// The variable that names the home directory.
+pub(crate) const HOME_VARIABLE: &str = "USERPROFILE";
 
 /// What to check when Windows refuses access: another program holding the file (az, an editor,
 /// a scanner), or the folder's permissions.
@@ -148,8 +151,16 @@ pub(crate) fn create_dir_private(path: &Path) -> std::io::Result<()> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct FileId(u32, u64);
 
-/// The identity of an open file.
+/// The identity of an open file. A file marked for deletion has none: with Windows' classic
+/// delete semantics its name stays visible until the last handle closes, so a lock taken on it
+/// would be a lock on a file that is going away.
 pub(crate) fn file_id(file: &File) -> std::io::Result<FileId> {
+    if delete_pending(file)? {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the file is being deleted",
+        ));
+    }
     let mut info = BY_HANDLE_FILE_INFORMATION {
         dwFileAttributes: 0,
         ftCreationTime: zero_filetime(),
@@ -163,14 +174,33 @@ pub(crate) fn file_id(file: &File) -> std::io::Result<FileId> {
         nFileIndexLow: 0,
     };
     // SAFETY: the handle is open for the call (borrowed from `file`); `info` is a local.
-    let ok = unsafe { GetFileInformationByHandle(file.as_raw_handle(), &mut info) };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
+    succeeded(unsafe { GetFileInformationByHandle(file.as_raw_handle(), &mut info) })?;
     Ok(FileId(
         info.dwVolumeSerialNumber,
         (u64::from(info.nFileIndexHigh) << 32) | u64::from(info.nFileIndexLow),
     ))
+}
+
+/// Whether `file` was deleted while open (its deletion waits for the open handles).
+fn delete_pending(file: &File) -> std::io::Result<bool> {
+    let mut info = FILE_STANDARD_INFO {
+        AllocationSize: 0,
+        EndOfFile: 0,
+        NumberOfLinks: 0,
+        DeletePending: false,
+        Directory: false,
+    };
+    // SAFETY: the handle is open for the call; `info` is a local of the size passed.
+    let ok = unsafe {
+        GetFileInformationByHandleEx(
+            file.as_raw_handle(),
+            FileStandardInfo,
+            (&raw mut info).cast(),
+            std::mem::size_of::<FILE_STANDARD_INFO>() as u32,
+        )
+    };
+    succeeded(ok)?;
+    Ok(info.DeletePending || info.NumberOfLinks == 0)
 }
 
 fn zero_filetime() -> windows_sys::Win32::Foundation::FILETIME {
@@ -207,10 +237,7 @@ pub(crate) fn try_lock(file: &File) -> std::io::Result<()> {
             &mut overlapped,
         )
     };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+    succeeded(ok)
 }
 
 /// Releases [`try_lock`]'s lock (`UnlockFileEx` on the same range).
@@ -226,10 +253,7 @@ pub(crate) fn unlock(file: &File) -> std::io::Result<()> {
             &mut overlapped,
         )
     };
-    if ok == 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+    succeeded(ok)
 }
 
 /// Whether no process `pid` exists: it cannot be opened because there is no such process, or
@@ -243,7 +267,8 @@ pub(crate) fn is_gone(pid: u32) -> bool {
     let handle = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
     if handle.is_null() {
         // ERROR_INVALID_PARAMETER: no process has this id.
-        return std::io::Error::last_os_error().raw_os_error() == Some(87);
+        return std::io::Error::last_os_error().raw_os_error()
+            == Some(ERROR_INVALID_PARAMETER as i32);
     }
     let mut code = 0u32;
     // SAFETY: `handle` was just opened and is closed below; `code` is a local.
@@ -289,10 +314,9 @@ impl DataProtection for Dpapi {
     fn protect(&self, plain: &[u8]) -> std::io::Result<Vec<u8>> {
         let input = blob_of(plain)?;
         let description = wide(OsStr::new(DESCRIPTION));
-        let mut output = empty_blob();
         // SAFETY: `input` points into `plain` and `description` is NUL-terminated, both alive
-        // for the call; the output blob is allocated by DPAPI and freed by `take_blob`.
-        let ok = unsafe {
+        // for the call; the output blob is DPAPI's, taken over by `dpapi_output`.
+        dpapi_output(|output| unsafe {
             CryptProtectData(
                 &input,
                 description.as_ptr(),
@@ -300,20 +324,15 @@ impl DataProtection for Dpapi {
                 std::ptr::null(),
                 std::ptr::null(),
                 CRYPTPROTECT_UI_FORBIDDEN,
-                &mut output,
+                output,
             )
-        };
-        if ok == 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(take_blob(output))
+        })
     }
 
     fn unprotect(&self, protected: &[u8]) -> std::io::Result<Vec<u8>> {
         let input = blob_of(protected)?;
-        let mut output = empty_blob();
         // SAFETY: as in `protect`; no description is asked back.
-        let ok = unsafe {
+        dpapi_output(|output| unsafe {
             CryptUnprotectData(
                 &input,
                 std::ptr::null_mut(),
@@ -321,13 +340,30 @@ impl DataProtection for Dpapi {
                 std::ptr::null(),
                 std::ptr::null(),
                 CRYPTPROTECT_UI_FORBIDDEN,
-                &mut output,
+                output,
             )
-        };
-        if ok == 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(take_blob(output))
+        })
+    }
+}
+
+/// Runs a DPAPI call that fills an output blob, and returns a copy of the blob's bytes.
+fn dpapi_output(
+    call: impl FnOnce(*mut CRYPT_INTEGER_BLOB) -> windows_sys::core::BOOL,
+) -> std::io::Result<Vec<u8>> {
+    let mut output = CRYPT_INTEGER_BLOB {
+        cbData: 0,
+        pbData: std::ptr::null_mut(),
+    };
+    succeeded(call(&mut output))?;
+    Ok(take_blob(output))
+}
+
+/// A Win32 `BOOL` result as an `io::Result`, with the thread's last error on failure.
+fn succeeded(ok: windows_sys::core::BOOL) -> std::io::Result<()> {
+    if ok == 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(())
     }
 }
 
@@ -341,13 +377,6 @@ fn blob_of(bytes: &[u8]) -> std::io::Result<CRYPT_INTEGER_BLOB> {
     })
 }
 
-fn empty_blob() -> CRYPT_INTEGER_BLOB {
-    CRYPT_INTEGER_BLOB {
-        cbData: 0,
-        pbData: std::ptr::null_mut(),
-    }
-}
-
 /// Copies a blob DPAPI allocated and frees it.
 fn take_blob(blob: CRYPT_INTEGER_BLOB) -> Vec<u8> {
     if blob.pbData.is_null() {
@@ -358,4 +387,143 @@ fn take_blob(blob: CRYPT_INTEGER_BLOB) -> Vec<u8> {
     // SAFETY: freed once, as DPAPI's documentation asks; not used after.
     unsafe { LocalFree(blob.pbData as HLOCAL) };
     bytes
+}
+
+/// Run under Wine on Linux (see docs/windows.md) and on Windows.
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+    use std::os::windows::fs::OpenOptionsExt;
+
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        match tempfile::tempdir() {
+            Ok(t) => t,
+            Err(e) => panic!("tempdir: {e}"),
+        }
+    }
+
+    fn open_rw(path: &Path) -> File {
+        match fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) => panic!("{}: {e}", path.display()),
+        }
+    }
+
+    #[test]
+    fn dpapi_round_trips_and_refuses_foreign_bytes() -> std::io::Result<()> {
+        let Some(dpapi) = data_protection() else {
+            panic!("no DPAPI on Windows")
+        };
+        let json = br#"{"AccessToken": {}, "Account": {}}"#;
+        let protected = dpapi.protect(json)?;
+        assert_ne!(protected.as_slice(), json.as_slice());
+        assert_eq!(dpapi.unprotect(&protected)?, json);
+        assert!(dpapi.unprotect(b"{\"not\": \"protected\"}").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn the_lock_excludes_a_second_handle_until_released() -> std::io::Result<()> {
+        let t = tmp();
+        let path = t.path().join("msal_token_cache.bin.lockfile");
+        let (first, second) = (open_rw(&path), open_rw(&path));
+        try_lock(&first)?;
+        let Err(refused) = try_lock(&second) else {
+            panic!("two handles held the lock")
+        };
+        assert_eq!(
+            refused.raw_os_error().map(|c| c as u32),
+            Some(ERROR_LOCK_VIOLATION)
+        );
+        // Any lock another program takes from offset 0 overlaps portalocker's range.
+        assert!(second.try_lock().is_err());
+        unlock(&first)?;
+        try_lock(&second)?;
+        unlock(&second)
+    }
+
+    #[test]
+    fn replace_waits_for_a_reader_that_blocks_deletion() -> std::io::Result<()> {
+        let t = tmp();
+        let (from, to) = (t.path().join("new"), t.path().join("msal_token_cache.bin"));
+        fs::write(&from, b"new")?;
+        fs::write(&to, b"old")?;
+        // Like Python's open() (and many scanners): no FILE_SHARE_DELETE, so no rename over it.
+        let reader = fs::OpenOptions::new()
+            .read(true)
+            .share_mode(1) // FILE_SHARE_READ
+            .open(&to)?;
+        let closer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(reader);
+        });
+        replace_file(&from, &to)?;
+        let _ = closer.join();
+        assert_eq!(fs::read(&to)?, b"new");
+        assert!(!from.exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_held_file_is_reported_with_advice_after_the_retries() -> std::io::Result<()> {
+        let t = tmp();
+        let (from, to) = (t.path().join("new"), t.path().join("config"));
+        fs::write(&from, b"new")?;
+        fs::write(&to, b"old")?;
+        let _reader = fs::OpenOptions::new().read(true).share_mode(1).open(&to)?;
+        let Err(e) = replace_file(&from, &to) else {
+            panic!("replaced a file held without FILE_SHARE_DELETE")
+        };
+        assert_eq!(fs::read(&to)?, b"old");
+        let busy = matches!(
+            e.raw_os_error().map(|c| c as u32),
+            Some(ERROR_SHARING_VIOLATION | ERROR_ACCESS_DENIED)
+        );
+        assert!(busy, "{e}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_and_its_path_have_one_id_and_another_file_another() -> std::io::Result<()> {
+        let t = tmp();
+        let (path, other) = (t.path().join("x.lockfile"), t.path().join("y"));
+        let file = open_rw(&path);
+        fs::write(&other, b"")?;
+        assert_eq!(file_id(&file)?, path_id(&path)?);
+        assert_ne!(file_id(&file)?, path_id(&other)?);
+        Ok(())
+    }
+
+    #[test]
+    fn an_exited_process_is_gone_and_this_one_is_not() {
+        assert!(!is_gone(std::process::id()));
+        assert!(!is_gone(0));
+    }
+
+    #[test]
+    fn home_is_userprofile_else_homedrive_and_homepath() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        assert_eq!(
+            home_dir(&env(&[("USERPROFILE", r"C:\Users\u"), ("HOME", "/x")])),
+            Some(PathBuf::from(r"C:\Users\u"))
+        );
+        assert_eq!(
+            home_dir(&env(&[("HOMEDRIVE", "D:"), ("HOMEPATH", r"\Users\u")])),
+            Some(PathBuf::from(r"D:\Users\u"))
+        );
+    }
 }

@@ -28,7 +28,6 @@ use super::responder::{LoggedRequest, Responder};
 use super::scenario::Scenario;
 use super::tls;
 use crate::error::{Error, Result};
-use crate::http::header_pairs;
 
 /// The largest request body read; token requests are a few kilobytes.
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -216,7 +215,7 @@ pub async fn run_until_signal(options: EmulatorOptions, mut out: impl Write) -> 
     let written = writeln!(out, "{ready}").and_then(|()| out.flush());
     if let Err(e) = written {
         emulator.stop().await;
-        return Err(Error::store("<stdout>", e));
+        return Err(Error::file("<stdout>", e));
     }
     wait_for_signal().await;
     emulator.stop().await;
@@ -344,9 +343,7 @@ async fn answer(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<
         body,
     };
     let (mut resp, entry) = shared.responder.handle_logged(emu_request, unix_millis());
-    if let Some(file) = resp.write_file.take()
-        && file.write().is_err()
-    {
+    if resp.write_requested_file().is_err() {
         return Ok(plain(500, "The emulator could not write the key file."));
     }
     if shared.log_requests {
@@ -379,6 +376,20 @@ fn plain(status: u16, text: &'static str) -> Response<Body> {
     *r.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     r
+}
+
+/// A header map as `(name, value)` pairs, names as the map has them (lower-case), values
+/// decoded lossily.
+fn header_pairs(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// The system clock in milliseconds since the Unix epoch.

@@ -381,7 +381,7 @@ impl Scenario {
 
     /// Reads a scenario file.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::store(path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, e))?;
         Self::from_json(&text)
     }
 
@@ -631,14 +631,14 @@ mod tests {
 
     #[test]
     fn default_matches_the_shipped_file() {
-        let text = include_str!("../../tests/scenarios/default.json");
+        let text = include_str!("../../../tests/scenarios/default.json");
         let parsed = Scenario::from_json(text).expect("default.json parses");
         assert_eq!(parsed, Scenario::default_scenario());
     }
 
     #[test]
     fn apps_scenario_configures_service_principals_and_managed_identities() {
-        let text = include_str!("../../tests/scenarios/apps.json");
+        let text = include_str!("../../../tests/scenarios/apps.json");
         let parsed = Scenario::from_json(text).expect("apps.json parses");
         assert_eq!(parsed.service_principals.len(), 3);
         assert_eq!(parsed.service_principals[1].certificates.len(), 1);

@@ -61,9 +61,9 @@ pub(crate) fn prepare(dir: &Path) -> Result<TlsMaterial> {
         .signed_by(&leaf_key, &issuer)
         .map_err(cert_error)?;
 
-    std::fs::create_dir_all(dir).map_err(|e| Error::store(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, e))?;
     let ca_path = dir.join("ca.pem");
-    std::fs::write(&ca_path, ca_cert.pem()).map_err(|e| Error::store(&ca_path, e))?;
+    std::fs::write(&ca_path, ca_cert.pem()).map_err(|e| Error::file(&ca_path, e))?;
 
     let chain: Vec<CertificateDer<'static>> = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
@@ -78,6 +78,15 @@ pub(crate) fn prepare(dir: &Path) -> Result<TlsMaterial> {
     Ok(TlsMaterial {
         acceptor: TlsAcceptor::from(Arc::new(config)),
         ca_path,
-        server_thumbprint: crate::http::sha1_hex(leaf_cert.der()),
+        server_thumbprint: sha1_hex(leaf_cert.der()),
     })
+}
+
+/// The SHA-1 of a DER certificate as lower-case hex: its thumbprint, as Service Fabric names it.
+fn sha1_hex(der: &[u8]) -> String {
+    use sha1::{Digest, Sha1};
+    Sha1::digest(der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

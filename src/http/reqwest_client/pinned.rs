@@ -32,7 +32,7 @@ impl ServerCertVerifier for PinnedCertificate {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let actual = super::certificate_sha1(end_entity);
+        let actual = crate::http::certificate_sha1(end_entity);
         // Not secret, but compared without an early exit all the same.
         let differs = actual
             .iter()

@@ -4,7 +4,7 @@
 //! tags and block scalars never occur in that output and are not lexed.
 
 use super::Tok;
-use crate::cli::output::query::is_py_space;
+use crate::query::is_py_space;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum State {

@@ -15,7 +15,9 @@ use super::responder::{Ctx, Responder, entra_timestamp};
 use super::scenario::{FederatedCredential, ServicePrincipal, Tenant};
 use super::token::Principal;
 use super::tokens::{constant_time_eq, derived_guid};
-use crate::oauth::client_assertion::{JWT_BEARER_ASSERTION_TYPE, x5t_of};
+
+/// The `client_assertion_type` of a JWT client assertion (RFC 7523).
+const JWT_BEARER_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 impl Responder {
     /// Client credentials: an app-only token, no refresh token, ID token or client_info.
@@ -277,6 +279,12 @@ fn check_time(jwt: &Jwt, now: u64) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A certificate's `x5t`: the base64url SHA-1 of its DER (padding is ignored when compared).
+fn x5t_of(certificate_der: &[u8]) -> String {
+    use sha1::{Digest, Sha1};
+    URL_SAFE_NO_PAD.encode(Sha1::digest(certificate_der))
+}
+
 fn same_thumbprint(a: &str, b: &str) -> bool {
     !a.is_empty() && a.trim_end_matches('=') == b.trim_end_matches('=')
 }
@@ -375,13 +383,13 @@ mod tests {
     use super::super::message::EmuRequest;
     use super::super::scenario::Scenario;
     use super::*;
-    use crate::oauth::client_assertion::CertificateCredential;
+    use azlogin::oauth::client_assertion::CertificateCredential;
 
     const BASE: &str = "http://127.0.0.1:9";
     const TENANT: &str = "11111111-1111-4111-8111-111111111111";
     const APP: &str = "ce570000-0000-4000-8000-00000000c0de";
     const NOW: u64 = 1_795_572_234;
-    const PEM: &str = include_str!("../../tests/fixtures/service-principal/cert.pem");
+    const PEM: &str = include_str!("../../../tests/fixtures/service-principal/cert.pem");
 
     fn responder() -> Responder {
         let mut s = Scenario::default_scenario();

@@ -313,7 +313,7 @@ mod tests {
 
     fn scenario_file(name: &str) -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/scenarios")
+            .join("../../tests/scenarios")
             .join(name);
         Scenario::from_file(&path).expect("scenario file")
     }

@@ -33,6 +33,7 @@ use super::responder::LoggedRequest;
 /// The endpoints a fault can be put on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FaultEndpoint {
     /// `GET /{tenant}/v2.0/.well-known/openid-configuration`.
     OpenidConfiguration,
@@ -96,6 +97,7 @@ pub struct Fault {
 /// What a faulty endpoint answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum FaultKind {
     /// An HTML page (a captive portal, a proxy's error page) with this status.
     Html {
@@ -210,6 +212,7 @@ impl FaultBook {
 
 /// What the server must do for a fault.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Served {
     /// Send this answer.
     Answer(EmuResponse),

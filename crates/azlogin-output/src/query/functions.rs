@@ -5,8 +5,8 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::{Eval, Evaluator, SearchError, is_py_space, py_equals, py_order};
-use crate::cli::output::value::{PyDict, PyValue, float_repr, py_str, str_repr};
-use crate::pyjson::{self, PyJsonStyle};
+use crate::value::{PyDict, PyValue, float_repr, py_str, str_repr};
+use azlogin_pyjson::{self as pyjson, PyJsonStyle};
 
 /// One parameter's allowed types, as written in Python's `@signature` (e.g. `array-number`).
 type Types = &'static [&'static str];

@@ -11,7 +11,7 @@
 //! (exit code 1 on failure) and prints the result; a `null` result prints nothing:
 //!
 //! ```
-//! use azlogin::cli::output::{self, OutputFormat, Query};
+//! use azlogin_output::{self as output, OutputFormat, Query};
 //!
 //! let accounts = serde_json::json!([
 //!     {"id": "1", "name": "Dev", "state": "Enabled", "isDefault": true, "cloudName": "AzureCloud",
@@ -59,6 +59,7 @@ pub const UNEXPECTED_ERROR_RECOMMENDATION: &str =
 
 /// An `-o/--output` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// `json`: 2-space indented JSON with sorted keys.
     Json,
@@ -194,12 +195,6 @@ impl fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-impl From<OutputError> for crate::Error {
-    fn from(e: OutputError) -> crate::Error {
-        crate::Error::Usage(e.message)
-    }
-}
-
 /// A compiled `--query` expression.
 #[derive(Clone, Debug)]
 pub struct Query {
@@ -264,7 +259,7 @@ impl QueryResult {
         matches!(self.0, PyValue::Null)
     }
 
-    /// The text az prints for this result in `format` (see [`format`]); table transformers do
+    /// The text az prints for this result in `format` (see [`format()`]); table transformers do
     /// not apply once a query is active.
     pub fn format(&self, format: OutputFormat, color: bool) -> Result<String, OutputError> {
         render(&self.0, format, false, true, color)
@@ -272,10 +267,10 @@ impl QueryResult {
 }
 
 /// Applies `query` to `value` (compile, then search) and returns the result as JSON.
-pub fn apply_query(value: &Value, query: &str) -> Result<Value, crate::Error> {
+pub fn apply_query(value: &Value, query: &str) -> Result<Value, OutputError> {
     let result = Query::compile(query)?.search(value)?;
     result.to_value().ok_or_else(|| {
-        crate::Error::Usage("Object of type _Expression is not JSON serializable".to_string())
+        OutputError::failure("Object of type _Expression is not JSON serializable", None)
     })
 }
 

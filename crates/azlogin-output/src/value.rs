@@ -8,9 +8,9 @@ use std::rc::Rc;
 use jmespath::ast::Ast;
 use serde_json::{Map, Number, Value};
 
-use crate::pyjson::{self, PyJsonStyle};
+use azlogin_pyjson::{self as pyjson, PyJsonStyle};
 
-pub(crate) use crate::pyjson::float_repr;
+pub(crate) use azlogin_pyjson::float_repr;
 
 /// A Python value as az's formatters and JMESPath see it.
 #[derive(Clone, Debug)]

@@ -5,7 +5,6 @@ use std::fmt;
 use serde_json::Value;
 
 use super::errors::Failure;
-use crate::http::header_value;
 
 /// One HTTP request as the responder sees it. `Debug` hides the body and query: they carry
 /// passwords, codes and tokens.
@@ -132,6 +131,15 @@ impl FileWrite {
 }
 
 impl EmuResponse {
+    /// Writes the file this answer asks its driver to write before sending it (the Azure Arc
+    /// agent's key file), if any. On failure: the file and why.
+    pub fn write_requested_file(&mut self) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+        match self.write_file.take() {
+            Some(file) => file.write().map_err(|e| (file.path, e)),
+            None => Ok(()),
+        }
+    }
+
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         header_value(&self.headers, name)
@@ -242,8 +250,30 @@ impl Params {
     }
 }
 
-/// Escapes text for HTML: the loopback listener's escaping, shared so both pages agree.
-pub(crate) use crate::oauth::landing::html_escape;
+/// The first header named `name` (case-insensitive) among `headers`.
+fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Escapes text for HTML element content and attribute values (Python's `html.escape` with
+/// `quote=True`, as the pages Entra ID and az's loopback listener serve).
+pub(crate) fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 /// The keys of a JSON object, in order (empty for anything else): tests compare them with
 /// the reference answers' key order.

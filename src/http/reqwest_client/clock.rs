@@ -1,6 +1,6 @@
-//! The retry loop's clock and timer natively: the system clock and tokio.
+//! The retry loop's clock: when an exchange started, and the system time for `Retry-After`.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// When one exchange started.
 pub(super) struct Clock {
@@ -24,11 +24,5 @@ impl Clock {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0)
-    }
-
-    /// Sleeps for `delay`; true, since there is a timer.
-    pub(super) async fn sleep(delay: Duration) -> bool {
-        tokio::time::sleep(delay).await;
-        true
     }
 }
