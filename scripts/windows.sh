@@ -30,6 +30,8 @@ target_dir=$(cd "$target_dir" && pwd)
 work=$target_dir/windows
 node_version=${AZLOGIN_WINDOWS_NODE:-22}
 phases=${AZLOGIN_WINDOWS_PHASES:-cargo cli npm}
+# The core: its crate and the workspace crates it is made of.
+core_packages="-p azlogin -p azlogin-emulator -p azlogin-output -p azlogin-pyjson"
 
 export WINEPREFIX=$work/wineprefix
 export WINEDEBUG=-all
@@ -100,7 +102,7 @@ wine "$node_exe" -e 'process.exit(require("os").release().startsWith("10.") ? 0 
 
 step "build for $target: the core's tests (debug), azlogin.exe and the Node addon (release, LTO off)"
 cargo build --quiet --bin azlogin   # the Linux CLI: the emulator, and the Linux half of the comparisons
-cargo test --quiet --no-run --target "$target" -p azlogin --lib --tests
+cargo test --quiet --no-run --target "$target" $core_packages --lib --tests
 CARGO_PROFILE_RELEASE_LTO=false cargo build --quiet --release --target "$target" -p azlogin -p azlogin-node --bin azlogin --lib
 exe=$target_dir/$target/release/azlogin.exe
 addon=$repo/npm/azlogin/azlogin.win32-x64-gnu.node
@@ -137,7 +139,7 @@ if [[ " $phases " == *" cargo "* ]]; then
   env -u REQUESTS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE -u SSL_CERT_DIR \
     AZLOGIN_UNDER_WINE=1 AZURE_CORE_ENCRYPT_TOKEN_CACHE=false \
     AZLOGIN_FAKE_BROWSER_EXE="$work/bin/fake_browser.exe" \
-    cargo test --no-fail-fast --target "$target" -p azlogin --lib --tests >"$log" 2>&1
+    cargo test --no-fail-fast --target "$target" $core_packages --lib --tests >"$log" 2>&1
   status=$?
   set -e
   grep -E '^(test result|     Running|test .* FAILED|skipped under Wine)' "$log" || true
