@@ -610,8 +610,12 @@ async fn arc_login_answers_the_challenge_with_the_key_file() {
         .run_with_env(&default_dir, &["login", "--identity"])
         .await
         .failed();
+    // The platform's directory (the test env has no ProgramData, so on Windows its usual place).
+    let agent_dir =
+        azlogin::oauth::managed_identity::arc::platform_key_dir(|_| None).expect("an Arc platform");
     assert!(
-        run.stderr.starts_with("ERROR: /var/opt/azcmagent/tokens/"),
+        run.stderr
+            .starts_with(&format!("ERROR: {}", agent_dir.join("").display())),
         "{run:?}"
     );
 }
@@ -686,7 +690,8 @@ async fn arc_refuses_an_oversize_key_file() {
         .await
         .failed();
     assert!(
-        run.stderr.starts_with(&format!("ERROR: {}/", keys.path().display()))
+        run.stderr
+            .starts_with(&format!("ERROR: {}", keys.path().join("").display()))
             && run.stderr.contains(
                 "Azure Arc's key file is 5000 bytes, more than the 4096 a key can be, so it was not read"
             ),
