@@ -199,6 +199,10 @@ async fn the_wait_times_out() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "Ctrl-C is sent as SIGINT with kill(1); no test here can send a console's Ctrl-C"
+)]
 async fn ctrl_c_cancels_the_wait() {
     let env = TestEnv::start().await;
     let login = Login::start(&env, &[]);

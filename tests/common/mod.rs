@@ -167,6 +167,9 @@ impl TestEnv {
             // except on Windows: these tests read msal_token_cache.json on every platform. The
             // DPAPI-protected .bin files of the Windows default are tested in tests/windows/.
             ("AZURE_CORE_ENCRYPT_TOKEN_CACHE", "false".into()),
+            // No WAM notice before a browser login's own lines (it is read on Windows only, and
+            // tested on its own).
+            ("AZURE_CORE_ENABLE_BROKER_ON_WINDOWS", "false".into()),
         ]
     }
 
