@@ -156,6 +156,31 @@ pub enum Error {
     },
 }
 
+/// Every [`Error::code`], once: the TypeScript unions of both JavaScript packages are tested
+/// against this list (the addon's `errorCodes()` and the wasm package's `errorCodes()`).
+pub const ERROR_CODES: &[&str] = &[
+    "usage_error",
+    "config_error",
+    "transport_error",
+    "server_error",
+    "mfa_required",
+    "invalid_response",
+    "arm_error",
+    "state_mismatch",
+    "nonce_mismatch",
+    "timeout",
+    "cancelled",
+    "device_code_expired",
+    "authorization_declined",
+    "no_subscriptions",
+    "no_account",
+    "not_found",
+    "corrupt_file",
+    "store_error",
+    "undecryptable_file",
+    "interaction_required",
+];
+
 impl Error {
     /// The stable machine-readable code for this error.
     pub fn code(&self) -> &'static str {
@@ -307,6 +332,91 @@ fn is_terminal_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One value of every variant; the match is exhaustive, so a new variant fails to compile
+    /// here until it is listed (and its code checked against [`ERROR_CODES`]).
+    fn one_of_each() -> Vec<Error> {
+        let server = || Box::new(ServerError::default());
+        let all = vec![
+            Error::Usage(String::new()),
+            Error::Config(String::new()),
+            Error::Transport {
+                endpoint: String::new(),
+                message: String::new(),
+            },
+            Error::Server(server()),
+            Error::MfaRequired(server()),
+            Error::InvalidResponse {
+                endpoint: String::new(),
+                message: String::new(),
+            },
+            Error::Arm {
+                status: 500,
+                message: String::new(),
+            },
+            Error::StateMismatch,
+            Error::NonceMismatch,
+            Error::Timeout(String::new()),
+            Error::Cancelled,
+            Error::DeviceCodeExpired(None),
+            Error::AuthorizationDeclined(server()),
+            Error::NoSubscriptions(String::new()),
+            Error::NoAccount(String::new()),
+            Error::NotFound(String::new()),
+            Error::CorruptFile {
+                path: PathBuf::new(),
+                message: String::new(),
+            },
+            Error::Store {
+                path: PathBuf::new(),
+                message: String::new(),
+            },
+            Error::Undecryptable {
+                path: PathBuf::new(),
+                reason: String::new(),
+            },
+            Error::InteractionRequired {
+                message: String::new(),
+                recommendation: String::new(),
+                server: None,
+            },
+        ];
+        for e in &all {
+            match e {
+                Error::Usage(_)
+                | Error::Config(_)
+                | Error::Transport { .. }
+                | Error::Server(_)
+                | Error::MfaRequired(_)
+                | Error::InvalidResponse { .. }
+                | Error::Arm { .. }
+                | Error::StateMismatch
+                | Error::NonceMismatch
+                | Error::Timeout(_)
+                | Error::Cancelled
+                | Error::DeviceCodeExpired(_)
+                | Error::AuthorizationDeclined(_)
+                | Error::NoSubscriptions(_)
+                | Error::NoAccount(_)
+                | Error::NotFound(_)
+                | Error::CorruptFile { .. }
+                | Error::Store { .. }
+                | Error::Undecryptable { .. }
+                | Error::InteractionRequired { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn error_codes_lists_every_code_once() {
+        let codes: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        assert_eq!(codes, ERROR_CODES);
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ERROR_CODES.len());
+    }
 
     #[test]
     fn recommendation_names_tenant_scope_and_claims() {

@@ -3,8 +3,10 @@
 //! The modules come in three layers; a layer uses the ones above it, never the ones below.
 //!
 //! - **Protocol** ([`oauth`], [`arm`], [`token_cache`], [`profile`], [`cloud`], [`selector`],
-//!   [`wam`], [`ini`], [`json_file`], [`pyjson`], [`secret`], [`error`], and the wire values of
-//!   [`http`]): sans-I/O. They never do I/O, never read the clock and never draw randomness: requests are
+//!   [`wam`] (what azlogin says where az would use WAM), [`login_input`] (az's `login` rules,
+//!   once for every face), [`options`] (the JavaScript faces' option objects), [`ini`],
+//!   [`json_file`], [`pyjson`], [`secret`], [`error`], and the wire values of [`http`]):
+//!   sans-I/O. They never do I/O, never read the clock and never draw randomness: requests are
 //!   built and answers parsed by plain functions, and `now` and random bytes are arguments. They
 //!   build for wasm32.
 //! - **Drivers** ([`login`], [`discovery`], with [`runtime`], [`cancel`], [`diagnostics`]):
@@ -36,7 +38,9 @@ pub mod error;
 pub mod http;
 pub mod ini;
 pub mod json_file;
+pub mod login_input;
 pub mod oauth;
+pub mod options;
 pub mod profile;
 pub mod secret;
 pub mod selector;
@@ -71,7 +75,7 @@ pub mod cli;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
-pub use error::{Error, Result, ServerError};
+pub use error::{ERROR_CODES, Error, Result, ServerError};
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,5 +1,7 @@
 // Types of the azlogin package. The shapes the addon returns come from the generated
-// `native.d.ts`; this file gives the options and errors their exact types.
+// `native.d.ts`; this file gives the options and errors their exact types. Every options
+// object is closed: a key not declared here is a type error, as it is a `usage_error` at run
+// time. `AzLoginErrorCode` is tested against the core's list (`errorCodes()`).
 
 import type {
   BindingAccessToken,
@@ -68,8 +70,12 @@ export interface SessionOptions {
 interface LoginCommon extends SessionOptions {
   /** A tenant GUID or domain. */
   tenant?: string;
+  /** `tenant`, as @azure/identity spells it (both given must agree). */
+  tenantId?: string;
   /** Scopes for the login's own token request. */
   scopes?: string | string[];
+  /** `scopes`, as MSAL's single scope (both given must agree). */
+  scope?: string | string[];
   allowNoSubscriptions?: boolean;
   /** The default subscription afterwards (name or id). */
   subscription?: string;
@@ -90,6 +96,8 @@ interface LoginCommon extends SessionOptions {
 /** The device-code flow. */
 export interface DeviceCodeLoginOptions extends LoginCommon {
   method?: 'deviceCode';
+  /** az's `--use-device-code`: the same as `method: 'deviceCode'`. */
+  useDeviceCode?: true;
   onDeviceCode?: (info: DeviceCodeInfo) => void;
 }
 
@@ -130,8 +138,10 @@ export interface ServicePrincipalLoginOptions extends LoginCommon {
   servicePrincipal: {
     /** The application (client) id. */
     clientId: string;
-    /** The tenant (GUID or domain); default: `tenant` of the options. */
+    /** The tenant (GUID or domain); default: `tenant` of the options (both given must agree). */
     tenant?: string;
+    /** `tenant`, as @azure/identity spells it. */
+    tenantId?: string;
   } & ServicePrincipalCredential;
 }
 
@@ -158,13 +168,19 @@ export declare function login(options?: LoginOptions): Promise<Subscription[]>;
 export interface GetAccessTokenOptions extends SessionOptions {
   /** Wins over `resource`. */
   scopes?: string | string[];
+  /** `scopes`, as MSAL's single scope (both given must agree). */
+  scope?: string | string[];
   resource?: string;
   tenant?: string;
+  /** `tenant`, as @azure/identity spells it (both given must agree). */
+  tenantId?: string;
   subscription?: string;
   forceRefresh?: boolean;
   /** A claims challenge (JSON); forces a refresh that carries it. */
   claims?: string;
   abortSignal?: AbortSignal;
+  /** `abortSignal`, as `login()` spells it. */
+  signal?: AbortSignal;
 }
 
 export declare function getAccessToken(options?: GetAccessTokenOptions): Promise<AccessTokenResult>;
@@ -180,6 +196,9 @@ export declare function runCli(args: readonly string[]): Promise<number>;
 
 /** The core version the addon was built from. */
 export declare function coreVersion(): string;
+
+/** Every `err.code` the core can give: the members of `AzLoginErrorCode`, in the core's order. */
+export declare function errorCodes(): AzLoginErrorCode[];
 
 export interface EmulatorOptions {
   /** A scenario object, or the path of a scenario JSON file; default: the built-in scenario. */

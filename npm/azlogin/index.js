@@ -51,6 +51,44 @@ function scopeList(scopes) {
 }
 
 /**
+ * An options object as data for the core, which checks every key: plain values as they are,
+ * functions, signals and other class instances as `null` (the package handles the ones it
+ * knows by name; the core still sees and checks every key).
+ */
+function data(value) {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'function') return null;
+  if (Array.isArray(value)) return value.map(data);
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return null;
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = data(v);
+    return out;
+  }
+  return value;
+}
+
+/** Rejects options with a key `name` does not know (the core's lists). */
+function checkOptions(name, options) {
+  try {
+    native.checkOptions(name, data(options ?? {}));
+  } catch (e) {
+    throw toError(e);
+  }
+}
+
+/** The same as a rejected Promise. */
+function checked(name, options, run) {
+  try {
+    checkOptions(name, options);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return run();
+}
+
+/**
  * Runs `start(cancelToken)` with `signal` wired to the token; user callbacks that throw cancel
  * the operation and their error is what the Promise rejects with.
  */
@@ -92,25 +130,9 @@ async function cancellable(signal, start) {
  * saves the profile; resolves to this login's subscriptions.
  */
 function login(options = {}) {
-  const method = options.method ?? (options.username !== undefined ? 'password' : 'deviceCode');
   return cancellable(options.signal, (token, guard) =>
     native.login(
-      {
-        method,
-        username: options.username,
-        password: options.password,
-        tenant: options.tenant,
-        scopes: scopeList(options.scopes ?? options.scope),
-        allowNoSubscriptions: options.allowNoSubscriptions,
-        subscription: options.subscription,
-        claimsChallenge: options.claimsChallenge,
-        skipSubscriptionDiscovery: options.skipSubscriptionDiscovery,
-        concurrency: options.concurrency,
-        timeoutMs: options.timeoutMs,
-        session: sessionOf(options),
-        servicePrincipal: options.servicePrincipal,
-        managedIdentity: options.managedIdentity,
-      },
+      data(options),
       {
         onDeviceCode: guard(options.onDeviceCode),
         onProgress: guard(options.onProgress),
@@ -134,17 +156,12 @@ async function call(promise) {
 async function getAccessToken(options = {}) {
   const signal = options.abortSignal ?? options.signal;
   if (signal?.aborted) throw cancelledError(signal);
-  const pending = call(
-    native.getAccessToken({
-      scopes: scopeList(options.scopes ?? options.scope),
-      resource: options.resource,
-      tenant: options.tenant,
-      subscription: options.subscription,
-      forceRefresh: options.forceRefresh,
-      claims: options.claims,
-      session: sessionOf(options),
-    }),
-  );
+  let pending;
+  try {
+    pending = call(native.getAccessToken(data(options)));
+  } catch (e) {
+    return Promise.reject(toError(e));
+  }
   if (!signal) return pending;
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(cancelledError(signal));
@@ -155,12 +172,12 @@ async function getAccessToken(options = {}) {
 
 /** `az account list`. */
 function listAccounts(options = {}) {
-  return call(native.listAccounts(sessionOf(options), options.all));
+  return checked('listAccounts', options, () => call(native.listAccounts(sessionOf(options), options.all)));
 }
 
 /** `az account show`. */
 function showAccount(options = {}) {
-  return call(native.showAccount(sessionOf(options), options.subscription));
+  return checked('showAccount', options, () => call(native.showAccount(sessionOf(options), options.subscription)));
 }
 
 /** `az account set`. */
@@ -168,17 +185,17 @@ function setAccount(options) {
   if (!options || typeof options.subscription !== 'string') {
     return Promise.reject(new AzLoginError({ code: 'usage_error', message: 'setAccount needs { subscription }.' }));
   }
-  return call(native.setAccount(sessionOf(options), options.subscription));
+  return checked('setAccount', options, () => call(native.setAccount(sessionOf(options), options.subscription)));
 }
 
 /** `az logout`. */
 function logout(options = {}) {
-  return call(native.logout(sessionOf(options), options.username));
+  return checked('logout', options, () => call(native.logout(sessionOf(options), options.username)));
 }
 
 /** `az account clear`. */
 function clearAccounts(options = {}) {
-  return call(native.clearAccounts(sessionOf(options)));
+  return checked('clearAccounts', options, () => call(native.clearAccounts(sessionOf(options))));
 }
 
 /** Runs the azlogin command (arguments without the program name); resolves to the exit code. */
@@ -188,6 +205,7 @@ function runCli(args) {
 
 /** Starts the Entra ID + ARM emulator on 127.0.0.1. */
 async function startEmulator(options = {}) {
+  checkOptions('startEmulator', options);
   const scenario = options.scenario;
   let certDir;
   if (options.tls) certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'azlogin-emulator-'));
@@ -232,6 +250,7 @@ class AzLoginCredential {
   #memory = new Map();
 
   constructor(options = {}) {
+    checkOptions('AzLoginCredential', options);
     this.#options = { ...options };
     const dir = configDirOf(options);
     this.#files = [path.join(dir, 'msal_token_cache.json'), path.join(dir, 'azureProfile.json')];
@@ -281,6 +300,7 @@ module.exports = {
   AzLoginError,
   clearAccounts,
   coreVersion: native.coreVersion,
+  errorCodes: native.errorCodes,
   getAccessToken,
   listAccounts,
   login,

@@ -6,6 +6,7 @@ export const {
   AzLoginError,
   clearAccounts,
   coreVersion,
+  errorCodes,
   getAccessToken,
   listAccounts,
   login,

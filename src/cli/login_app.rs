@@ -1,19 +1,13 @@
-//! `azlogin login --service-principal …` and `azlogin login --identity …`: az's argument rules
-//! for apps, then the session's app logins. Neither shows the selector; both print the JSON list.
-
-use std::io::IsTerminal;
+//! `azlogin login --service-principal …` and `azlogin login --identity …`, parsed by the core:
+//! the session's app logins. Neither shows the selector; both print the JSON list.
 
 use serde_json::Value;
 
-use super::args::LoginArgs;
 use super::console::Console;
 use crate::error::{Error, Result};
-use crate::oauth::managed_identity::ManagedIdentityId;
-use crate::secret::{ClientAssertion, ClientSecret};
-use crate::session::{
-    LoginEvents, LoginOutcome, ManagedIdentityLogin, ServicePrincipalCredential,
-    ServicePrincipalLogin, Session,
-};
+use crate::login::browser::BrowserOptions;
+use crate::login_input::{AppLogin, IdentityLogin, ParsedLogin};
+use crate::session::{LoginEvents, LoginOutcome, Session};
 
 struct AppEvents(Console);
 
@@ -21,37 +15,6 @@ impl LoginEvents for AppEvents {
     fn warning(&self, text: &str) {
         self.0.warning(text);
     }
-}
-
-/// The service principal's credential as az picks it: a secret first, then a certificate,
-/// then a federated token; with none of them a terminal is asked for the password (secret).
-fn service_principal_credential(args: &LoginArgs) -> Result<ServicePrincipalCredential> {
-    if let Some(secret) = &args.password {
-        return Ok(ServicePrincipalCredential::Secret(ClientSecret::new(
-            secret.secret(),
-        )));
-    }
-    if let Some(path) = &args.certificate {
-        return Ok(ServicePrincipalCredential::Certificate {
-            path: path.clone(),
-            send_x5c: args.use_cert_sn_issuer,
-        });
-    }
-    if let Some(token) = &args.federated_token {
-        return Ok(ServicePrincipalCredential::Assertion(ClientAssertion::new(
-            token.secret(),
-        )));
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "Please specify both username and password in non-interactive mode.".into(),
-        ));
-    }
-    let secret = rpassword::prompt_password("Password: ")
-        .map_err(|e| Error::Usage(format!("Could not read the password: {e}")))?;
-    Ok(ServicePrincipalCredential::Secret(ClientSecret::new(
-        secret,
-    )))
 }
 
 /// The JSON list az prints: with `cloudName` after a service principal login, but with the
@@ -72,38 +35,33 @@ fn output(outcome: LoginOutcome, rename_cloud: bool) -> Option<Value> {
     ))
 }
 
-/// `login --service-principal`, after the usage checks.
+/// No browser: an app login never opens one.
+fn no_browser() -> Result<BrowserOptions> {
+    Err(Error::Usage("An app login opens no browser.".into()))
+}
+
+/// `login --service-principal`, parsed.
 pub async fn service_principal(
     session: &Session,
-    args: LoginArgs,
+    app: AppLogin,
     console: Console,
 ) -> Result<Option<Value>> {
-    let credential = service_principal_credential(&args)?;
-    let mut request = ServicePrincipalLogin::new(args.username.unwrap_or_default(), credential);
-    request.tenant = args.tenant;
-    request.scopes = args.scope;
-    request.allow_no_subscriptions = args.allow_no_subscriptions;
-    request.subscription = args.subscription;
-    request.skip_subscription_discovery = args.skip_subscription_discovery;
-    request.cert_sn_issuer_auth = args.use_cert_sn_issuer;
+    let login = ParsedLogin::ServicePrincipal(app);
     let outcome = session
-        .login_service_principal(request, &AppEvents(console))
+        .login_any(login, no_browser, &AppEvents(console))
         .await?;
     Ok(output(outcome, true))
 }
 
-/// `login --identity`, after the usage checks.
+/// `login --identity`, parsed.
 pub async fn managed_identity(
     session: &Session,
-    args: LoginArgs,
+    identity: IdentityLogin,
     console: Console,
 ) -> Result<Option<Value>> {
-    let request = ManagedIdentityLogin {
-        id: ManagedIdentityId::from_ids(args.client_id, args.object_id, args.resource_id)?,
-        allow_no_subscriptions: args.allow_no_subscriptions,
-    };
+    let login = ParsedLogin::ManagedIdentity(identity);
     let outcome = session
-        .login_managed_identity(request, &AppEvents(console))
+        .login_any(login, no_browser, &AppEvents(console))
         .await?;
     Ok(output(outcome, false))
 }

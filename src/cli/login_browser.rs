@@ -10,11 +10,10 @@ use super::console::Console;
 use crate::error::Result;
 use crate::login::browser::{BrowserOpener, BrowserOptions, browser_opened_warning};
 use crate::login::browser_launch::SystemBrowser;
-use crate::session::LoginMethod;
 
-/// The login method for `azlogin login` without credentials: the browser when one can work,
-/// else device code after one warning line.
-pub fn method(args: &LoginArgs, console: Console) -> LoginMethod {
+/// The browser flow's options for `azlogin login` without credentials, when a browser can
+/// work; else `None` (device code) after one warning line.
+pub fn options(args: &LoginArgs, console: Console) -> Option<BrowserOptions> {
     let opener: Arc<dyn BrowserOpener> = if args.no_browser {
         Arc::new(PrintUrl { console })
     } else {
@@ -24,11 +23,11 @@ pub fn method(args: &LoginArgs, console: Console) -> LoginMethod {
                 console.warning(&format!(
                     "No web browser is available ({reason}); using the device code flow instead."
                 ));
-                return LoginMethod::DeviceCode;
+                return None;
             }
         }
     };
-    LoginMethod::Browser(
+    Some(
         BrowserOptions::new(opener)
             .with_timeout(Duration::from_secs(args.timeout))
             .with_cancel(interrupted()),

@@ -9,45 +9,45 @@ use super::console::Console;
 use super::progress::ProgressLine;
 use crate::discovery::DiscoveryProgress;
 use crate::error::{Error, Result};
+use crate::login_input::{InteractiveDefault, LoginInput, ParsedLogin, UserFlow, UserMethod};
 use crate::oauth::device_code::DeviceAuthorization;
-use crate::oauth::metadata::is_guid;
 use crate::profile::Subscription;
-use crate::secret::Password;
-use crate::session::{LoginEvents, LoginMethod, LoginRequest, Session};
+use crate::secret::{ClientAssertion, Password};
+use crate::session::{LoginEvents, Session};
 
-/// az's usage errors, in az's order.
-fn check_usage(a: &LoginArgs) -> Result<()> {
-    let usage = |m: &str| Err(Error::Usage(m.to_string()));
-    if a.identity && (a.password.is_some() || a.service_principal || a.tenant.is_some()) {
-        return usage("usage error: '--identity' is not applicable with other arguments");
+/// The arguments as the core's login input (az's rules are applied by the core).
+fn login_input(a: &LoginArgs, claims_challenge: Option<String>) -> LoginInput {
+    LoginInput {
+        username: a.username.clone(),
+        password: a.password.clone(),
+        tenant: a.tenant.clone(),
+        scopes: a.scope.clone(),
+        allow_no_subscriptions: a.allow_no_subscriptions,
+        claims_challenge,
+        method: a.use_device_code.then_some(UserMethod::DeviceCode),
+        interactive_default: InteractiveDefault::Browser,
+        service_principal: a.service_principal,
+        certificate: a.certificate.clone(),
+        use_cert_sn_issuer: a.use_cert_sn_issuer,
+        federated_token: a
+            .federated_token
+            .as_ref()
+            .map(|t| ClientAssertion::new(t.secret())),
+        identity: a.identity,
+        identity_client_id: a.client_id.clone(),
+        identity_object_id: a.object_id.clone(),
+        identity_resource_id: a.resource_id.clone(),
+        skip_subscription_discovery: a.skip_subscription_discovery,
+        subscription: a.subscription.clone(),
+        concurrency: Some(usize::from(a.concurrency)),
     }
-    if a.identity && a.username.is_some() {
-        return usage(
-            "Passing the managed identity ID with --username is no longer supported. Use --client-id, --object-id or --resource-id instead.",
-        );
-    }
-    if a.use_device_code
-        && (a.password.is_some() || a.service_principal || a.username.is_some() || a.identity)
-    {
-        return usage("usage error: '--use-device-code' is not applicable with other arguments");
-    }
-    if a.use_cert_sn_issuer && !a.service_principal {
-        return usage("usage error: '--use-sn-issuer' is only applicable with a service principal");
-    }
-    if a.service_principal && a.username.is_none() {
-        return usage(
-            "usage error: --service-principal --username NAME --password SECRET --tenant TENANT",
-        );
-    }
-    if a.skip_subscription_discovery && a.tenant.is_none() {
-        return usage("usage error: '--skip-subscription-discovery' requires '--tenant'");
-    }
-    if a.skip_subscription_discovery && a.subscription.as_deref().is_some_and(|s| !is_guid(s)) {
-        return usage(
-            "usage error: '--subscription' must be a subscription ID (GUID), not a name, when combined with '--skip-subscription-discovery'.",
-        );
-    }
-    Ok(())
+}
+
+/// az's `Password: ` prompt, on a terminal only.
+fn prompt_password() -> Result<Password> {
+    rpassword::prompt_password("Password: ")
+        .map(Password::new)
+        .map_err(|e| Error::Usage(format!("Could not read the password: {e}")))
 }
 
 struct CliEvents {
@@ -93,61 +93,51 @@ pub async fn login(
     console: Console,
     wanted: bool,
 ) -> Result<Option<Value>> {
-    check_usage(&args)?;
-    if args.identity {
-        return super::login_app::managed_identity(session, args, console).await;
+    // az decodes the claims after its usage checks, so a bad value is reported after them.
+    let claims = args
+        .claims_challenge
+        .as_deref()
+        .map(decode_claims_challenge)
+        .transpose();
+    let claims_challenge = claims.as_ref().ok().cloned().flatten();
+    let checked = login_input(&args, claims_challenge).check()?;
+    if checked.warns_about_password() {
+        console.warning(crate::session::password_warning(
+            session.cloud().login_endpoint()?,
+        ));
     }
-    if args.service_principal {
-        return super::login_app::service_principal(session, args, console).await;
-    }
-    let method = match &args.username {
-        Some(username) => {
-            console.warning(crate::session::password_warning(
-                session.cloud().login_endpoint()?,
-            ));
-            let password = match &args.password {
-                Some(p) => p.clone(),
-                None if std::io::stdin().is_terminal() => Password::new(
-                    rpassword::prompt_password("Password: ")
-                        .map_err(|e| Error::Usage(format!("Could not read the password: {e}")))?,
-                ),
-                None => {
-                    return Err(Error::Usage(
-                        "Please specify both username and password in non-interactive mode.".into(),
-                    ));
-                }
-            };
-            LoginMethod::Password {
-                username: username.clone(),
-                password,
-            }
+    claims?;
+    let mut ask = prompt_password;
+    let prompt: Option<&mut dyn FnMut() -> Result<Password>> =
+        std::io::stdin().is_terminal().then_some(&mut ask);
+    let mut user = match checked.finish(prompt)? {
+        ParsedLogin::User(user) => user,
+        ParsedLogin::ServicePrincipal(app) => {
+            return super::login_app::service_principal(session, app, console).await;
         }
-        None if args.use_device_code => LoginMethod::DeviceCode,
-        None => super::login_browser::method(&args, console),
+        ParsedLogin::ManagedIdentity(identity) => {
+            return super::login_app::managed_identity(session, identity, console).await;
+        }
     };
+    let browser = match user.flow() {
+        UserFlow::Browser => super::login_browser::options(&args, console),
+        _ => None,
+    };
+    if browser.is_none() {
+        user.browser_to_device_code();
+    }
     // az reads the setting for every login, so a bad value fails every login.
     let show_selector = session.config().login_experience_v2()?
-        && method.is_interactive()
+        && user.is_interactive()
         && super::selector::on_terminal();
-    let filtered = args.subscription.is_some() || args.skip_subscription_discovery;
+    let target = user.target();
+    let filtered = target.subscription().is_some() || target.skips_discovery();
     let retrieving =
-        (show_selector && !args.skip_subscription_discovery).then_some(if args.tenant.is_some() {
+        (show_selector && !target.skips_discovery()).then_some(if target.tenant().is_some() {
             crate::selector::RETRIEVING_SUBSCRIPTIONS
         } else {
             crate::selector::RETRIEVING_TENANTS
         });
-    let mut request = LoginRequest::new(method);
-    request.tenant = args.tenant;
-    request.scopes = args.scope;
-    request.allow_no_subscriptions = args.allow_no_subscriptions;
-    request.subscription = args.subscription;
-    request.claims_challenge = args
-        .claims_challenge
-        .as_deref()
-        .map(decode_claims_challenge)
-        .transpose()?;
-    request.skip_subscription_discovery = args.skip_subscription_discovery;
-    request.concurrency = usize::from(args.concurrency);
     let events = CliEvents {
         console,
         retrieving,
@@ -159,7 +149,10 @@ pub async fn login(
                 && super::platform::stderr_escape_sequences(),
         ),
     };
-    let outcome = session.login(request, &events).await;
+    let browser = || browser.ok_or_else(|| Error::Usage("No web browser is available.".into()));
+    let outcome = session
+        .login_any(ParsedLogin::User(user), browser, &events)
+        .await;
     events.progress.clear();
     let outcome = outcome?;
     // With a filter az asks only when more than one entry is left; without, always.
@@ -232,13 +225,20 @@ mod tests {
                 &["--skip-subscription-discovery", "-t", "t", "-s", "Prod"],
                 "usage error: '--subscription' must be a subscription ID (GUID)",
             ),
+            (
+                &["-u", "x"],
+                "Please specify both username and password in non-interactive mode.",
+            ),
         ];
         for (line, expected) in cases {
-            let err = check_usage(&args(line)).expect_err("usage error");
+            let err = login_input(&args(line), None)
+                .parse()
+                .expect_err("usage error");
             assert!(err.to_string().starts_with(expected), "{line:?}: {err}");
             assert_eq!(err.code(), "usage_error");
         }
-        assert!(check_usage(&args(&["--use-device-code", "-t", "contoso.example"])).is_ok());
+        let device_code = login_input(&args(&["--use-device-code", "-t", "contoso.example"]), None);
+        assert!(device_code.parse().is_ok());
     }
 
     #[test]

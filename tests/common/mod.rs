@@ -10,6 +10,7 @@ pub mod proxy;
 // A Unix pseudo-terminal: Windows consoles are not driven this way (see login_selector_pty.rs).
 #[cfg(unix)]
 pub mod pty;
+pub mod usage_rules;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

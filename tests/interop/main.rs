@@ -20,3 +20,4 @@ mod azlogin_to_az;
 mod concurrent;
 mod same_bytes;
 mod service_principal;
+mod usage_rules;

@@ -17,8 +17,8 @@ use napi_derive::napi;
 
 use crate::error::to_napi;
 use crate::types::{
-    BindingAccessToken, BindingEmulatorOptions, BindingLoginEvents, BindingLoginOptions,
-    BindingLogoutResult, BindingSessionOptions, BindingSubscription, BindingTokenOptions,
+    BindingAccessToken, BindingEmulatorOptions, BindingLoginEvents, BindingLogoutResult,
+    BindingSessionOptions, BindingSubscription, LoginCall,
 };
 
 /// The version of the azlogin core this addon was built from.
@@ -66,24 +66,45 @@ fn open(options: Option<BindingSessionOptions>) -> azlogin::Result<Session> {
     Session::open(options.unwrap_or_default().into())
 }
 
+/// Every `err.code` the core can give (the TypeScript union is tested against it).
+#[napi]
+pub fn error_codes() -> Vec<&'static str> {
+    azlogin::ERROR_CODES.to_vec()
+}
+
+/// Refuses an options object with a key the function `name` does not know (`usage_error`
+/// naming the closest known key); for the options the package reads in JavaScript.
+#[napi]
+pub fn check_options(
+    name: String,
+    #[napi(ts_arg_type = "Record<string, unknown>")] options: serde_json::Value,
+) -> Result<()> {
+    azlogin::options::check_keys(&name, &options).map_err(to_napi)
+}
+
 /// Logs in (device code, password, browser, service principal or managed identity), discovers
-/// subscriptions and saves the profile; resolves to this login's subscriptions.
+/// subscriptions and saves the profile; resolves to this login's subscriptions. The options
+/// are parsed (every key known, az's rules applied) before anything else happens.
 #[napi(ts_return_type = "Promise<Array<BindingSubscription>>")]
 pub fn login<'env>(
     env: &'env Env,
-    options: BindingLoginOptions,
+    #[napi(ts_arg_type = "Record<string, unknown>")] options: serde_json::Value,
     mut events: BindingLoginEvents,
     cancel: &CancelToken,
 ) -> Result<PromiseRaw<'env, Vec<BindingSubscription>>> {
+    let call = LoginCall::from_json(&options).map_err(to_napi)?;
     let registration = cancel.take().map_err(to_napi)?;
     env.spawn_future(async move {
-        let limit = types::timeout(&options);
-        let session = open(options.session.clone()).map_err(to_napi)?;
+        let LoginCall {
+            login,
+            session,
+            timeout: limit,
+        } = call;
+        let session = open(Some(session)).map_err(to_napi)?;
         let flow = async {
             let open_browser = events.on_open_browser.take();
-            let outcome = session
-                .login_any(options.any_login(open_browser)?, &events)
-                .await?;
+            let browser = || types::browser_options(open_browser, limit);
+            let outcome = session.login_any(login, browser, &events).await?;
             outcome
                 .subscriptions
                 .iter()
@@ -103,11 +124,17 @@ pub fn login<'env>(
 }
 
 /// A token from the cache, refreshed with the refresh token when needed; never prompts.
-#[napi]
-pub async fn get_access_token(options: BindingTokenOptions) -> Result<BindingAccessToken> {
-    let session = open(options.session.clone()).map_err(to_napi)?;
-    let token = session.get_access_token(&(&options).into()).await;
-    token.map(Into::into).map_err(to_napi)
+#[napi(ts_return_type = "Promise<BindingAccessToken>")]
+pub fn get_access_token<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "Record<string, unknown>")] options: serde_json::Value,
+) -> Result<PromiseRaw<'env, BindingAccessToken>> {
+    let (request, session) = types::token_request(&options).map_err(to_napi)?;
+    env.spawn_future(async move {
+        let session = open(Some(session)).map_err(to_napi)?;
+        let token = session.get_access_token(&request).await;
+        token.map(Into::into).map_err(to_napi)
+    })
 }
 
 /// Runs blocking file work (locks, reads, atomic writes) off Node's thread.

@@ -8,13 +8,10 @@ use std::time::Duration;
 use azlogin::emulator::{EmulatorOptions, Scenario};
 use azlogin::login::browser::{BrowserOpener, BrowserOptions};
 use azlogin::login::browser_launch::SystemBrowser;
+use azlogin::login_input::ParsedLogin;
 use azlogin::oauth::device_code::DeviceAuthorization;
-use azlogin::oauth::managed_identity::ManagedIdentityId;
-use azlogin::secret::{ClientAssertion, ClientSecret, Password};
-use azlogin::session::{
-    AccessTokenRequest, AccessTokenResult, AnyLogin, LoginEvents, LoginMethod, LoginRequest,
-    ManagedIdentityLogin, ServicePrincipalCredential, ServicePrincipalLogin, SessionOptions,
-};
+use azlogin::options::{LoginOptions, TokenOptions};
+use azlogin::session::{AccessTokenRequest, AccessTokenResult, LoginEvents, SessionOptions};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{
     ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue,
@@ -49,153 +46,41 @@ impl From<BindingSessionOptions> for SessionOptions {
     }
 }
 
-/// `login()`'s options.
-#[napi(object, object_to_js = false)]
-pub struct BindingLoginOptions {
-    /// `deviceCode` (default), `password` or `browser`.
-    pub method: Option<String>,
-    /// For `password`.
-    pub username: Option<String>,
-    /// For `password`.
-    pub password: Option<String>,
-    /// A tenant GUID or domain.
-    pub tenant: Option<String>,
-    /// Scopes for the login's own token request.
-    pub scopes: Option<Vec<String>>,
-    /// Keep tenants without subscriptions as tenant-level accounts.
-    pub allow_no_subscriptions: Option<bool>,
-    /// The default subscription after the login (name or id).
-    pub subscription: Option<String>,
-    /// A claims challenge (JSON, already base64-decoded).
-    pub claims_challenge: Option<String>,
-    /// Skip subscription discovery (needs `tenant`).
-    pub skip_subscription_discovery: Option<bool>,
-    /// Tenants worked on at once.
-    pub concurrency: Option<u32>,
-    /// Give up after this many milliseconds.
-    pub timeout_ms: Option<u32>,
+/// `login()`'s options, read and parsed by the core: every key known, az's rules applied.
+pub struct LoginCall {
+    /// The login.
+    pub login: ParsedLogin,
     /// Config dir and cloud.
-    pub session: Option<BindingSessionOptions>,
-    /// Log in as a service principal (wins over `method`).
-    pub service_principal: Option<BindingServicePrincipal>,
-    /// Log in as this machine's managed identity (wins over `method`).
-    pub managed_identity: Option<BindingManagedIdentity>,
+    pub session: BindingSessionOptions,
+    /// The login's time limit.
+    pub timeout: Option<Duration>,
 }
 
-/// `login({ servicePrincipal })`: the app and exactly one credential.
-#[napi(object, object_to_js = false)]
-pub struct BindingServicePrincipal {
-    /// The application (client) id.
-    pub client_id: String,
-    /// A client secret.
-    pub secret: Option<String>,
-    /// The path of a PEM file with the private key and the certificate.
-    pub certificate: Option<String>,
-    /// Send the certificate chain (subject name + issuer authentication).
-    pub use_cert_sn_issuer: Option<bool>,
-    /// A federated token (a JWT from a trusted issuer).
-    pub federated_token: Option<String>,
-    /// The tenant (GUID or domain); default: the login's `tenant`.
-    pub tenant: Option<String>,
-}
-
-/// `login({ managedIdentity })`: at most one id; none is the system-assigned identity.
-#[napi(object, object_to_js = false)]
-pub struct BindingManagedIdentity {
-    /// A user-assigned identity's client id.
-    pub client_id: Option<String>,
-    /// A user-assigned identity's object id.
-    pub object_id: Option<String>,
-    /// A user-assigned identity's resource id.
-    pub resource_id: Option<String>,
-}
-
-impl BindingServicePrincipal {
-    fn credential(self) -> azlogin::Result<(String, ServicePrincipalCredential, Option<String>)> {
-        let credential = match (self.secret, self.certificate, self.federated_token) {
-            (Some(s), None, None) => ServicePrincipalCredential::Secret(ClientSecret::new(s)),
-            (None, Some(path), None) => ServicePrincipalCredential::Certificate {
-                path,
-                send_x5c: self.use_cert_sn_issuer.unwrap_or(false),
+impl LoginCall {
+    /// From `login()`'s options object.
+    pub fn from_json(options: &serde_json::Value) -> azlogin::Result<Self> {
+        let o = LoginOptions::from_json(options)?;
+        Ok(LoginCall {
+            session: BindingSessionOptions {
+                config_dir: o.config_dir,
+                cloud: o.cloud,
             },
-            (None, None, Some(t)) => ServicePrincipalCredential::Assertion(ClientAssertion::new(t)),
-            _ => {
-                return Err(usage(
-                    "servicePrincipal needs exactly one of `secret`, `certificate` and `federatedToken`.",
-                ));
-            }
-        };
-        Ok((self.client_id, credential, self.tenant))
+            timeout: o.timeout_ms.map(Duration::from_millis),
+            login: o.input.parse()?,
+        })
     }
 }
 
-impl BindingLoginOptions {
-    /// The core's login of the kind the options name.
-    pub fn any_login(
-        mut self,
-        open_browser: Option<Callback<String>>,
-    ) -> azlogin::Result<AnyLogin> {
-        match (self.service_principal.take(), self.managed_identity.take()) {
-            (Some(_), Some(_)) => Err(usage(
-                "Pass either `servicePrincipal` or `managedIdentity`, not both.",
-            )),
-            (Some(sp), None) => {
-                let (client_id, credential, tenant) = sp.credential()?;
-                let mut request = ServicePrincipalLogin::new(client_id, credential);
-                request.tenant = tenant.or(self.tenant);
-                request.scopes = self.scopes;
-                request.allow_no_subscriptions = self.allow_no_subscriptions.unwrap_or(false);
-                request.subscription = self.subscription;
-                request.skip_subscription_discovery =
-                    self.skip_subscription_discovery.unwrap_or(false);
-                Ok(AnyLogin::ServicePrincipal(request))
-            }
-            (None, Some(mi)) => Ok(AnyLogin::ManagedIdentity(ManagedIdentityLogin {
-                id: ManagedIdentityId::from_ids(mi.client_id, mi.object_id, mi.resource_id)?,
-                allow_no_subscriptions: self.allow_no_subscriptions.unwrap_or(false),
-            })),
-            (None, None) => self.request(open_browser).map(AnyLogin::User),
-        }
-    }
-
-    /// The core's request; `open_browser` is the caller's `openBrowser(url)`, if any.
-    pub fn request(self, open_browser: Option<Callback<String>>) -> azlogin::Result<LoginRequest> {
-        let method = match self.method.as_deref().unwrap_or("deviceCode") {
-            "deviceCode" => LoginMethod::DeviceCode,
-            "browser" => {
-                let mut browser = BrowserOptions::new(browser_opener(open_browser)?);
-                if let Some(limit) = timeout(&self) {
-                    browser = browser.with_timeout(limit);
-                }
-                LoginMethod::Browser(browser)
-            }
-            "password" => LoginMethod::Password {
-                username: self
-                    .username
-                    .ok_or_else(|| usage("`username` is required for the password login."))?,
-                password: Password::new(
-                    self.password
-                        .ok_or_else(|| usage("`password` is required for the password login."))?,
-                ),
-            },
-            other => {
-                return Err(usage(&format!(
-                    "Unknown login method '{other}': use 'deviceCode', 'password' or 'browser'."
-                )));
-            }
-        };
-        let mut request = LoginRequest::new(method);
-        request.tenant = self.tenant;
-        request.scopes = self.scopes;
-        request.allow_no_subscriptions = self.allow_no_subscriptions.unwrap_or(false);
-        request.subscription = self.subscription;
-        request.claims_challenge = self.claims_challenge;
-        request.skip_subscription_discovery = self.skip_subscription_discovery.unwrap_or(false);
-        if let Some(n) = self.concurrency {
-            request.concurrency = n.max(1) as usize;
-        }
-        Ok(request)
-    }
+/// The browser flow's options: the caller's `openBrowser(url)`, else the system browser.
+pub fn browser_options(
+    open_browser: Option<Callback<String>>,
+    timeout: Option<Duration>,
+) -> azlogin::Result<BrowserOptions> {
+    let browser = BrowserOptions::new(browser_opener(open_browser)?);
+    Ok(match timeout {
+        Some(limit) => browser.with_timeout(limit),
+        None => browser,
+    })
 }
 
 /// The caller's `openBrowser(url)`, else the system browser.
@@ -305,13 +190,6 @@ impl LoginEvents for BindingLoginEvents {
     }
 }
 
-/// The login's time limit.
-pub fn timeout(options: &BindingLoginOptions) -> Option<Duration> {
-    options
-        .timeout_ms
-        .map(|ms| Duration::from_millis(ms.into()))
-}
-
 /// The user an entry belongs to.
 #[napi(object)]
 #[derive(Deserialize)]
@@ -385,36 +263,24 @@ impl TryFrom<&azlogin::profile::Subscription> for BindingSubscription {
     }
 }
 
-/// `getAccessToken()`'s options.
-#[napi(object, object_to_js = false)]
-pub struct BindingTokenOptions {
-    /// Scopes (win over `resource`).
-    pub scopes: Option<Vec<String>>,
-    /// A resource; `/.default` is appended.
-    pub resource: Option<String>,
-    /// A tenant other than the account's.
-    pub tenant: Option<String>,
-    /// The subscription whose account to use.
-    pub subscription: Option<String>,
-    /// Skip the access-token cache and refresh.
-    pub force_refresh: Option<bool>,
-    /// A claims challenge (JSON) to send with a forced refresh.
-    pub claims: Option<String>,
-    /// Config dir and cloud.
-    pub session: Option<BindingSessionOptions>,
-}
-
-impl From<&BindingTokenOptions> for AccessTokenRequest {
-    fn from(o: &BindingTokenOptions) -> Self {
-        AccessTokenRequest {
-            resource: o.resource.clone(),
-            scopes: o.scopes.clone(),
-            tenant: o.tenant.clone(),
-            subscription: o.subscription.clone(),
-            force_refresh: o.force_refresh.unwrap_or(false),
-            claims_challenge: o.claims.clone(),
-        }
-    }
+/// `getAccessToken()`'s options, read by the core.
+pub fn token_request(
+    options: &serde_json::Value,
+) -> azlogin::Result<(AccessTokenRequest, BindingSessionOptions)> {
+    let o = TokenOptions::from_json(options)?;
+    let request = AccessTokenRequest {
+        resource: o.resource,
+        scopes: o.scopes,
+        tenant: o.tenant,
+        subscription: o.subscription,
+        force_refresh: o.force_refresh,
+        claims_challenge: o.claims,
+    };
+    let session = BindingSessionOptions {
+        config_dir: o.config_dir,
+        cloud: o.cloud,
+    };
+    Ok((request, session))
 }
 
 /// An access token.

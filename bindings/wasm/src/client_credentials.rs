@@ -3,8 +3,8 @@
 //! the host's fetch. The core builds a certificate's assertion; the host gives its clock, the
 //! random `jti` and the RS256 signature (WebCrypto), so no RSA code is compiled in.
 //!
-//! Options are read field by field rather than through serde: a mistyped field's error then
-//! names the field and never echoes its value, which may be a secret or a private key.
+//! The core reads the options (every key checked); a mistyped field's error names the field and
+//! never echoes its value, which may be a secret or a private key.
 
 use azlogin::Error;
 use azlogin::cancel::{CancelHandle, cancellable};
@@ -12,94 +12,44 @@ use azlogin::login::service_principal;
 use azlogin::oauth::Authority;
 use azlogin::oauth::client_assertion::{CertificatePem, assertion_id, signed_assertion};
 use azlogin::oauth::token::ClientCredential;
+use azlogin::options::{ClientCredentialInput, ClientCredentialOptions};
 use azlogin::runtime::Runtime;
-use azlogin::secret::{ClientAssertion, ClientSecret};
-use js_sys::{Array, Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::error::{from_value, to_js, to_value, usage};
+use crate::error::{to_js, to_value, usage};
+use crate::options::{data, field};
 use crate::transport::{AbortWatch, JsRuntime, JsTransport, random_bytes, rs256_sign};
 
 /// How a PEM given as text is named in the core's certificate errors.
 const PEM_SOURCE: &str = "certificate.pem";
 
-/// `options[key]`, `undefined` when `options` is not an object.
-fn field(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    if options.is_object() {
-        Reflect::get(options, &JsValue::from_str(key))
-    } else {
-        Ok(JsValue::UNDEFINED)
-    }
-}
-
-/// An optional string field; anything else is a `usage_error` naming `what`, not the value.
-fn string(options: &JsValue, key: &str, what: &str) -> Result<Option<String>, JsValue> {
-    let value = field(options, key)?;
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| usage(format!("`{what}` must be a string")))
-}
-
-/// An optional list of strings.
-fn strings(options: &JsValue, key: &str) -> Result<Option<Vec<String>>, JsValue> {
-    let value = field(options, key)?;
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    let bad = || usage(format!("`{key}` must be an array of strings"));
-    if !Array::is_array(&value) {
-        return Err(bad());
-    }
-    Array::from(&value)
-        .iter()
-        .map(|v| v.as_string().ok_or_else(bad))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
-/// The credential the options name: exactly one of `secret`, `certificate` and
-/// `federatedToken`. A certificate's key signs a fresh assertion for `authority` (the core
-/// builds it; the host's clock, random bytes and WebCrypto fill it in).
+/// The core's credential for the options' one credential. A certificate's key signs a fresh
+/// assertion for `authority` (the core builds it; the host's clock, random bytes and
+/// WebCrypto fill it in).
 async fn credential(
-    options: &JsValue,
+    given: ClientCredentialInput,
     client_id: &str,
     authority: &Authority,
 ) -> Result<ClientCredential, JsValue> {
-    let secret = string(options, "secret", "secret")?;
-    let federated = string(options, "federatedToken", "federatedToken")?;
-    let certificate = field(options, "certificate")?;
-    let has_certificate = !(certificate.is_undefined() || certificate.is_null());
-    match (secret, has_certificate, federated) {
-        (Some(s), false, None) => Ok(ClientCredential::Secret(ClientSecret::new(s))),
-        (None, false, Some(t)) => Ok(ClientCredential::Assertion(ClientAssertion::new(t))),
-        (None, true, None) => {
-            if !certificate.is_object() {
-                return Err(usage(
-                    "`certificate` must be an object: { pem, useCertSnIssuer? }",
-                ));
-            }
-            let pem_text = string(&certificate, "pem", "certificate.pem")?.ok_or_else(|| {
-                usage("`certificate.pem` is required: the PEM text of the private key and the certificate")
-            })?;
-            let send_x5c = field(&certificate, "useCertSnIssuer")?.is_truthy();
-            let pem = CertificatePem::parse(pem_text.as_bytes(), PEM_SOURCE).map_err(to_js)?;
+    match given {
+        ClientCredentialInput::Secret(secret) => Ok(ClientCredential::Secret(secret)),
+        ClientCredentialInput::FederatedToken(token) => Ok(ClientCredential::Assertion(token)),
+        ClientCredentialInput::Certificate { pem, send_x5c } => {
+            let pem = CertificatePem::parse(pem.secret().as_bytes(), PEM_SOURCE).map_err(to_js)?;
             let now = JsRuntime.now_ms() / 1000;
             let jti = assertion_id(random_bytes()?);
             let input =
                 pem.signing_input(client_id, &authority.token_endpoint(), now, &jti, send_x5c);
             let signature =
                 rs256_sign(pem.private_key_pkcs8(), input.as_bytes(), PEM_SOURCE).await?;
-            let assertion = signed_assertion(&input, &signature);
-            Ok(ClientCredential::Assertion(assertion))
+            Ok(ClientCredential::Assertion(signed_assertion(
+                &input, &signature,
+            )))
         }
-        _ => Err(usage(
-            "acquireTokenForClient needs exactly one of `secret`, `certificate` and `federatedToken`",
-        )),
+        // The core's credential kinds are non-exhaustive; a new one needs its own conversion.
+        _ => Err(usage("this credential is not supported here")),
     }
 }
 
@@ -110,34 +60,14 @@ pub fn acquire_token_for_client(
     #[wasm_bindgen(unchecked_param_type = "ClientCredentialOptions")] options: JsValue,
 ) -> Promise {
     future_to_promise(async move {
-        if !options.is_object() {
-            return Err(usage(
-                "acquireTokenForClient needs { tenant, clientId } and a credential",
-            ));
-        }
-        let tenant = string(&options, "tenant", "tenant")?.ok_or_else(|| {
-            usage("acquireTokenForClient needs `tenant` (a tenant id or domain): app-only tokens are issued per tenant")
-        })?;
-        let client_id = string(&options, "clientId", "clientId")?
-            .ok_or_else(|| usage("acquireTokenForClient needs `clientId` (the application id)"))?;
-        let login_endpoint = string(&options, "loginEndpoint", "loginEndpoint")?;
-        let cloud = field(&options, "cloud")?;
-        let cloud = if cloud.is_undefined() || cloud.is_null() {
-            None
-        } else {
-            Some(from_value(cloud, "cloud")?)
-        };
-        let cloud = crate::cloud::resolve(cloud, login_endpoint)?;
-        let authority = Authority::new(cloud.login_endpoint().map_err(to_js)?, Some(&tenant));
-        let scopes = match strings(&options, "scopes")? {
-            Some(s) => s,
-            None => vec![cloud.default_scope().map_err(to_js)?],
-        };
-        let claims = crate::device_code::claims(string(&options, "claims", "claims")?);
+        let read = ClientCredentialOptions::from_json(&data(&options)).map_err(to_js)?;
+        let (ctx, scopes) = read.target.token_context().map_err(to_js)?;
+        let authority = ctx.authority;
+        let client_id = ctx.client_id;
         let transport = JsTransport::new(field(&options, "fetch")?)?;
         let (handle, registration) = CancelHandle::new();
         let _watch = AbortWatch::new(field(&options, "signal")?, handle)?;
-        let credential = credential(&options, &client_id, &authority).await?;
+        let credential = credential(read.credential, &client_id, &authority).await?;
         let response = cancellable(
             registration,
             service_principal::acquire(
@@ -146,7 +76,7 @@ pub fn acquire_token_for_client(
                 &client_id,
                 &credential,
                 &scopes,
-                claims.as_deref(),
+                ctx.claims.as_deref(),
             ),
         )
         .await

@@ -7,55 +7,20 @@ use std::collections::BTreeMap;
 use azlogin::http::{HttpRequest, HttpResponse};
 use azlogin::oauth::device_code::{self, FlowStep};
 use azlogin::oauth::token::{TokenContext, TokenResponse};
-use azlogin::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
+use azlogin::options::{DEVICE_CODE_KEYS, DeviceCodeOptions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::cloud::{self, CloudArg};
 use crate::error::{from_value, to_js, to_value};
+use crate::options::data;
 
-/// Options of a device-code flow; every field has the CLI's default.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct Options {
-    cloud: Option<CloudArg>,
-    login_endpoint: Option<String>,
-    tenant: Option<String>,
-    client_id: Option<String>,
-    scopes: Option<Vec<String>>,
-    /// `None` sends CP1 as the CLI does; `""` sends no claims.
-    claims: Option<String>,
-}
-
-/// The token context and scopes of `{ cloud, loginEndpoint, tenant, clientId, scopes, claims }`,
-/// each defaulting to what `az login` uses (the cloud's login endpoint and ARM scope).
-pub fn context(options: JsValue) -> Result<(TokenContext, Vec<String>), JsValue> {
-    let o: Options = if options.is_undefined() || options.is_null() {
-        Options::default()
-    } else {
-        from_value(options, "options")?
-    };
-    let cloud = cloud::resolve(o.cloud, o.login_endpoint)?;
-    let authority = Authority::new(cloud.login_endpoint().map_err(to_js)?, o.tenant.as_deref());
-    let scopes = match o.scopes {
-        Some(s) => s,
-        None => vec![cloud.default_scope().map_err(to_js)?],
-    };
-    let ctx = TokenContext {
-        authority,
-        client_id: o.client_id.unwrap_or_else(|| AZURE_CLI_CLIENT_ID.into()),
-        claims: claims(o.claims),
-    };
-    Ok((ctx, scopes))
-}
-
-/// The `claims` option: omitted sends CP1 as the CLI does; `""` sends none.
-pub fn claims(given: Option<String>) -> Option<String> {
-    match given {
-        None => Some(CP1_CLAIMS.to_string()),
-        Some(c) if c.is_empty() => None,
-        Some(c) => Some(c),
-    }
+/// The token context and scopes of `{ cloud, loginEndpoint | authorityHost, authority,
+/// tenant | tenantId, clientId, scopes, claims }` (the core reads them, every key checked
+/// against `known`, each defaulting to what `az login` uses).
+pub fn context(options: &JsValue, known: &[&str]) -> Result<(TokenContext, Vec<String>), JsValue> {
+    DeviceCodeOptions::from_json(&data(options), known)
+        .and_then(|o| o.token_context())
+        .map_err(to_js)
 }
 
 /// A request for the host to send.
@@ -138,7 +103,8 @@ impl DeviceCodeSteps {
     pub fn new(
         options: Option<crate::types::DeviceCodeOptionsArg>,
     ) -> Result<DeviceCodeSteps, JsValue> {
-        let (ctx, scopes) = context(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
+        let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
+        let (ctx, scopes) = context(&options, DEVICE_CODE_KEYS)?;
         Ok(Self {
             inner: device_code::DeviceCodeSteps::new(ctx, &scopes),
         })

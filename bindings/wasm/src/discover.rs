@@ -4,33 +4,15 @@
 
 use azlogin::cancel::{CancelHandle, cancellable};
 use azlogin::discovery::{DEFAULT_CONCURRENCY, HeldTokens, discover_held};
-use azlogin::oauth::token::TokenContext;
-use azlogin::oauth::{AZURE_CLI_CLIENT_ID, Authority, CP1_CLAIMS};
+use azlogin::options::DiscoverOptions;
 use azlogin::profile::{EntryOwner, UserType, tenant_loop_entries};
-use azlogin::secret::{AccessToken, RefreshToken};
-use js_sys::{Promise, Reflect};
-use serde::Deserialize;
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::cloud::{self, CloudArg};
-use crate::error::{from_value, to_js, to_value, usage};
+use crate::error::{to_js, to_value, usage};
+use crate::options::{data, field};
 use crate::transport::{AbortWatch, JsTransport};
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct Options {
-    /// An ARM token for the tenant list (obtained with `refreshToken` when absent).
-    arm_token: Option<String>,
-    /// A refresh token, redeemed once per tenant for that tenant's ARM token.
-    refresh_token: Option<String>,
-    client_id: Option<String>,
-    /// The user named in each entry.
-    username: Option<String>,
-    cloud: Option<CloudArg>,
-    concurrency: Option<usize>,
-    allow_no_subscriptions: bool,
-}
 
 /// Lists tenants and subscriptions: `{ subscriptions, tenants, warnings, … }` with the CLI's
 /// rules (duplicates once, empty and failed tenants reported as warnings). With only `armToken`,
@@ -41,21 +23,12 @@ pub fn discover_subscriptions(
     #[wasm_bindgen(unchecked_param_type = "DiscoverOptions")] options: JsValue,
 ) -> Promise {
     future_to_promise(async move {
-        let get = |k: &str| {
-            if options.is_object() {
-                Reflect::get(&options, &JsValue::from_str(k))
-            } else {
-                Ok(JsValue::UNDEFINED)
-            }
-        };
-        let transport = JsTransport::new(get("fetch")?)?;
-        let signal = get("signal")?;
-        let data = crate::flow::without(&options, &["fetch", "signal"])?;
-        let o: Options = from_value(data, "options")?;
-        let arm_token = o.arm_token.map(AccessToken::new);
-        let held = match (o.refresh_token, arm_token) {
-            (Some(rt), arm_token) => HeldTokens::Refresh {
-                refresh_token: RefreshToken::new(rt),
+        let o = DiscoverOptions::from_json(&data(&options)).map_err(to_js)?;
+        let transport = JsTransport::new(field(&options, "fetch")?)?;
+        let signal = field(&options, "signal")?;
+        let held = match (o.refresh_token, o.arm_token) {
+            (Some(refresh_token), arm_token) => HeldTokens::Refresh {
+                refresh_token,
                 arm_token,
             },
             (None, Some(arm_token)) => HeldTokens::ArmOnly(arm_token),
@@ -65,13 +38,8 @@ pub fn discover_subscriptions(
                 ));
             }
         };
-        let cloud = cloud::resolve(o.cloud, None)?;
-        let ctx = TokenContext {
-            authority: Authority::new(cloud.login_endpoint().map_err(to_js)?, None),
-            client_id: o.client_id.unwrap_or_else(|| AZURE_CLI_CLIENT_ID.into()),
-            claims: Some(CP1_CLAIMS.into()),
-        };
-        let scopes = [cloud.default_scope().map_err(to_js)?];
+        let cloud = o.target.cloud();
+        let (ctx, scopes) = o.target.token_context().map_err(to_js)?;
         let arm = cloud.arm_endpoint().map_err(to_js)?;
         let (handle, registration) = CancelHandle::new();
         let _watch = AbortWatch::new(signal, handle)?;

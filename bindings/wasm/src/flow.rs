@@ -9,13 +9,15 @@ use azlogin::cancel::{CancelHandle, cancellable};
 use azlogin::login::device_code::{authorize, poll};
 use azlogin::oauth::device_code::DeviceAuthorization;
 use azlogin::oauth::token::TokenContext;
+use azlogin::options::{ObjectReader, WAIT_KEYS, device_code_flow_keys};
 use azlogin::runtime::Runtime;
-use js_sys::{Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::device_code::{context, tokens_to_js};
 use crate::error::{to_js, to_value, usage};
+use crate::options::{data, field};
 use crate::transport::{AbortWatch, JsRuntime, JsTransport};
 
 struct Inner {
@@ -34,20 +36,15 @@ pub struct DeviceCodeFlow {
 
 #[wasm_bindgen]
 impl DeviceCodeFlow {
-    /// A flow with `{ cloud, loginEndpoint, tenant, clientId, scopes, claims, fetch }` (all
-    /// optional; `fetch` defaults to the host's).
+    /// A flow with `{ cloud, loginEndpoint | authorityHost, authority, tenant | tenantId,
+    /// clientId, scopes, claims, fetch }` (all optional; `fetch` defaults to the host's).
     #[wasm_bindgen(constructor)]
     pub fn new(
         options: Option<crate::types::DeviceCodeFlowOptionsArg>,
     ) -> Result<DeviceCodeFlow, JsValue> {
         let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
-        let fetch = if options.is_object() {
-            Reflect::get(&options, &JsValue::from_str("fetch"))?
-        } else {
-            JsValue::UNDEFINED
-        };
-        let transport = JsTransport::new(fetch)?;
-        let (ctx, scopes) = context(without(&options, &["fetch"])?)?;
+        let (ctx, scopes) = context(&options, &device_code_flow_keys())?;
+        let transport = JsTransport::new(field(&options, "fetch")?)?;
         Ok(Self {
             inner: Rc::new(Inner {
                 ctx,
@@ -84,15 +81,13 @@ impl DeviceCodeFlow {
     pub fn wait_for_token(&self, options: Option<crate::types::WaitOptionsArg>) -> Promise {
         let inner = Rc::clone(&self.inner);
         future_to_promise(async move {
+            // The options first: a mistyped key is reported whatever the flow's state.
+            let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
+            ObjectReader::new("options", &data(&options), WAIT_KEYS).map_err(to_js)?;
             let Some((authorization, received)) = inner.authorization.borrow_mut().take() else {
                 return Err(usage("call start() before waitForToken()"));
             };
-            let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
-            let signal = if options.is_object() {
-                Reflect::get(&options, &JsValue::from_str("signal"))?
-            } else {
-                JsValue::UNDEFINED
-            };
+            let signal = field(&options, "signal")?;
             let (handle, registration) = CancelHandle::new();
             let _watch = AbortWatch::new(signal, handle)?;
             let tokens = cancellable(
@@ -110,16 +105,4 @@ impl DeviceCodeFlow {
             tokens_to_js(&tokens, JsRuntime.now_ms() as f64)
         })
     }
-}
-
-/// A copy of `options` without `keys` (functions and signals are not data).
-pub fn without(options: &JsValue, keys: &[&str]) -> Result<JsValue, JsValue> {
-    if !options.is_object() {
-        return Ok(options.clone());
-    }
-    let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
-    for key in keys {
-        Reflect::delete_property(&copy, &JsValue::from_str(key))?;
-    }
-    Ok(copy.into())
 }

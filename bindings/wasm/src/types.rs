@@ -4,7 +4,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** The core's stable error codes: the same strings as the Node addon's `err.code`. */
+/**
+ * The core's stable error codes: the same strings as the Node addon's `err.code`, tested
+ * against the core's list (`errorCodes()`).
+ */
 export type AzLoginErrorCode =
   | 'usage_error'
   | 'config_error'
@@ -107,12 +110,25 @@ export type CloudOption =
       armResourceId?: string;
     };
 
+/**
+ * Where the token requests go. Every key not declared is refused (`usage_error` naming the
+ * closest known key). MSAL's and @azure/identity's spellings are accepted: `authority` (the
+ * login endpoint and the tenant in one URL, e.g. `https://login.microsoftonline.com/organizations`),
+ * `authorityHost` (= `loginEndpoint`) and `tenantId` (= `tenant`); spellings that disagree
+ * are refused.
+ */
 export interface DeviceCodeOptions {
   /** Default: `'AzureCloud'`. */
   cloud?: CloudOption;
   /** Replaces the cloud's login endpoint (shorthand for `cloud: { loginEndpoint }`). */
   loginEndpoint?: string;
+  /** `loginEndpoint`, as @azure/identity spells it. */
+  authorityHost?: string;
+  /** MSAL's authority: the login endpoint and the tenant, e.g. `https://login.microsoftonline.com/organizations`. */
+  authority?: string;
   tenant?: string;
+  /** `tenant`, as @azure/identity spells it. */
+  tenantId?: string;
   clientId?: string;
   /** Default: the cloud's ARM scope, e.g. `https://management.core.windows.net//.default`. */
   scopes?: string[];
@@ -183,9 +199,21 @@ export type ClientCredential =
       certificate?: never;
     };
 
-export type ClientCredentialOptions = ClientCredential & {
-  /** The tenant (GUID or domain) the token is for. */
+export type ClientCredentialOptions = ClientCredential & ({
+  /** The tenant (GUID or domain) the token is for (or `tenantId`, or the tenant of `authority`). */
   tenant: string;
+  tenantId?: string;
+  authority?: string;
+} | {
+  tenantId: string;
+  tenant?: string;
+  authority?: string;
+} | {
+  /** MSAL's authority: the login endpoint and the tenant. */
+  authority: string;
+  tenant?: string;
+  tenantId?: string;
+}) & {
   /** The application (client) id. */
   clientId: string;
   /** Default: the cloud's ARM scope, e.g. `https://management.core.windows.net//.default`. */
@@ -194,6 +222,8 @@ export type ClientCredentialOptions = ClientCredential & {
   cloud?: CloudOption;
   /** Replaces the cloud's login endpoint. */
   loginEndpoint?: string;
+  /** `loginEndpoint`, as @azure/identity spells it. */
+  authorityHost?: string;
   /** Omitted: the CLI's CP1 claims; `""`: no claims. */
   claims?: string;
   signal?: AbortSignal;
@@ -208,6 +238,15 @@ export interface ClientToken {
   tokenType: string;
   /** The tenant the token was asked for, as given. */
   tenantId: string;
+}
+
+/** What `parseLogin` found a page can run. */
+export interface ParsedLogin {
+  kind: 'deviceCode' | 'servicePrincipal';
+  clientId: string | null;
+  tenant: string | null;
+  subscription: string | null;
+  skipSubscriptionDiscovery: boolean;
 }
 
 export interface HttpRequestStep {

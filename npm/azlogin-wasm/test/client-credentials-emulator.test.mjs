@@ -266,7 +266,7 @@ test('bad options are usage errors that name the option and never echo a secret'
     [{ ...base, certificate: {} }, /`certificate.pem` is required/],
     [{ ...base, certificate: { pem: ecKey + CERT_PEM.slice(CERT_PEM.indexOf('-----BEGIN CERTIFICATE-----')) } },
       /The certificate file 'certificate\.pem' has a private key that is not RSA/],
-    [{ ...base, secret: 's', scopes: 'x' }, /`scopes` must be an array of strings/],
+    [{ ...base, secret: 's', scopes: 5 }, /`scopes` must be a string or an array of strings/],
   ];
   for (const [options, pattern] of cases) {
     const err = await failure(wasm.acquireTokenForClient(options));

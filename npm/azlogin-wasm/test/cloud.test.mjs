@@ -62,7 +62,7 @@ test('an unknown cloud, a custom cloud without its endpoints, or a mistyped fiel
   );
   assert.throws(
     () => new wasm.DeviceCodeSteps({ cloud: { name: 'AzureCloud', armResourceID: 'https://x/' } }),
-    (e) => e.code === 'usage_error' && /unknown field `armResourceID`/.test(e.message),
+    (e) => e.code === 'usage_error' && /^Unknown option `armResourceID` in `cloud`: did you mean `armResourceId`\?$/.test(e.message),
   );
   assert.throws(
     () => new wasm.DeviceCodeSteps({ cloud: 42 }),

@@ -10,8 +10,10 @@ import init, {
   coreVersion,
   decodeTokenClaims,
   discoverSubscriptions,
+  errorCodes,
   initSync,
   mergeSubscriptions,
+  parseLogin,
   parseProfile,
   serializeProfile,
 } from 'azlogin-wasm';
@@ -47,6 +49,21 @@ export async function signIn(): Promise<string | null> {
   const claims: Record<string, unknown> = decodeTokenClaims(tokens.accessToken ?? '');
   console.log(version, start.userCode, expires, claims.tid, tokens.account.homeAccountId);
   return tokens.refreshToken;
+}
+
+export function aliases(host: string): AzLoginErrorCode[] {
+  const byAuthority = new DeviceCodeFlow({ authority: `${host}/organizations` });
+  const byHost = new DeviceCodeSteps({ authorityHost: host, tenantId: 'contoso.example' });
+  // @ts-expect-error: an unknown key (refused at run time too, naming `tenantId`).
+  const typo = new DeviceCodeSteps({ tenantID: 't' });
+  // @ts-expect-error: an unknown key in the nested cloud object.
+  const nested = new DeviceCodeSteps({ cloud: { loginEndpont: host } });
+  const byTenantId: ClientCredentialOptions = { tenantId: 't', clientId: 'c', secret: 's' };
+  const byAuthorityOnly: ClientCredentialOptions = { authority: `${host}/t`, clientId: 'c', federatedToken: 'jwt' };
+  const parsed = parseLogin({ useDeviceCode: true, tenantId: 't' });
+  const kind: 'deviceCode' | 'servicePrincipal' = parsed.kind;
+  console.log(byAuthority, byHost, typo, nested, byTenantId, byAuthorityOnly, kind);
+  return errorCodes();
 }
 
 export function steps(body: string): Tokens | number {

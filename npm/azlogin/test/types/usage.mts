@@ -7,6 +7,7 @@ import {
   AzLoginError,
   clearAccounts,
   coreVersion,
+  errorCodes,
   getAccessToken,
   listAccounts,
   login,
@@ -70,7 +71,17 @@ export async function everything(): Promise<void> {
   const twoCredentials: ServicePrincipalLoginOptions = { servicePrincipal: { clientId: 'a', secret: 's', federatedToken: 't' } };
   // @ts-expect-error: a managed identity is named by at most one id.
   const twoIds: ManagedIdentityLoginOptions = { managedIdentity: { clientId: 'a', objectId: 'b' } };
-  console.log(twoCredentials, twoIds);
+  // @ts-expect-error: an unknown key (the addon refuses it too, naming `tenantId`).
+  const typo: PasswordLoginOptions = { username: 'u', password: 'p', tenantID: 't' };
+  // @ts-expect-error: an unknown key in a nested object.
+  const nestedTypo: ServicePrincipalLoginOptions = { servicePrincipal: { clientID: 'a', secret: 's' } };
+  const aliases: PasswordLoginOptions = { username: 'u', password: 'p', tenantId: 't', scope: 'https://graph.microsoft.com/.default' };
+  const deviceCodeFlag: DeviceCodeLoginOptions = { useDeviceCode: true, tenantId: 't' };
+  const spTenantId: ServicePrincipalLoginOptions = { servicePrincipal: { clientId: 'a', secret: 's', tenantId: 't' } };
+  // @ts-expect-error: an unknown getAccessToken key.
+  const tokenTypo: GetAccessTokenOptions = { scopez: 'x' };
+  const codes: AzLoginErrorCode[] = errorCodes();
+  console.log(twoCredentials, twoIds, typo, nestedTypo, aliases, deviceCodeFlag, spTenantId, tokenTypo, codes);
   const apps = [secret, certificate, federated, identity, systemIdentity] satisfies LoginOptions[];
   for (const options of [deviceCode, password, browser, ...apps] satisfies LoginOptions[]) {
     try {
@@ -85,6 +96,8 @@ export async function everything(): Promise<void> {
     }
   }
   const tokenOptions: GetAccessTokenOptions = { ...session, scopes: 'https://graph.microsoft.com/.default', abortSignal: controller.signal };
+  const scopeOptions: GetAccessTokenOptions = { ...session, scope: 'https://graph.microsoft.com/.default', tenantId: 't', signal: controller.signal };
+  console.log(scopeOptions);
   const token: AccessTokenResult = await getAccessToken(tokenOptions);
   console.log(token.token.length, token.expiresOnTimestamp, token.subscription, token.tenant, token.tokenType);
   const list: Subscription[] = await listAccounts({ ...session, all: true });
