@@ -96,5 +96,9 @@ node_tests npm/azlogin "Node"
 step "demo"
 cargo run --quiet --bin azlogin -- demo >/dev/null
 
+step "Windows: azlogin.exe and the Node addon built with mingw-w64, tested under Wine (scripts/windows.sh)"
+# After the Node package step: it reuses npm/azlogin's node_modules and the Linux CLI.
+./scripts/windows.sh
+
 echo
 echo "All checks passed."

@@ -6,6 +6,9 @@ use common::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn https_emulator_is_trusted_through_requests_ca_bundle() {
+    if skipped_under_wine(WINE_TLS) {
+        return;
+    }
     let env = TestEnv::with_options(azlogin::emulator::Scenario::default_scenario(), true).await;
     assert!(env.url().starts_with("https://localhost:"), "{}", env.url());
     let untrusted = env.login_password_with(&[]).await;

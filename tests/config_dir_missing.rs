@@ -7,21 +7,14 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use common::proxy::Proxy;
 use common::*;
 
-fn mode(path: &std::path::Path) -> u32 {
-    std::fs::metadata(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .permissions()
-        .mode()
-        & 0o7777
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn login_creates_a_missing_config_dir_0700() {
+    if skipped_under_wine(WINE_TLS) {
+        return;
+    }
     let env = TestEnv::start().await;
     let proxy = Proxy::start_mitm(
         &env.url(),
@@ -63,9 +56,10 @@ async fn login_creates_a_missing_config_dir_0700() {
     );
 
     assert!(missing.is_dir(), "the config dir was created");
-    assert_eq!(mode(&missing), 0o700, "created readable by its owner only");
+    // Created readable by its owner only.
+    modes::assert_mode(&missing, 0o700);
     assert!(missing.join("azureProfile.json").is_file());
-    assert_eq!(mode(&missing.join("msal_token_cache.json")), 0o600);
+    modes::assert_mode(&missing.join("msal_token_cache.json"), 0o600);
 
     // The new dir is an ordinary config dir from now on.
     let mut list_cmd = env.command(&["account", "list"]);
@@ -94,7 +88,7 @@ async fn account_clear_on_a_missing_config_dir_succeeds() {
     // Whatever it leaves behind is an empty account list, never a token cache.
     assert!(!missing.join("msal_token_cache.json").exists());
     if missing.exists() {
-        assert_eq!(mode(&missing), 0o700);
+        modes::assert_mode(&missing, 0o700);
         let mut list_cmd = env.command(&["account", "list"]);
         list_cmd.env("AZURE_CONFIG_DIR", &missing);
         let listed = list_cmd.output().expect("runs");

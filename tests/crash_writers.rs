@@ -5,12 +5,14 @@
 //!
 //! The delays are random; the seed is printed, and `CRASH_SEED=<n>` repeats a run.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::modes;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 const CLOUD: &str = "FakeCloud";
@@ -269,7 +271,7 @@ fn killed_cache_writer_leaves_old_or_new_cache() {
         std::fs::write(dir.path().join(format!("version-{v}")), text).expect("write");
     }
     std::fs::write(&path, &versions[1]).expect("write");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    modes::set_mode(&path, 0o600);
 
     const KILLS: usize = 200;
     let mut outcomes = [0usize; 2];
@@ -314,8 +316,8 @@ fn killed_cache_writer_leaves_old_or_new_cache() {
                 )
             });
         outcomes[which] += 1;
-        let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "kill {i}: the cache lost its mode");
+        // A killed writer never leaves the cache with another mode.
+        modes::assert_mode(&path, 0o600);
         let temps = temp_files(dir.path());
         most_temps = most_temps.max(temps.len());
         mid_write += usize::from(!temps.is_empty());

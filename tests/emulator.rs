@@ -2,6 +2,8 @@
 //! CORS, the request log, and a clean stop that closes the port.
 #![cfg(feature = "emulator")]
 
+mod common;
+
 use std::time::Duration;
 
 use azlogin::emulator::{EmulatorOptions, RunningEmulator, Scenario, jwt_claims, start};
@@ -184,6 +186,9 @@ async fn plain_http_serves_a_password_login_and_discovery() {
 
 #[tokio::test]
 async fn tls_uses_a_generated_ca_that_clients_can_trust() {
+    if common::skipped_under_wine(common::WINE_TLS) {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let emu = start(EmulatorOptions {
         tls_cert_dir: Some(dir.path().to_path_buf()),

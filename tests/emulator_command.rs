@@ -1,4 +1,7 @@
 //! `azlogin emulator` as a process: one ready line, real answers, a clean stop on a signal.
+//!
+//! Unix only: the signals are SIGTERM and SIGINT sent with kill(1).
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -6,11 +6,10 @@ use common::*;
 
 const REFRESH: &str = "refresh_token";
 
-/// Inode, modification time (nanoseconds) and bytes of a config-dir file.
-fn file_identity(env: &TestEnv, name: &str) -> (u64, i64, i64, Vec<u8>) {
-    use std::os::unix::fs::MetadataExt;
-    let meta = std::fs::metadata(env.path(name)).expect("the file exists");
-    (meta.ino(), meta.mtime(), meta.mtime_nsec(), env.read(name))
+/// What tells a rewrite of a config-dir file (its identity: inode or creation time, and
+/// modification time) and its bytes.
+fn file_identity(env: &TestEnv, name: &str) -> (String, Vec<u8>) {
+    (modes::file_identity(&env.path(name)), env.read(name))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,4 +1,9 @@
 //! A login waits for the token-cache lock another process holds (msal-extensions protocol).
+//!
+//! Unix only: the holder takes the lock with Python's `fcntl.flock`, as msal-extensions does on
+//! Unix. On Windows the lock is `LockFileEx`; two azlogin.exe refreshing at once under Wine are
+//! in tests/windows/concurrency.test.mjs.
+#![cfg(unix)]
 
 mod common;
 

@@ -199,6 +199,10 @@ async fn the_wait_times_out() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "Ctrl-C is sent as SIGINT with kill(1); no test here can send a console's Ctrl-C"
+)]
 async fn ctrl_c_cancels_the_wait() {
     let env = TestEnv::start().await;
     let login = Login::start(&env, &[]);
@@ -219,6 +223,10 @@ async fn ctrl_c_cancels_the_wait() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "Windows always has a browser to ask for (ShellExecuteW); no display is Unix's case"
+)]
 async fn without_a_browser_it_falls_back_to_device_code_with_one_line() {
     let env = TestEnv::start().await;
     // The harness clears the environment: no BROWSER, no DISPLAY.

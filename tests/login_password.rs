@@ -77,12 +77,7 @@ async fn password_login_writes_az_shaped_files() {
     );
     assert!(!raw.ends_with('\n'), "no trailing newline, as json.dumps");
 
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.path("msal_token_cache.json"))
-        .expect("meta")
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    modes::assert_mode(&env.path("msal_token_cache.json"), 0o600);
     let clouds = String::from_utf8(env.read("clouds.config")).expect("utf8");
     assert!(
         clouds.contains("subscription = c0000001-0000-4000-8000-000000000001\n"),
@@ -112,6 +107,10 @@ async fn password_without_a_terminal_is_refused_after_the_warning() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "the terminal is a Unix pseudo-terminal made by script(1)"
+)]
 async fn password_is_prompted_for_on_a_terminal() {
     use std::io::Write;
     let env = TestEnv::start().await;

@@ -1,6 +1,10 @@
 //! The subscription selector on a real pseudo-terminal: `azlogin login --use-device-code` and
 //! `azlogin account set` against the emulator, typed at like a person would, with the exact
 //! screen checked (stdout and stderr share the terminal, so colour is on).
+//!
+//! Unix only: it drives azlogin through a pseudo-terminal (`openpt`), which Windows does not
+//! have; under Wine the console is a Wine console no test can type at.
+#![cfg(unix)]
 
 mod common;
 

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use azlogin::emulator::{Scenario, ServicePrincipal};
 use common::*;
 use serde_json::{Value, json};
@@ -30,14 +28,6 @@ fn scenario() -> Scenario {
 fn assert_no_secret(run: &Run) {
     assert!(!run.stdout.contains(SECRET), "secret on stdout: {run:?}");
     assert!(!run.stderr.contains(SECRET), "secret on stderr: {run:?}");
-}
-
-fn mode(env: &TestEnv, name: &str) -> u32 {
-    std::fs::metadata(env.path(name))
-        .expect("exists")
-        .permissions()
-        .mode()
-        & 0o777
 }
 
 async fn login(env: &TestEnv) -> Run {
@@ -83,7 +73,7 @@ async fn secret_login_writes_what_az_writes() {
             "[\n    {{\n        \"client_id\": \"{APP}\",\n        \"tenant\": \"{CONTOSO}\",\n        \"client_secret\": \"{SECRET}\"\n    }}\n]"
         )
     );
-    assert_eq!(mode(&env, "service_principal_entries.json"), 0o600);
+    modes::assert_mode(&env.path("service_principal_entries.json"), 0o600);
     // App-only tokens: home_account_id null, the key starting with `-`, no RT/Account/IdToken.
     let cache = env.read_json("msal_token_cache.json");
     let ats = cache["AccessToken"].as_object().expect("AccessToken");
@@ -127,7 +117,7 @@ async fn secret_login_writes_what_az_writes() {
     for absent in ["RefreshToken", "Account", "IdToken"] {
         assert!(cache.get(absent).is_none(), "{absent}: {cache}");
     }
-    assert_eq!(mode(&env, "msal_token_cache.json"), 0o600);
+    modes::assert_mode(&env.path("msal_token_cache.json"), 0o600);
     let profile = env.read_json("azureProfile.json");
     let default = profile["subscriptions"]
         .as_array()

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use azlogin::emulator::{FederatedCredential, Scenario, ServicePrincipal};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -96,11 +94,7 @@ async fn certificate_login_stores_the_path_and_signs_again_later() {
         entries(&env),
         json!([{"client_id": CERT_APP, "tenant": CONTOSO, "certificate": cert}])
     );
-    let mode = std::fs::metadata(env.path("service_principal_entries.json"))
-        .expect("stored")
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    modes::assert_mode(&env.path("service_principal_entries.json"), 0o600);
     assert_eq!(env.grants("client_credentials"), 1);
     // A fresh token once the cached one expires: a new assertion from the stored PEM path.
     env.expire_cached_access_tokens();
@@ -115,11 +109,10 @@ async fn a_tilde_in_the_certificate_path_is_expanded_as_az_does() {
     sp_login(&env, CERT_APP, &["--certificate", "~/sp.pem"])
         .await
         .ok();
-    let stored = env.home.path().join("sp.pem");
-    assert_eq!(
-        entries(&env)[0]["certificate"],
-        json!(stored.to_string_lossy())
-    );
+    // As Python's os.path.expanduser: the home, then the rest as written (on Windows the `/`
+    // stays a `/` after the home's backslashes).
+    let stored = format!("{}/sp.pem", env.home.path().display());
+    assert_eq!(entries(&env)[0]["certificate"], json!(stored));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,6 +1,9 @@
 //! File modes, checked with `stat` on real files: the config dir is created 0700 and the token
 //! cache 0600 whatever the umask; a secret file others can read gets one warning line naming it
 //! and the `chmod` that fixes it, and the command still works.
+//!
+//! Unix only: Windows files have ACLs, not modes.
+#![cfg(unix)]
 
 mod common;
 

@@ -10,17 +10,18 @@ function libc() {
   return report?.header?.glibcVersionRuntime ? '-gnu' : '-musl';
 }
 
-function platformTriple() {
-  const abi = process.platform === 'win32' ? '-msvc' : libc();
-  return `${process.platform}-${process.arch}${abi}`;
+// On Windows the official build is MSVC's; an addon built with mingw-w64 (`-gnu`, as
+// scripts/windows.sh builds it) loads into the same node.exe, so both names are accepted.
+function platformTriples() {
+  const base = `${process.platform}-${process.arch}`;
+  return process.platform === 'win32' ? [`${base}-msvc`, `${base}-gnu`] : [`${base}${libc()}`];
 }
 
 function load() {
-  const triple = platformTriple();
-  const file = `azlogin.${triple}.node`;
+  const [triple, ...alternatives] = platformTriples();
   const candidates = [];
   if (process.env.AZLOGIN_NATIVE_PATH) candidates.push(path.resolve(process.env.AZLOGIN_NATIVE_PATH));
-  candidates.push(path.join(__dirname, file));
+  for (const t of [triple, ...alternatives]) candidates.push(path.join(__dirname, `azlogin.${t}.node`));
   for (const candidate of candidates) {
     if (fs.existsSync(candidate)) return require(candidate);
   }

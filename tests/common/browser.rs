@@ -16,22 +16,49 @@ pub struct Login {
     url_file: PathBuf,
 }
 
-/// Writes a `$BROWSER` launcher that hands the URL to the test through a file.
+/// Writes a `$BROWSER` launcher that hands the URL to the test through a file: the launcher's
+/// path and the file's.
 pub fn launcher(env: &TestEnv) -> (PathBuf, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = env.home.path();
-    let url_file = dir.join("url");
-    let script = dir.join("fake-browser");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
-            url_file.display()
-        ),
-    )
-    .expect("launcher");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    (script, url_file)
+    fake_browser::launcher(env.home.path())
+}
+
+#[cfg(unix)]
+mod fake_browser {
+    use std::path::{Path, PathBuf};
+
+    /// A shell script that writes its argument to `dir/url`.
+    pub fn launcher(dir: &Path) -> (PathBuf, PathBuf) {
+        let url_file = dir.join("url");
+        let script = dir.join("fake-browser");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+                url_file.display()
+            ),
+        )
+        .expect("launcher");
+        crate::common::modes::set_mode(&script, 0o755);
+        (script, url_file)
+    }
+}
+
+#[cfg(windows)]
+mod fake_browser {
+    use std::path::{Path, PathBuf};
+
+    /// Windows runs no shell scripts: a copy of tests/windows/fake_browser.c's program (built by
+    /// scripts/windows.sh, which names it in `AZLOGIN_FAKE_BROWSER_EXE`) writes its argument to
+    /// `dir/fake-browser.url`.
+    pub fn launcher(dir: &Path) -> (PathBuf, PathBuf) {
+        let built = std::env::var_os("AZLOGIN_FAKE_BROWSER_EXE").expect(
+            "AZLOGIN_FAKE_BROWSER_EXE names tests/windows/fake_browser.c built for Windows \
+             (scripts/windows.sh builds it and sets it)",
+        );
+        let exe = dir.join("fake-browser.exe");
+        std::fs::copy(&built, &exe).expect("copy the fake browser");
+        (exe, dir.join("fake-browser.url"))
+    }
 }
 
 impl Login {

@@ -5,7 +5,10 @@
 pub mod az;
 pub mod browser;
 pub mod federated;
+pub mod modes;
 pub mod proxy;
+// A Unix pseudo-terminal: Windows consoles are not driven this way (see login_selector_pty.rs).
+#[cfg(unix)]
 pub mod pty;
 pub mod usage_rules;
 
@@ -48,6 +51,23 @@ impl Run {
         assert_eq!(self.code, 1, "expected exit code 1: {self:?}");
         self
     }
+}
+
+/// Why the HTTPS tests with the emulator's own CA do not run under Wine: the HTTPS client cannot
+/// be built there with extra roots or a pinned certificate (Wine 8's crypt32 answers
+/// E_INVALIDARG to the certificate chain engine rustls-platform-verifier asks for).
+pub const WINE_TLS: &str =
+    "no HTTPS client with the emulator's CA under Wine 8 (crypt32: E_INVALIDARG)";
+
+/// True, after saying why on stderr (past the test harness's capture), when the test runs under
+/// Wine: scripts/windows.sh sets `AZLOGIN_UNDER_WINE=1`. Only what Wine cannot do skips this way.
+pub fn skipped_under_wine(reason: &str) -> bool {
+    let wine = std::env::var_os("AZLOGIN_UNDER_WINE").is_some_and(|v| v == "1");
+    if wine {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "skipped under Wine: {reason}");
+    }
+    wine
 }
 
 pub struct TestEnv {
@@ -144,6 +164,13 @@ impl TestEnv {
             ("AZURE_CONFIG_DIR", self.config_dir.path().into()),
             ("HOME", self.home.path().into()),
             ("TZ", "UTC".into()),
+            // The plaintext token cache az keeps with encryption off, which is the default
+            // except on Windows: these tests read msal_token_cache.json on every platform. The
+            // DPAPI-protected .bin files of the Windows default are tested in tests/windows/.
+            ("AZURE_CORE_ENCRYPT_TOKEN_CACHE", "false".into()),
+            // No WAM notice before a browser login's own lines (it is read on Windows only, and
+            // tested on its own).
+            ("AZURE_CORE_ENABLE_BROKER_ON_WINDOWS", "false".into()),
         ]
     }
 

@@ -4,6 +4,11 @@
 //!
 //! Every test has its own emulator over TLS and its own config dirs and HOME. Set
 //! `AZLOGIN_SKIP_INTEROP=1` to skip the suite (it says so); without it a missing az fails.
+//!
+//! Unix only: the az installed here is Linux's (a venv of Linux Python), which keeps the plaintext
+//! `.json` files; the Windows build's DPAPI `.bin` files are compared with the Linux build's in
+//! tests/windows/ instead.
+#![cfg(unix)]
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -22,12 +22,11 @@ function form(html, base) {
 
 /** What a user's browser does: open the page, press "Sign in", follow the form_post. */
 async function signIn(url) {
-  const page = await (await fetch(url)).text();
+  const page = (await h.httpRequest(url)).text;
   const signInForm = form(page, url);
-  const posted = await (await fetch(signInForm.action, { method: 'POST', body: signInForm.fields })).text();
+  const posted = (await h.httpRequest(signInForm.action, { method: 'POST', body: signInForm.fields })).text;
   const redirect = form(posted, signInForm.action);
-  const landing = await fetch(redirect.action, { method: 'POST', body: redirect.fields });
-  return { status: landing.status, text: await landing.text() };
+  return h.httpRequest(redirect.action, { method: 'POST', body: redirect.fields });
 }
 
 /** Resolves true when a TCP connect to the port is refused. */

@@ -56,7 +56,10 @@ describe('AzLoginCredential', () => {
   });
 });
 
-describe('a real Azure SDK client over TLS', () => {
+// Under Wine 8 the core's HTTPS client cannot trust an extra CA (crypt32 answers E_INVALIDARG).
+const noCustomCa = h.underWine && "under Wine: no HTTPS client with the emulator's CA (crypt32: E_INVALIDARG)";
+
+describe('a real Azure SDK client over TLS', { skip: noCustomCa }, () => {
   let env;
   before(async () => {
     env = await h.testEnv({ tls: true });

@@ -9,7 +9,10 @@ import * as h from './helpers.mjs';
 const buildScript = path.join(h.repoDir, 'examples/node-build-script.mjs');
 const extensionRunner = path.join(h.repoDir, 'examples/vscode-extension/run.mjs');
 
-describe('examples/node-build-script.mjs', () => {
+// The example lists subscriptions with fetch(), which fails in node.exe under Wine (connect UNKNOWN).
+const fetchFails = h.underWine && 'under Wine: the example calls fetch(), which fails there (connect UNKNOWN)';
+
+describe('examples/node-build-script.mjs', { skip: fetchFails }, () => {
   let env;
   before(async () => {
     env = await h.testEnv();

@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,10 @@ export async function testEnv(emulatorOptions = {}) {
   fs.mkdirSync(home);
   process.env.HOME = home;
   process.env.AZURE_CONFIG_DIR = configDir;
+  // The plaintext token cache and service principal store az keeps with encryption off, which
+  // is the default except on Windows: the tests read the .json files on every platform
+  // (tests/windows checks the DPAPI-protected .bin files of the Windows default).
+  process.env.AZURE_CORE_ENCRYPT_TOKEN_CACHE = 'false';
   const emulator = await azlogin.startEmulator(emulatorOptions);
   writeCloudConfig(configDir, emulator.url);
   return {
@@ -54,7 +59,14 @@ export async function testEnv(emulatorOptions = {}) {
     url: emulator.url.replace(/\/+$/, ''),
     /** The environment for a child process in this env. */
     vars(extra = {}) {
-      return { PATH: process.env.PATH, HOME: home, AZURE_CONFIG_DIR: configDir, TZ: 'UTC', ...extra };
+      return {
+        PATH: process.env.PATH,
+        HOME: home,
+        AZURE_CONFIG_DIR: configDir,
+        AZURE_CORE_ENCRYPT_TOKEN_CACHE: 'false',
+        TZ: 'UTC',
+        ...extra,
+      };
     },
     readJson(name) {
       return JSON.parse(fs.readFileSync(path.join(configDir, name), 'utf8').replace(/^\uFEFF/, ''));
@@ -112,10 +124,34 @@ export async function until(predicate, timeoutMs = 10_000) {
   }
 }
 
+/**
+ * Set by scripts/windows.sh when these tests run in the Windows node.exe under Wine: what cannot
+ * work there skips with this reason.
+ */
+export const underWine = process.env.AZLOGIN_UNDER_WINE === '1';
+
+/**
+ * An HTTP request over node:http: `{ status, text }`. The tests use it rather than `fetch()`,
+ * which fails under Wine (`connect UNKNOWN`) where scripts/windows.sh runs them too.
+ */
+export function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
+  const payload = body === undefined ? undefined : Buffer.from(String(body));
+  if (body instanceof URLSearchParams) headers = { 'content-type': 'application/x-www-form-urlencoded', ...headers };
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: payload ? { ...headers, 'content-length': payload.length } : headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 /** The emulator's request log (no bodies or secrets). */
 export async function requestLog(env) {
-  const res = await fetch(`${env.url}/_emulator/requests`);
-  return (await res.json()).requests;
+  return JSON.parse((await httpRequest(`${env.url}/_emulator/requests`)).text).requests;
 }
 
 /** How many token requests with this grant type the emulator saw. */

@@ -192,12 +192,12 @@ describe('login that waits for a person', () => {
     let info;
     const pending = login({ configDir: env.configDir, onDeviceCode: (i) => (info = i) });
     await h.until(() => info);
-    const res = await fetch(`${env.url}/_emulator/device/approve`, {
+    const res = await h.httpRequest(`${env.url}/_emulator/device/approve`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user_code: info.userCode, username: h.USER }),
     });
-    assert.equal(res.status, 200, await res.text());
+    assert.equal(res.status, 200, res.text);
     const subs = await pending;
     assert.deepEqual(
       subs.map((s) => s.id),
