@@ -98,7 +98,9 @@ cargo run --quiet --bin azlogin -- demo >/dev/null
 
 step "Windows: azlogin.exe and the Node addon built with mingw-w64, tested under Wine (scripts/windows.sh)"
 # After the Node package step: it reuses npm/azlogin's node_modules and the Linux CLI.
-./scripts/windows.sh
+# The core's integration tests under Wine (about 10 more minutes) are left to a full run of
+# ./scripts/windows.sh, which CI cannot fit in its 30 minutes.
+AZLOGIN_WINDOWS_PHASES="${AZLOGIN_WINDOWS_PHASES:-lib cli npm}" ./scripts/windows.sh
 
 echo
 echo "All checks passed."
