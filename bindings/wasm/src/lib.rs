@@ -42,7 +42,8 @@ pub fn decode_token_claims(jwt: &str) -> Result<JsValue, JsValue> {
 
 /// Parses `login()`'s options as the Node package does (every key known, az's rules in az's
 /// words) and refuses what a page cannot run: `{ kind: 'deviceCode' | 'servicePrincipal',
-/// clientId, tenant, subscription, skipSubscriptionDiscovery }` for the flows above.
+/// clientId, tenant, subscription, skipSubscriptionDiscovery, authorityHost }` for the flows
+/// above.
 #[wasm_bindgen(js_name = parseLogin, unchecked_return_type = "ParsedLogin")]
 pub fn parse_login(
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] options: JsValue,

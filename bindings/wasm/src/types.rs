@@ -247,6 +247,8 @@ export interface ParsedLogin {
   tenant: string | null;
   subscription: string | null;
   skipSubscriptionDiscovery: boolean;
+  /** The login endpoint `authorityHost` or `authority` named, if any. */
+  authorityHost: string | null;
 }
 
 export interface HttpRequestStep {

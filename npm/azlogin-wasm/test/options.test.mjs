@@ -129,7 +129,12 @@ test("parseLogin applies each of az's rules in az's words", () => {
     tenant: CONTOSO,
     subscription: null,
     skipSubscriptionDiscovery: false,
+    authorityHost: null,
   });
+  // MSAL's authority is a login endpoint and a tenant, as in the other wasm entry points.
+  const byAuthority = wasm.parseLogin({ authority: `https://login.example/${CONTOSO}` });
+  assert.equal(byAuthority.authorityHost, 'https://login.example');
+  assert.equal(byAuthority.tenant, CONTOSO);
   assert.equal(wasm.parseLogin({ servicePrincipal: { clientId: 'app', federatedToken: 'jwt' }, tenant: CONTOSO }).kind, 'servicePrincipal');
 });
 
