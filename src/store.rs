@@ -19,7 +19,7 @@ mod private_files;
 mod secret_files;
 
 pub use arc_key_file::read_arc_key;
-pub use atomic::{atomic_write, atomic_write_with_mode, read_optional};
+pub use atomic::{atomic_write, atomic_write_with_mode, read_optional, remove_stale_temps_of};
 pub use clouds::{
     active_cloud, cloud_subscription, load_clouds, load_clouds_ini, register_cloud,
     set_active_cloud, set_cloud_subscription, unregister_cloud,

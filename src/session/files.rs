@@ -7,7 +7,7 @@ use super::EnvLookup;
 use crate::diagnostics;
 use crate::error::{Error, Result};
 use crate::profile::Profile;
-use crate::store::{FileLock, SecretFiles, atomic_write, read_optional};
+use crate::store::{FileLock, SecretFiles, atomic_write, read_optional, remove_stale_temps_of};
 use crate::token_cache::TokenCache;
 use crate::token_cache::service_principals::ServicePrincipalEntries;
 
@@ -152,7 +152,10 @@ pub fn modify_profile_then<T, U>(
     // built. Under the lock the file cannot change, so it is compared with the new text on disk.
     let out = change(&mut profile)?;
     let after = profile.to_bytes();
-    if !file_holds(&path, before_len, &after)? {
+    if file_holds(&path, before_len, &after)? {
+        // Nothing to write, but what killed writers left is still cleaned, as a write would.
+        remove_stale_temps_of(&path);
+    } else {
         write_file(&path, &after, PROFILE_MODE)?;
     }
     Ok(after_write(profile, out))
@@ -236,7 +239,9 @@ pub fn modify_service_principals<T>(
         None => entries.is_empty(),
         Some(bytes) => bytes.as_slice() == after.as_bytes(),
     };
-    if !unchanged {
+    if unchanged {
+        remove_stale_temps_of(&path);
+    } else {
         let bytes = secrets.encode(&path, after.as_bytes())?;
         atomic_write(&path, &bytes, SERVICE_PRINCIPAL_MODE)?;
     }

@@ -40,6 +40,18 @@ pub fn atomic_write_with_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()
     write_with(path, bytes, Mode::Exactly(mode), platform::replace_file)
 }
 
+/// Deletes the temporary files that writers of `path` killed mid-write left behind, without
+/// writing: for a caller that found the file already holds what it would write (every write
+/// cleans up on its own).
+pub fn remove_stale_temps_of(path: &Path) {
+    let target = resolve_link(path);
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    remove_stale_temps(&dir, &target);
+}
+
 #[derive(Clone, Copy)]
 enum Mode {
     KeepOr(u32),
@@ -265,8 +277,12 @@ mod tests {
         for name in &names {
             fs::write(t.path().join(name), b"partial").map_err(|e| Error::store(name, e))?;
         }
-        atomic_write(&path, b"{}", 0o600)?;
+        // A caller with nothing to write cleans up as a write does, and writes nothing.
+        remove_stale_temps_of(&path);
         let mut expected: Vec<String> = names[2..].to_vec();
+        expected.sort();
+        assert_eq!(entries(t.path()), expected);
+        atomic_write(&path, b"{}", 0o600)?;
         expected.push("msal_token_cache.json".into());
         expected.sort();
         assert_eq!(entries(t.path()), expected);
